@@ -1,0 +1,148 @@
+// Package embedded is the store.Store adapter for one machine: a single bbolt file (pure Go,
+// no cgo) laid out like the DynamoDB table, keys "<PK>\x00<SK>" in one bucket.
+//
+// Durability: bbolt fsyncs every committed transaction, so a write is on disk when
+// SaveOrder returns. Concurrent writers are grouped into one transaction (bbolt's Batch:
+// group commit), which turns one fsync per write into one fsync per group.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "orderwire.db"
+
+var tableBucket = []byte("table")
+
+// Store is the embedded store. Open it with Open; it is safe for concurrent use.
+type Store struct {
+	db *bolt.DB
+}
+
+// Options tune the store; the zero value is what `orderwire serve` uses.
+type Options struct {
+	// MaxBatchDelay is how long a write waits for others to share its commit (fsync).
+	// Zero means 2ms.
+	MaxBatchDelay time.Duration
+}
+
+// Open opens (creating if needed) the store in directory dir. It fails with a clear error,
+// rather than waiting forever, when another process holds the database.
+func Open(dir string, opts Options) (*Store, error) {
+	const op = "embedded.Open"
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, order.Internal(op, err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, order.Internal(op, fmt.Errorf("%s is in use by another process", path))
+	}
+	if err != nil {
+		return nil, order.Internal(op, fmt.Errorf("open %s: %w", path, err))
+	}
+	db.MaxBatchDelay = opts.MaxBatchDelay
+	if db.MaxBatchDelay == 0 {
+		db.MaxBatchDelay = 2 * time.Millisecond
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(tableBucket)
+		return err
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, order.Internal(op, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database file.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return order.Internal("embedded.Close", err)
+	}
+	return nil
+}
+
+// GetOrder implements store.Store.
+func (s *Store) GetOrder(ctx context.Context, id string) (order.Order, error) {
+	var rec orderRecord
+	if err := s.get(ctx, "embedded.GetOrder", orderKey(id), &rec); err != nil {
+		return order.Order{}, err
+	}
+	return rec.order(), nil
+}
+
+// GetBuyer implements store.Store.
+func (s *Store) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
+	var rec buyerRecord
+	if err := s.get(ctx, "embedded.GetBuyer", buyerKey(id), &rec); err != nil {
+		return order.Buyer{}, err
+	}
+	return rec.buyer(), nil
+}
+
+// SaveOrder implements store.Store. The version check and both writes happen inside one
+// bbolt transaction; bbolt allows one writer at a time, so the check cannot race.
+func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error {
+	const op = "embedded.SaveOrder"
+	if err := ctx.Err(); err != nil {
+		return order.Internal(op, err)
+	}
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		bucket := tx.Bucket(tableBucket)
+		var cur orderRecord
+		found, err := read(bucket, orderKey(o.ID), &cur)
+		if err != nil {
+			return err
+		}
+		switch {
+		case o.Version == 1 && found:
+			return order.Errorf(order.CodeConflict, op, "order %s already exists", o.ID)
+		case o.Version != 1 && (!found || cur.Version != o.Version-1):
+			return order.Errorf(order.CodeConflict, op, "order %s changed since it was read", o.ID)
+		}
+		var buyer buyerRecord
+		if _, err := read(bucket, buyerKey(b.ID), &buyer); err != nil {
+			return err
+		}
+		buyer.setContact(b)
+		if err := write(bucket, buyerKey(b.ID), buyer); err != nil {
+			return err
+		}
+		return write(bucket, orderKey(o.ID), newOrderRecord(o))
+	})
+	if err != nil && order.ErrorCode(err) != order.CodeConflict {
+		return order.Internal(op, err)
+	}
+	return err
+}
+
+func (s *Store) get(ctx context.Context, op string, key []byte, into any) error {
+	if err := ctx.Err(); err != nil {
+		return order.Internal(op, err)
+	}
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		found, err = read(tx.Bucket(tableBucket), key, into)
+		return err
+	})
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	if !found {
+		return order.Errorf(order.CodeNotFound, op, "not found")
+	}
+	return nil
+}

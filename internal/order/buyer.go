@@ -1,0 +1,111 @@
+package order
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // timezone checks must not depend on the host's zoneinfo (Lambda images lack it)
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
+)
+
+// Buyer is the person who pays and receives. Email and Phone are contact details: they are
+// protected data and must never be written to logs.
+type Buyer struct {
+	ID       string
+	Name     string
+	Email    string // a bare address, e.g. ana@example.com
+	Phone    string // E.164, e.g. +5511912345678
+	Locale   string // BCP 47, canonical form, e.g. pt-BR
+	TimeZone string // IANA, e.g. America/Sao_Paulo
+	Country  string // ISO 3166-1 alpha-2, upper case
+}
+
+const maxNameLen = 200
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// Validate reports every invalid field of b at once.
+func (b Buyer) Validate() error {
+	var fe FieldErrors
+	b.validateInto(&fe, "")
+	return fe.Err("order.Buyer.Validate")
+}
+
+// Normalize returns b with its locale in canonical BCP 47 form and surrounding spaces trimmed;
+// call it before Validate so that what is stored is what was checked.
+func (b Buyer) Normalize() Buyer {
+	b.Name = strings.TrimSpace(b.Name)
+	b.Email = strings.TrimSpace(b.Email)
+	b.Phone = strings.TrimSpace(b.Phone)
+	if tag, err := language.Parse(strings.TrimSpace(b.Locale)); err == nil {
+		b.Locale = tag.String()
+	}
+	b.TimeZone = strings.TrimSpace(b.TimeZone)
+	b.Country = strings.ToUpper(strings.TrimSpace(b.Country))
+	return b
+}
+
+func (b Buyer) validateInto(fe *FieldErrors, prefix string) {
+	if !ValidID(b.ID) {
+		fe.Add(prefix+"id", "must be 1-64 characters of A-Z a-z 0-9 . _ : -")
+	}
+	if b.Name == "" || utf8.RuneCountInString(b.Name) > maxNameLen || !utf8.ValidString(b.Name) ||
+		strings.IndexFunc(b.Name, unicode.IsControl) >= 0 {
+		fe.Add(prefix+"name", "must be 1-200 characters of text")
+	}
+	if b.Email == "" && b.Phone == "" {
+		fe.Add(prefix+"email", "email or phone is required")
+	}
+	if b.Email != "" && !validEmail(b.Email) {
+		fe.Add(prefix+"email", "must be a bare address such as ana@example.com")
+	}
+	if b.Phone != "" && !validE164(b.Phone) {
+		fe.Add(prefix+"phone", "must be a valid number in E.164 form such as +5511912345678")
+	}
+	if tag, err := language.Parse(b.Locale); err != nil || b.Locale == "" || tag == language.Und {
+		fe.Add(prefix+"locale", "must be a BCP 47 language tag such as en-US or pt-BR")
+	}
+	if !validTimeZone(b.TimeZone) {
+		fe.Add(prefix+"timezone", "must be an IANA time zone such as Europe/Paris")
+	}
+	if !validCountry(b.Country) {
+		fe.Add(prefix+"country", "must be an ISO 3166-1 alpha-2 code such as BR")
+	}
+}
+
+func validEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
+
+func validE164(s string) bool {
+	if !e164.MatchString(s) {
+		return false
+	}
+	n, err := phonenumbers.Parse(s, "")
+	return err == nil && phonenumbers.IsValidNumber(n)
+}
+
+func validTimeZone(s string) bool {
+	if s == "" || s == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(s)
+	return err == nil
+}
+
+func validCountry(s string) bool {
+	if len(s) != 2 {
+		return false
+	}
+	r, err := language.ParseRegion(s)
+	return err == nil && r.IsCountry() && r.String() == s
+}

@@ -1,0 +1,119 @@
+// Package dynamo is the store.Store adapter for AWS: one DynamoDB table, the item layout of
+// ARCHITECTURE.md (PK/SK strings, GSI1 for tracking numbers, GSI2 for due reminders).
+//
+// Every write that must be atomic is one TransactWriteItems call; optimistic locking is a
+// condition on the order item's version. A get is one strongly consistent GetItem.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// API is the part of the DynamoDB client the store calls.
+type API interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Store is the DynamoDB store. It is safe for concurrent use.
+type Store struct {
+	api   API
+	table string
+}
+
+// New returns a store on the named table, which must exist with the layout CreateTable makes.
+func New(api API, table string) *Store { return &Store{api: api, table: table} }
+
+// Close implements store.Store; the SDK client holds nothing that needs closing.
+func (s *Store) Close() error { return nil }
+
+// GetOrder implements store.Store.
+func (s *Store) GetOrder(ctx context.Context, id string) (order.Order, error) {
+	var it orderItem
+	if err := s.get(ctx, "dynamo.GetOrder", orderPK(id), metaSK, &it); err != nil {
+		return order.Order{}, err
+	}
+	return it.order(), nil
+}
+
+// GetBuyer implements store.Store.
+func (s *Store) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
+	var it buyerItem
+	if err := s.get(ctx, "dynamo.GetBuyer", buyerPK(id), profileSK, &it); err != nil {
+		return order.Buyer{}, err
+	}
+	return it.buyer(), nil
+}
+
+// SaveOrder implements store.Store in one TransactWriteItems call: a conditional Put of the
+// order item and an Update of the buyer's contact attributes (other buyer attributes stay).
+func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error {
+	const op = "dynamo.SaveOrder"
+	item, err := attributevalue.MarshalMap(newOrderItem(o))
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	put := &types.Put{TableName: &s.table, Item: item}
+	if o.Version == 1 {
+		put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	} else {
+		put.ConditionExpression = aws.String("version = :prev")
+		put.ExpressionAttributeValues = map[string]types.AttributeValue{
+			":prev": &types.AttributeValueMemberN{Value: strconv.FormatInt(o.Version-1, 10)},
+		}
+	}
+	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: []types.TransactWriteItem{{Put: put}, {Update: s.buyerContactUpdate(b)}},
+	})
+	return translate(op, err)
+}
+
+func (s *Store) get(ctx context.Context, op, pk, sk string, into any) error {
+	out, err := s.api.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      &s.table,
+		Key:            itemKey(pk, sk),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return translate(op, err)
+	}
+	if out.Item == nil {
+		return order.Errorf(order.CodeNotFound, op, "not found")
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, into); err != nil {
+		return order.Internal(op, err)
+	}
+	return nil
+}
+
+// translate maps DynamoDB failures to the store's codes: a failed condition, or a
+// transaction that collided with another one on the same item, is a conflict the caller
+// resolves by re-reading; everything else is internal.
+func translate(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		for _, r := range canceled.CancellationReasons {
+			if code := aws.ToString(r.Code); code == "ConditionalCheckFailed" || code == "TransactionConflict" {
+				return &order.Error{Code: order.CodeConflict, Op: op, Message: "changed since it was read", Err: err}
+			}
+		}
+	}
+	var condFailed *types.ConditionalCheckFailedException
+	var txConflict *types.TransactionConflictException
+	if errors.As(err, &condFailed) || errors.As(err, &txConflict) {
+		return &order.Error{Code: order.CodeConflict, Op: op, Message: "changed since it was read", Err: err}
+	}
+	return order.Internal(op, err)
+}

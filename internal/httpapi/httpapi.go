@@ -1,0 +1,121 @@
+// Package httpapi maps orderwire's HTTP routes to the use cases. The same http.Handler
+// serves the local server (`orderwire serve`) and, through internal/lambdahttp, API Gateway.
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// MaxBodyBytes is the largest request body accepted (1 MiB); larger is 413 too_large.
+const MaxBodyBytes = 1 << 20
+
+// OrderService is what the order routes need (seller.Service satisfies it).
+type OrderService interface {
+	PutOrder(ctx context.Context, id string, t order.Terms) (order.Order, bool, error)
+	GetOrder(ctx context.Context, id string) (order.Order, error)
+}
+
+// Config wires the handler.
+type Config struct {
+	Orders OrderService
+	// Tokens are the accepted bearer tokens of the seller API; several may be valid at once
+	// while a token is rotated. An empty list refuses every authenticated request.
+	Tokens []string
+	Logger *slog.Logger
+}
+
+type api struct {
+	orders      OrderService
+	tokenHashes [][sha256.Size]byte
+	log         *slog.Logger
+}
+
+// New returns the handler for every orderwire route.
+func New(cfg Config) http.Handler {
+	a := &api{orders: cfg.Orders, log: cfg.Logger}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	for _, t := range cfg.Tokens {
+		if t != "" {
+			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.Handle("/v1/orders/{order_id}", a.authenticated(a.order))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, order.Errorf(order.CodeNotFound, "httpapi", "no route for %s %s", r.Method, r.URL.Path))
+	})
+	return a.logged(mux)
+}
+
+// authenticated admits a request only with a valid "Authorization: Bearer <token>". Tokens
+// are compared as SHA-256 digests in constant time, so neither content nor length leaks.
+func (a *api) authenticated(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || !a.validToken(strings.TrimSpace(token)) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="orderwire"`)
+			writeError(w, order.Errorf(order.CodeUnauthorized, "httpapi", "a valid bearer token is required"))
+			return
+		}
+		next(w, r)
+	})
+}
+
+func (a *api) validToken(token string) bool {
+	if token == "" {
+		return false
+	}
+	got := sha256.Sum256([]byte(token))
+	match := 0
+	for _, want := range a.tokenHashes {
+		match |= subtle.ConstantTimeCompare(got[:], want[:])
+	}
+	return match == 1
+}
+
+// logged writes one log line per request, at the edge: route, status, duration, and for
+// failures the error code and its internal cause. Bodies and headers are never logged, so
+// buyer contact details cannot reach the log.
+func (a *api) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		attrs := []any{"method", r.Method, "route", r.Pattern, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds()}
+		if rec.err == nil {
+			a.log.Info("request", attrs...)
+			return
+		}
+		attrs = append(attrs, "code", order.ErrorCode(rec.err))
+		if rec.status >= 500 {
+			a.log.Error("request", append(attrs, "err", rec.err.Error())...)
+			return
+		}
+		a.log.Warn("request", attrs...)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	err    error
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}

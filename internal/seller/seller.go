@@ -1,0 +1,79 @@
+// Package seller holds the use cases behind the seller API: register or amend an order,
+// read it back. It speaks the domain and reaches storage through the narrow interface below.
+package seller
+
+import (
+	"context"
+	"time"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// Orders is the storage the seller use cases need (store.Store satisfies it).
+type Orders interface {
+	GetOrder(ctx context.Context, id string) (order.Order, error)
+	SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error
+}
+
+// maxAttempts bounds the read-modify-write loop when concurrent writers keep winning.
+const maxAttempts = 8
+
+// Service runs the seller use cases. Now is swappable for tests; nil means time.Now.
+type Service struct {
+	Orders Orders
+	Now    func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// PutOrder creates the order id with terms, or amends it if it exists, and reports whether
+// it was created. The buyer's details are normalised (canonical locale, trimmed text) and
+// stored with the order. A write that loses a race to another writer is retried from a fresh
+// read; the state machine's rules (no amount change after payment) are checked on every try.
+func (s *Service) PutOrder(ctx context.Context, id string, terms order.Terms) (order.Order, bool, error) {
+	const op = "seller.PutOrder"
+	terms.Buyer = terms.Buyer.Normalize()
+	if !order.ValidID(id) {
+		_, err := order.New(id, terms, s.now()) // reports the id with every other bad field
+		return order.Order{}, false, err
+	}
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		cur, err := s.Orders.GetOrder(ctx, id)
+		created := order.ErrorCode(err) == order.CodeNotFound
+		var next order.Order
+		switch {
+		case created:
+			next, err = order.New(id, terms, s.now())
+		case err == nil:
+			next, err = cur.Amend(terms, s.now())
+		}
+		if err != nil {
+			return order.Order{}, false, err
+		}
+		err = s.Orders.SaveOrder(ctx, next, terms.Buyer)
+		if order.ErrorCode(err) == order.CodeConflict {
+			continue // someone else wrote first: re-read and apply the terms to their version
+		}
+		if err != nil {
+			return order.Order{}, false, err
+		}
+		return next, created, nil
+	}
+	return order.Order{}, false, order.Errorf(order.CodeConflict, op,
+		"order %s is being changed by other requests; try again", id)
+}
+
+// GetOrder returns the order id.
+func (s *Service) GetOrder(ctx context.Context, id string) (order.Order, error) {
+	if !order.ValidID(id) {
+		var fe order.FieldErrors
+		fe.Add("order_id", "must be 1-64 characters of A-Z a-z 0-9 . _ : -")
+		return order.Order{}, fe.Err("seller.GetOrder")
+	}
+	return s.Orders.GetOrder(ctx, id)
+}

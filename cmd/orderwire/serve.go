@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/embedded"
+	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/seller"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+var errUsage = errors.New("usage")
+
+// serveConfig is everything `orderwire serve` needs; flags win over the environment.
+type serveConfig struct {
+	Addr        string
+	DataDir     string
+	Table       string // DynamoDB table; empty means the embedded store
+	CreateTable bool   // create Table first (for DynamoDB Local)
+	Tokens      []string
+}
+
+func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	env := func(key, fallback string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return fallback
+	}
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("ORDERWIRE_ADDR", "127.0.0.1:8080"), "listen address (env ORDERWIRE_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("ORDERWIRE_DATA_DIR", "./orderwire-data"), "where the embedded store and the generated API token live (env ORDERWIRE_DATA_DIR)")
+	fs.StringVar(&c.Table, "table", getenv("ORDERWIRE_TABLE"), "use this DynamoDB table instead of the embedded store (env ORDERWIRE_TABLE; endpoint from the standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB)")
+	fs.BoolVar(&c.CreateTable, "create-table", getenv("ORDERWIRE_CREATE_TABLE") == "1", "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env ORDERWIRE_CREATE_TABLE=1)")
+	if err := fs.Parse(args); err != nil {
+		return c, errUsage // the flag package has printed what was wrong, and the usage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
+		return c, errUsage
+	}
+	for _, t := range strings.Split(getenv("ORDERWIRE_API_TOKEN"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			c.Tokens = append(c.Tokens, t)
+		}
+	}
+	return c, nil
+}
+
+// runServe serves until ctx ends (SIGINT/SIGTERM), then drains requests in flight for up to
+// 15 seconds and closes the store.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	if len(cfg.Tokens) == 0 {
+		token, generated, path, err := loadOrCreateToken(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		if generated {
+			fmt.Fprintf(stdout, "Generated an API token (saved in %s):\n\n    %s\n\n", path, token)
+		} else {
+			fmt.Fprintf(stdout, "API token: the one saved in %s\n", path)
+		}
+		cfg.Tokens = []string{token}
+	}
+	st, where, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler: httpapi.New(httpapi.Config{
+			Orders: &seller.Service{Orders: st}, Tokens: cfg.Tokens, Logger: logger,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "orderwire shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// openStore opens DynamoDB when a table is configured, the embedded store otherwise.
+func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error) {
+	if cfg.Table == "" {
+		st, err := embedded.Open(cfg.DataDir, embedded.Options{})
+		return st, "embedded, " + cfg.DataDir, err
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("load AWS configuration: %w", err)
+	}
+	client := dynamo.NewClient(awsCfg, "")
+	if cfg.CreateTable {
+		if err := dynamo.CreateTable(ctx, client, cfg.Table); err != nil {
+			return nil, "", fmt.Errorf("create table %s: %w", cfg.Table, err)
+		}
+	}
+	return dynamo.New(client, cfg.Table), "DynamoDB table " + cfg.Table, nil
+}

@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // timezone checks must not depend on the host's zoneinfo (Lambda images lack it)
 	"unicode"
@@ -94,12 +95,22 @@ func validE164(s string) bool {
 	return err == nil && phonenumbers.IsValidNumber(n)
 }
 
+// knownZones caches the names time.LoadLocation accepted: loading parses the embedded
+// zoneinfo every time. Only valid names are kept, so the cache is bounded by the IANA list.
+var knownZones sync.Map
+
 func validTimeZone(s string) bool {
 	if s == "" || s == "Local" {
 		return false
 	}
-	_, err := time.LoadLocation(s)
-	return err == nil
+	if _, ok := knownZones.Load(s); ok {
+		return true
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return false
+	}
+	knownZones.Store(s, true)
+	return true
 }
 
 func validCountry(s string) bool {

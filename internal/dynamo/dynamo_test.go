@@ -14,6 +14,7 @@ func TestConformance(t *testing.T) {
 	client := testservice.DynamoDB(t)
 	tables := map[store.Store]string{}
 	storetest.Run(t, storetest.Harness{
+		Name: "dynamodb-local",
 		Open: func(tb testing.TB) store.Store {
 			name := testservice.NewTable(tb, client)
 			s := dynamo.New(client, name)

@@ -27,6 +27,7 @@ func mustOpenDir(tb testing.TB, dir string) *embedded.Store {
 func TestConformance(t *testing.T) {
 	dirs := map[store.Store]string{}
 	storetest.Run(t, storetest.Harness{
+		Name: "embedded",
 		Open: func(tb testing.TB) store.Store {
 			dir := tb.TempDir()
 			s := mustOpenDir(tb, dir)

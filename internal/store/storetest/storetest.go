@@ -15,14 +15,21 @@ import (
 
 // Harness builds the stores under test.
 type Harness struct {
+	// Name names the adapter in test output, e.g. "embedded" or "dynamodb-local".
+	Name string
 	// Open returns an empty store, closed by the harness's own t.Cleanup.
 	Open func(t testing.TB) store.Store
 	// Reopen closes s and opens the same data again, as a restarted process would.
 	Reopen func(t testing.TB, s store.Store) store.Store
 }
 
-// Run runs every conformance test against the adapter built by h.
+// Run runs every conformance test against the adapter built by h, as subtests of one
+// subtest named h.Name.
 func Run(t *testing.T, h Harness) {
+	t.Run(h.Name, func(t *testing.T) { runAll(t, h) })
+}
+
+func runAll(t *testing.T, h Harness) {
 	t.Run("GetUnknown", func(t *testing.T) { testGetUnknown(t, h) })
 	t.Run("CreateAndGet", func(t *testing.T) { testCreateAndGet(t, h) })
 	t.Run("CreateTwiceConflicts", func(t *testing.T) { testCreateTwice(t, h) })

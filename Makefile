@@ -1,0 +1,42 @@
+# orderwire — the two commands a new user needs are `make run` and `make test`.
+GO        ?= go
+BIN       := bin
+FUNCTIONS := $(notdir $(wildcard functions/*))
+BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+.PHONY: run test unit build bench fmt vet clean
+
+## run: build and start `orderwire serve` on the embedded store (127.0.0.1:8080)
+run:
+	$(GO) build -o $(BIN)/orderwire ./cmd/orderwire
+	./$(BIN)/orderwire serve
+
+## test: install the emulators (npm ci, pinned), start them on loopback, run every test, stop them
+test: vet
+	bash scripts/with-services.sh bash scripts/go-test.sh
+
+## unit: the tests that need no service (service tests skip, saying why)
+unit:
+	$(GO) test ./...
+
+## build: one Lambda `bootstrap` per function (linux/arm64, no cgo, no RPC shim)
+build:
+	@for f in $(FUNCTIONS); do \
+		echo "build $$f"; \
+		CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
+			-ldflags="-s -w" -o $(BIN)/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+
+## bench: every benchmark, 6 runs each, summarised by benchstat (figures go in BENCHMARKS.md)
+bench:
+	mkdir -p $(BIN)
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee $(BIN)/bench.txt
+	$(GO) run $(BENCHSTAT) $(BIN)/bench.txt
+
+vet:
+	$(GO) mod download
+	@test -z "$$(gofmt -l cmd functions internal)" || { echo "gofmt needed:"; gofmt -l cmd functions internal; exit 1; }
+	$(GO) vet ./...
+
+clean:
+	rm -rf $(BIN) .test-services

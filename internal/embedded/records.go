@@ -8,13 +8,14 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // Keys mirror the DynamoDB table's PK and SK, joined by a NUL byte (ids never contain one).
 func key(pk, sk string) []byte { return []byte(pk + "\x00" + sk) }
 
-func orderKey(id string) []byte { return key("ORDER#"+id, "META") }
-func buyerKey(id string) []byte { return key("BUYER#"+id, "PROFILE") }
+func orderKey(id string) []byte { return key(store.OrderPK(id), store.MetaSK) }
+func buyerKey(id string) []byte { return key(store.BuyerPK(id), store.ProfileSK) }
 
 // read decodes the JSON value at k into v and reports whether it existed.
 func read(b *bolt.Bucket, k []byte, v any) (bool, error) {
@@ -45,6 +46,11 @@ type orderRecord struct {
 	CreatedAt    time.Time `json:"created_at"`
 	PaymentDueAt time.Time `json:"payment_due_at"`
 	Status       string    `json:"status"`
+	Payment      string    `json:"payment_status,omitempty"`
+	Dispute      string    `json:"dispute,omitempty"`
+	PaidMinor    int64     `json:"paid_minor,omitempty"`
+	Refunded     int64     `json:"refunded_minor,omitempty"`
+	FraudWarning bool      `json:"fraud_warning,omitempty"`
 	Version      int64     `json:"version"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
@@ -52,13 +58,15 @@ type orderRecord struct {
 func newOrderRecord(o order.Order) orderRecord {
 	return orderRecord{ID: o.ID, BuyerID: o.BuyerID, AmountMinor: o.AmountMinor, Currency: o.Currency,
 		CreatedAt: o.CreatedAt.UTC(), PaymentDueAt: o.PaymentDueAt.UTC(), Status: string(o.Status),
-		Version: o.Version, UpdatedAt: o.UpdatedAt.UTC()}
+		Payment: string(o.PaymentStatus), Dispute: o.Dispute, PaidMinor: o.PaidMinor, Refunded: o.RefundedMinor,
+		FraudWarning: o.FraudWarning, Version: o.Version, UpdatedAt: o.UpdatedAt.UTC()}
 }
 
 func (r orderRecord) order() order.Order {
 	return order.Order{ID: r.ID, BuyerID: r.BuyerID, AmountMinor: r.AmountMinor, Currency: r.Currency,
 		CreatedAt: r.CreatedAt.UTC(), PaymentDueAt: r.PaymentDueAt.UTC(), Status: order.Status(r.Status),
-		Version: r.Version, UpdatedAt: r.UpdatedAt.UTC()}
+		PaymentStatus: order.PaymentStatus(r.Payment), Dispute: r.Dispute, PaidMinor: r.PaidMinor,
+		RefundedMinor: r.Refunded, FraudWarning: r.FraudWarning, Version: r.Version, UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // buyerRecord is a buyer as stored. Fields other features add later (opt-outs, rating) are

@@ -29,6 +29,13 @@ type Order struct {
 	CreatedAt    time.Time
 	PaymentDueAt time.Time
 	Status       Status
+	// PaymentStatus, Dispute and the paid/refunded sums follow the payment provider's events
+	// (see ApplyEvent); Status follows the order's own state machine.
+	PaymentStatus PaymentStatus
+	Dispute       string // "", DisputeOpen, DisputeWon or DisputeLost
+	PaidMinor     int64
+	RefundedMinor int64
+	FraudWarning  bool // a provider flagged the payment as likely fraud
 	// Version starts at 1 on creation and grows by one with every stored change; the store
 	// accepts a write only if it was computed from the version it holds (optimistic locking).
 	Version   int64
@@ -87,7 +94,7 @@ func New(id string, t Terms, now time.Time) (Order, error) {
 	return Order{
 		ID: id, BuyerID: t.Buyer.ID, AmountMinor: t.AmountMinor, Currency: t.Currency,
 		CreatedAt: created.UTC(), PaymentDueAt: t.PaymentDueAt.UTC(),
-		Status: StatusPendingPayment, Version: 1, UpdatedAt: now.UTC(),
+		Status: StatusPendingPayment, PaymentStatus: PaymentUnpaid, Version: 1, UpdatedAt: now.UTC(),
 	}, nil
 }
 

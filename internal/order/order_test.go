@@ -24,7 +24,7 @@ func TestNewOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Order{ID: "AE-1001:x_y.z", BuyerID: "buyer-1", AmountMinor: 12990, Currency: "BRL",
-		CreatedAt: now.UTC(), PaymentDueAt: validTerms().PaymentDueAt, Status: StatusPendingPayment,
+		CreatedAt: now.UTC(), PaymentDueAt: validTerms().PaymentDueAt, Status: StatusPendingPayment, PaymentStatus: PaymentUnpaid,
 		Version: 1, UpdatedAt: now.UTC()}
 	if !reflect.DeepEqual(o, want) {
 		t.Fatalf("New = %+v\nwant %+v", o, want)

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
 )
@@ -28,6 +29,56 @@ type Store interface {
 	// SaveOrder returns nil.
 	SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error
 
+	// RecordEvent stores a verified provider event, atomically:
+	//   - a dedupe marker for (ev.Source, ev.EventID), kept DedupeTTL; if the marker exists
+	//     nothing at all is written and the result is Duplicate;
+	//   - the evidence (raw body byte for byte, headers), under the order;
+	//   - if the order exists: the order changed by order.ApplyEvent (version-checked; the
+	//     adapter re-reads and re-applies when a concurrent write wins), the timeline entry
+	//     with the outcome, and one outbox row per notification the change implies;
+	//   - if it does not exist yet: the event, parked until ApplyParked runs for that order.
+	//     Parking is conditional on the order still being absent, so an event racing the
+	//     order's creation is either parked before it or applied after it, never lost.
+	// ev.ReceivedAt is the time of the write.
+	RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (Recorded, error)
+
+	// ApplyParked applies the events parked for order id in the order they occurred, each in
+	// one atomic write that also removes it from the parking, and returns how many it
+	// applied. It is safe to call at any time and concurrently: a parked event is applied
+	// once. now is the time of the change.
+	ApplyParked(ctx context.Context, id string, now time.Time) (int, error)
+
+	// Timeline returns the order's timeline, ordered by occurred-at (then source, event id).
+	// An unknown order has an empty timeline.
+	Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error)
+
+	// Evidence returns the evidence recorded for the order, oldest received first.
+	Evidence(ctx context.Context, id string) ([]StoredEvidence, error)
+
+	// Notifications returns the order's outbox rows, by kind then sequence.
+	Notifications(ctx context.Context, id string) ([]order.Notification, error)
+
 	// Close releases the store's resources. The store is unusable afterwards.
 	Close() error
+}
+
+// DedupeTTL is how long a dedupe marker is kept: well past every provider's retry window
+// (Stripe 3 days, PayPal 3 days, AfterShip ~68 h, Antom 24 h).
+const DedupeTTL = 30 * 24 * time.Hour
+
+// Recorded is what RecordEvent did.
+type Recorded struct {
+	Duplicate bool          // the event was seen before; nothing was written
+	Parked    bool          // the order does not exist yet; the event waits for it
+	Outcome   order.Outcome // for an event applied to an existing order
+	Order     order.Order   // the order after the event (zero when parked or duplicate)
+}
+
+// StoredEvidence is one recorded webhook as received.
+type StoredEvidence struct {
+	Source     string
+	EventID    string
+	ReceivedAt time.Time
+	Body       []byte
+	Headers    map[string]string
 }

@@ -1,0 +1,212 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// eventRecord is a parked event. Every field of order.Event is kept so that applying it
+// later is the same as applying it on arrival.
+type eventRecord = order.Event
+
+type dedupeRecord struct {
+	ExpiresAt int64 `json:"expires_at"` // unix seconds, like the DynamoDB TTL attribute
+}
+
+type evidenceRecord struct {
+	Source     string            `json:"source"`
+	EventID    string            `json:"event_id"`
+	ReceivedAt time.Time         `json:"received_at"`
+	Body       []byte            `json:"body"`
+	Headers    map[string]string `json:"headers,omitempty"`
+}
+
+// RecordEvent implements store.Store in one bbolt transaction (shared with concurrent
+// writers by group commit). The transaction holds bbolt's single writer lock, so the
+// dedupe check, the order read and the writes cannot interleave with another writer.
+func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (store.Recorded, error) {
+	const op = "embedded.RecordEvent"
+	if err := ctx.Err(); err != nil {
+		return store.Recorded{}, order.Internal(op, err)
+	}
+	var res store.Recorded
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		res = store.Recorded{} // Batch may run this function more than once
+		b := tx.Bucket(tableBucket)
+		dedupe := key(store.DedupePK(ev.Source, ev.EventID), store.DedupeSK)
+		if b.Get(dedupe) != nil {
+			res.Duplicate = true
+			return nil
+		}
+		if err := write(b, dedupe, dedupeRecord{ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix()}); err != nil {
+			return err
+		}
+		err := write(b, key(store.OrderPK(ev.OrderID), store.EvidenceSK(ev)), evidenceRecord{
+			Source: ev.Source, EventID: ev.EventID, ReceivedAt: ev.ReceivedAt.UTC(),
+			Body: evidence.Body, Headers: evidence.Headers})
+		if err != nil {
+			return err
+		}
+		var cur orderRecord
+		found, err := read(b, orderKey(ev.OrderID), &cur)
+		if err != nil {
+			return err
+		}
+		if !found {
+			res.Parked = true
+			return write(b, key(store.ParkPK(ev.OrderID), store.ParkSK(ev)), ev)
+		}
+		res.Order, res.Outcome, err = apply(b, cur.order(), ev, ev.ReceivedAt)
+		return err
+	})
+	if err != nil {
+		return store.Recorded{}, order.Internal(op, err)
+	}
+	return res, nil
+}
+
+// apply writes ev's effect on o: the timeline entry, and when it changes the order, the
+// order and its outbox rows.
+func apply(b *bolt.Bucket, o order.Order, ev order.Event, now time.Time) (order.Order, order.Outcome, error) {
+	next, out := order.ApplyEvent(o, ev, now)
+	if err := write(b, key(store.OrderPK(o.ID), store.TimelineSK(ev)), timelineRecord(ev.Entry(out.Applied, out.Reason))); err != nil {
+		return o, out, err
+	}
+	if !out.Applied {
+		return o, out, nil
+	}
+	if err := write(b, orderKey(o.ID), newOrderRecord(next)); err != nil {
+		return o, out, err
+	}
+	for _, n := range out.Notifications(next, ev, now) {
+		if err := write(b, key(store.OrderPK(o.ID), store.OutboxSK(n)), n); err != nil {
+			return o, out, err
+		}
+	}
+	return next, out, nil
+}
+
+// ApplyParked implements store.Store: every parked event of the order, in one transaction.
+func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int, error) {
+	const op = "embedded.ApplyParked"
+	if err := ctx.Err(); err != nil {
+		return 0, order.Internal(op, err)
+	}
+	applied := 0
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		applied = 0
+		b := tx.Bucket(tableBucket)
+		var cur orderRecord
+		found, err := read(b, orderKey(id), &cur)
+		if err != nil || !found {
+			return err
+		}
+		o := cur.order()
+		prefix := key(store.ParkPK(id), "")
+		var done [][]byte
+		c := b.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var ev eventRecord
+			if err := json.Unmarshal(v, &ev); err != nil {
+				return err
+			}
+			if o, _, err = apply(b, o, ev, now); err != nil {
+				return err
+			}
+			done = append(done, append([]byte(nil), k...))
+		}
+		for _, k := range done {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		applied = len(done)
+		return nil
+	})
+	if err != nil {
+		return 0, order.Internal(op, err)
+	}
+	return applied, nil
+}
+
+// Timeline implements store.Store.
+func (s *Store) Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error) {
+	var out []order.TimelineEntry
+	err := s.scan(ctx, key(store.OrderPK(id), store.TimelinePrefix), func(v []byte) error {
+		var r timelineRecord
+		err := json.Unmarshal(v, &r)
+		out = append(out, order.TimelineEntry(r))
+		return err
+	})
+	return out, wrap("embedded.Timeline", err)
+}
+
+// Evidence implements store.Store.
+func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence, error) {
+	var out []store.StoredEvidence
+	err := s.scan(ctx, key(store.OrderPK(id), store.EvidencePrefix), func(v []byte) error {
+		var r evidenceRecord
+		err := json.Unmarshal(v, &r)
+		out = append(out, store.StoredEvidence{Source: r.Source, EventID: r.EventID,
+			ReceivedAt: r.ReceivedAt.UTC(), Body: r.Body, Headers: r.Headers})
+		return err
+	})
+	return out, wrap("embedded.Evidence", err)
+}
+
+// Notifications implements store.Store.
+func (s *Store) Notifications(ctx context.Context, id string) ([]order.Notification, error) {
+	var out []order.Notification
+	err := s.scan(ctx, key(store.OrderPK(id), store.OutboxPrefix), func(v []byte) error {
+		var n order.Notification
+		err := json.Unmarshal(v, &n)
+		n.CreatedAt = n.CreatedAt.UTC()
+		out = append(out, n)
+		return err
+	})
+	return out, wrap("embedded.Notifications", err)
+}
+
+// scan calls fn with every value whose key starts with prefix, in key order.
+func (s *Store) scan(ctx context.Context, prefix []byte, fn func(v []byte) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(tableBucket).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return order.Internal(op, err)
+}
+
+// timelineRecord is a timeline entry as stored, with the API's field names.
+type timelineRecord struct {
+	Kind        order.EventKind `json:"kind"`
+	Type        string          `json:"type"`
+	Source      string          `json:"source"`
+	EventID     string          `json:"event_id"`
+	OccurredAt  time.Time       `json:"occurred_at"`
+	ReceivedAt  time.Time       `json:"received_at"`
+	AmountMinor int64           `json:"amount_minor,omitempty"`
+	Currency    string          `json:"currency,omitempty"`
+	Applied     bool            `json:"applied"`
+	Reason      string          `json:"reason,omitempty"`
+}

@@ -1,0 +1,153 @@
+package order
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+func pendingOrder() Order {
+	return Order{ID: "o-1", BuyerID: "b-1", AmountMinor: 5000, Currency: "USD", Status: StatusPendingPayment,
+		PaymentStatus: PaymentUnpaid, Version: 1}
+}
+
+func ev(kind EventKind, amount int64, currency string) Event {
+	return Event{Source: "test", EventID: "evt", Type: "test." + string(kind), Kind: kind,
+		OrderID: "o-1", AmountMinor: amount, Currency: currency}
+}
+
+// applyAll applies events in order and returns the final order and each outcome.
+func applyAll(o Order, events ...Event) (Order, []Outcome) {
+	var outs []Outcome
+	for _, e := range events {
+		var out Outcome
+		o, out = ApplyEvent(o, e, t0)
+		outs = append(outs, out)
+	}
+	return o, outs
+}
+
+func TestApplyEventSequences(t *testing.T) {
+	paid := ev(KindPaymentSucceeded, 5000, "USD")
+	cases := []struct {
+		name        string
+		events      []Event
+		status      Status
+		payment     PaymentStatus
+		dispute     string
+		applied     []bool
+		reasonParts []string // substring expected in each outcome's reason ("" = any)
+	}{
+		{"success", []Event{paid}, StatusAwaitingShipment, PaymentPaid, "", []bool{true}, nil},
+		{"failed then success", []Event{ev(KindPaymentFailed, 0, ""), paid},
+			StatusAwaitingShipment, PaymentPaid, "", []bool{true, true}, nil},
+		{"late failure after success", []Event{paid, ev(KindPaymentFailed, 0, "")},
+			StatusAwaitingShipment, PaymentPaid, "", []bool{true, false}, []string{"", "stale"}},
+		{"second success", []Event{paid, paid}, StatusAwaitingShipment, PaymentPaid, "",
+			[]bool{true, false}, []string{"", "already paid"}},
+		{"underpaid", []Event{ev(KindPaymentSucceeded, 4999, "USD")}, StatusPendingPayment, PaymentUnpaid, "",
+			[]bool{false}, []string{"anomaly: paid 4999 of 5000"}},
+		{"wrong currency", []Event{ev(KindPaymentSucceeded, 5000, "EUR")}, StatusPendingPayment, PaymentUnpaid, "",
+			[]bool{false}, []string{"anomaly: paid in EUR"}},
+		{"overpaid is applied and flagged", []Event{ev(KindPaymentSucceeded, 6000, "USD")},
+			StatusAwaitingShipment, PaymentPaid, "", []bool{true}, []string{"anomaly: paid 6000, more"}},
+		{"pending then canceled", []Event{ev(KindPaymentPending, 0, ""), ev(KindPaymentCanceled, 0, "")},
+			StatusPendingPayment, PaymentCanceled, "", []bool{true, true}, nil},
+		{"repeated pending", []Event{ev(KindPaymentPending, 0, ""), ev(KindPaymentPending, 0, "")},
+			StatusPendingPayment, PaymentProcessing, "", []bool{true, false}, []string{"", "no change"}},
+		{"partial then full refund", []Event{paid, ev(KindRefunded, 2000, "USD"), ev(KindRefunded, 3000, "USD")},
+			StatusRefunded, PaymentRefunded, "", []bool{true, true, true}, nil},
+		{"partial refund", []Event{paid, ev(KindRefunded, 2000, "USD")},
+			StatusAwaitingShipment, PaymentPartiallyRefunded, "", []bool{true, true}, nil},
+		{"refund before payment", []Event{ev(KindRefunded, 5000, "USD")}, StatusPendingPayment, PaymentUnpaid, "",
+			[]bool{false}, []string{"anomaly: refund"}},
+		{"dispute lifecycle", []Event{paid, ev(KindDisputeOpened, 0, ""), closed(DisputeLost)},
+			StatusAwaitingShipment, PaymentPaid, DisputeLost, []bool{true, true, true}, nil},
+		{"dispute close before open", []Event{paid, closed(DisputeWon), ev(KindDisputeOpened, 0, "")},
+			StatusAwaitingShipment, PaymentPaid, DisputeWon, []bool{true, true, false}, []string{"", "", "stale"}},
+		{"dispute close without outcome", []Event{paid, closed("")}, StatusAwaitingShipment, PaymentPaid, "",
+			[]bool{true, false}, []string{"", "without a known outcome"}},
+		{"ignored type", []Event{{Kind: KindIgnored, Type: "customer.created"}}, StatusPendingPayment, PaymentUnpaid, "",
+			[]bool{false}, []string{"not acted on: customer.created"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o, outs := applyAll(pendingOrder(), c.events...)
+			if o.Status != c.status || o.PaymentStatus != c.payment || o.Dispute != c.dispute {
+				t.Fatalf("order = %s/%s/%q, want %s/%s/%q", o.Status, o.PaymentStatus, o.Dispute, c.status, c.payment, c.dispute)
+			}
+			applied := 0
+			for i, out := range outs {
+				if out.Applied != c.applied[i] {
+					t.Errorf("event %d applied = %v (%q), want %v", i, out.Applied, out.Reason, c.applied[i])
+				}
+				if i < len(c.reasonParts) && !strings.Contains(out.Reason, c.reasonParts[i]) {
+					t.Errorf("event %d reason = %q, want it to contain %q", i, out.Reason, c.reasonParts[i])
+				}
+				if out.Applied {
+					applied++
+				}
+			}
+			if o.Version != int64(1+applied) {
+				t.Errorf("version = %d after %d applied events, want %d", o.Version, applied, 1+applied)
+			}
+		})
+	}
+}
+
+func closed(outcome string) Event {
+	e := ev(KindDisputeClosed, 0, "")
+	e.DisputeOutcome = outcome
+	return e
+}
+
+func TestRefundTotalsAreNotDoubleCounted(t *testing.T) {
+	total := func(amount int64) Event {
+		e := ev(KindRefunded, amount, "USD")
+		e.RefundIsTotal = true
+		return e
+	}
+	o, outs := applyAll(pendingOrder(), ev(KindPaymentSucceeded, 5000, "USD"), total(1000), total(1000), total(5000))
+	if o.RefundedMinor != 5000 || o.Status != StatusRefunded || outs[2].Applied {
+		t.Fatalf("refunded %d status %s; repeat applied=%v", o.RefundedMinor, o.Status, outs[2].Applied)
+	}
+}
+
+func TestPaymentReceivedNotifiesOnce(t *testing.T) {
+	paid := ev(KindPaymentSucceeded, 5000, "USD")
+	_, outs := applyAll(pendingOrder(), paid, paid)
+	if len(outs[0].Notify) != 1 || outs[0].Notify[0] != NotifyPaymentReceived || len(outs[1].Notify) != 0 {
+		t.Fatalf("notifications = %v then %v", outs[0].Notify, outs[1].Notify)
+	}
+}
+
+func TestPaymentAfterTerminationNeedsRefund(t *testing.T) {
+	o := pendingOrder()
+	o.Status = StatusTerminated
+	_, out := ApplyEvent(o, ev(KindPaymentSucceeded, 5000, "USD"), t0)
+	if out.Applied || !strings.Contains(out.Reason, "needs a refund") {
+		t.Fatalf("outcome = %+v", out)
+	}
+}
+
+func TestMinorUnits(t *testing.T) {
+	cases := []struct {
+		in, cur string
+		want    int64
+		ok      bool
+	}{
+		{"10.99", "USD", 1099, true}, {"10", "USD", 1000, true}, {"10.9", "USD", 1090, true},
+		{"1000", "JPY", 1000, true}, {"1.234", "KWD", 1234, true}, {"0.01", "EUR", 1, true},
+		{"10.999", "USD", 0, false}, {"1.5", "JPY", 0, false}, {"-1", "USD", 0, false},
+		{"1e3", "USD", 0, false}, {"", "USD", 0, false}, {".5", "USD", 0, false}, {"5.", "USD", 0, false},
+		{"10", "XYZ", 0, false}, {"99999999999999999999", "USD", 0, false},
+	}
+	for _, c := range cases {
+		got, err := MinorUnits(c.in, c.cur)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("MinorUnits(%q, %s) = %d, %v; want %d ok=%v", c.in, c.cur, got, err, c.want, c.ok)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package order
+
+import "time"
+
+// EventKind is what a verified provider event means for an order, in orderwire's words.
+type EventKind string
+
+// The payment event kinds. An event whose provider type orderwire does not act on has the
+// empty kind: it is still recorded on the timeline (and answered with success, so the
+// provider does not retry it).
+const (
+	KindPaymentSucceeded EventKind = "payment_succeeded"
+	KindPaymentFailed    EventKind = "payment_failed"
+	KindPaymentPending   EventKind = "payment_pending"
+	KindPaymentCanceled  EventKind = "payment_canceled"
+	KindRefunded         EventKind = "refunded"
+	KindDisputeOpened    EventKind = "dispute_opened"
+	KindDisputeClosed    EventKind = "dispute_closed"
+	KindFraudWarning     EventKind = "fraud_warning"
+	KindIgnored          EventKind = "ignored"
+)
+
+// Dispute outcomes carried by dispute_closed events and shown on the order.
+const (
+	DisputeOpen = "open"
+	DisputeWon  = "won"
+	DisputeLost = "lost"
+)
+
+// Event is one verified, normalised provider event about an order.
+type Event struct {
+	Source     string    // who sent it: "stripe", "paypal", "antom", "alipay", "standard"
+	EventID    string    // the provider's id of this event (or delivery); duplicates share it
+	Type       string    // the provider's own event type, e.g. "payment_intent.succeeded"
+	Kind       EventKind // what it means; KindIgnored when orderwire does not act on Type
+	OrderID    string    // the seller's order id the event names
+	OccurredAt time.Time // when the provider says it happened
+	ReceivedAt time.Time // when orderwire received it (set by the webhook handler)
+	// AmountMinor and Currency are the money the event moves, in minor units: the payment for
+	// payment_succeeded, the refund for refunded. Zero when the event carries no amount.
+	AmountMinor int64
+	Currency    string
+	// RefundIsTotal marks a refunded event whose amount is the total refunded so far (Stripe's
+	// charge.refunded) rather than this one refund's amount.
+	RefundIsTotal bool
+	// DisputeOutcome is DisputeWon or DisputeLost for dispute_closed; empty if unknown.
+	DisputeOutcome string
+	// PaymentRef is the provider's id of the payment object (payment intent, capture, trade).
+	PaymentRef string
+}
+
+// Evidence is what a seller needs to prove later what the provider said: the raw body
+// exactly as received and the request headers that are not secret.
+type Evidence struct {
+	Body    []byte
+	Headers map[string]string
+}
+
+// TimelineEntry is an event as the order's history shows it: what came in and whether it
+// changed the order, and if not, why.
+type TimelineEntry struct {
+	Kind        EventKind
+	Type        string
+	Source      string
+	EventID     string
+	OccurredAt  time.Time
+	ReceivedAt  time.Time
+	AmountMinor int64
+	Currency    string
+	Applied     bool
+	Reason      string // why it was not applied, or what was odd about it
+}
+
+// Entry returns the timeline entry for ev with the given outcome.
+func (ev Event) Entry(applied bool, reason string) TimelineEntry {
+	return TimelineEntry{Kind: ev.Kind, Type: ev.Type, Source: ev.Source, EventID: ev.EventID,
+		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(), AmountMinor: ev.AmountMinor,
+		Currency: ev.Currency, Applied: applied, Reason: reason}
+}
+
+// Notification is an outbox row: a message to the buyer that a change of the order implies.
+// The notifier claims pending rows, renders them in the buyer's language and sends them.
+type Notification struct {
+	OrderID   string
+	BuyerID   string
+	Kind      NotificationKind
+	Seq       int64  // the order version whose change produced it; unique per order and kind
+	Status    string // NotificationPending when written
+	CreatedAt time.Time
+	// CauseSource and CauseEventID name the event that produced it.
+	CauseSource  string
+	CauseEventID string
+}
+
+// NotificationPending is the status of a notification nobody has claimed yet.
+const NotificationPending = "pending"
+
+// Notifications returns the outbox rows for an applied outcome of ev that produced order o.
+func (out Outcome) Notifications(o Order, ev Event, now time.Time) []Notification {
+	var rows []Notification
+	for _, kind := range out.Notify {
+		rows = append(rows, Notification{OrderID: o.ID, BuyerID: o.BuyerID, Kind: kind, Seq: o.Version,
+			Status: NotificationPending, CreatedAt: now.UTC(), CauseSource: ev.Source, CauseEventID: ev.EventID})
+	}
+	return rows
+}

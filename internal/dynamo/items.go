@@ -8,16 +8,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
-// Sort keys of the singleton items of a partition.
+// Shorthands for the shared key layout (store/keys.go).
 const (
-	metaSK    = "META"
-	profileSK = "PROFILE"
+	metaSK    = store.MetaSK
+	profileSK = store.ProfileSK
 )
 
-func orderPK(id string) string { return "ORDER#" + id }
-func buyerPK(id string) string { return "BUYER#" + id }
+func orderPK(id string) string { return store.OrderPK(id) }
+func buyerPK(id string) string { return store.BuyerPK(id) }
 
 func itemKey(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
@@ -38,6 +39,11 @@ type orderItem struct {
 	CreatedAt    time.Time `dynamodbav:"created_at"`
 	PaymentDueAt time.Time `dynamodbav:"payment_due_at"`
 	Status       string    `dynamodbav:"status"`
+	Payment      string    `dynamodbav:"payment_status,omitempty"`
+	Dispute      string    `dynamodbav:"dispute,omitempty"`
+	PaidMinor    int64     `dynamodbav:"paid_minor,omitempty"`
+	Refunded     int64     `dynamodbav:"refunded_minor,omitempty"`
+	FraudWarning bool      `dynamodbav:"fraud_warning,omitempty"`
 	Version      int64     `dynamodbav:"version"`
 	UpdatedAt    time.Time `dynamodbav:"updated_at"`
 }
@@ -45,14 +51,16 @@ type orderItem struct {
 func newOrderItem(o order.Order) orderItem {
 	return orderItem{PK: orderPK(o.ID), SK: metaSK, Type: "order", ID: o.ID, BuyerID: o.BuyerID,
 		AmountMinor: o.AmountMinor, Currency: o.Currency, CreatedAt: o.CreatedAt.UTC(),
-		PaymentDueAt: o.PaymentDueAt.UTC(), Status: string(o.Status), Version: o.Version,
-		UpdatedAt: o.UpdatedAt.UTC()}
+		PaymentDueAt: o.PaymentDueAt.UTC(), Status: string(o.Status), Payment: string(o.PaymentStatus),
+		Dispute: o.Dispute, PaidMinor: o.PaidMinor, Refunded: o.RefundedMinor, FraudWarning: o.FraudWarning,
+		Version: o.Version, UpdatedAt: o.UpdatedAt.UTC()}
 }
 
 func (it orderItem) order() order.Order {
 	return order.Order{ID: it.ID, BuyerID: it.BuyerID, AmountMinor: it.AmountMinor, Currency: it.Currency,
 		CreatedAt: it.CreatedAt.UTC(), PaymentDueAt: it.PaymentDueAt.UTC(), Status: order.Status(it.Status),
-		Version: it.Version, UpdatedAt: it.UpdatedAt.UTC()}
+		PaymentStatus: order.PaymentStatus(it.Payment), Dispute: it.Dispute, PaidMinor: it.PaidMinor,
+		RefundedMinor: it.Refunded, FraudWarning: it.FraudWarning, Version: it.Version, UpdatedAt: it.UpdatedAt.UTC()}
 }
 
 // buyerItem is the buyer's PROFILE item.

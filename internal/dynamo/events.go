@@ -1,0 +1,247 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// maxAttempts bounds the read-apply-write loop when concurrent writers keep changing the order.
+const maxAttempts = 8
+
+// errDuplicate reports that the dedupe marker already existed.
+var errDuplicate = errors.New("duplicate event")
+
+// RecordEvent implements store.Store in two round trips: a consistent GetItem of the order,
+// then one TransactWriteItems whose first item is the conditional dedupe marker. A duplicate
+// costs the same two calls and writes nothing (the transaction is cancelled as a whole).
+func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (store.Recorded, error) {
+	const op = "dynamo.RecordEvent"
+	dedupe, err := s.dedupePut(ev)
+	if err != nil {
+		return store.Recorded{}, order.Internal(op, err)
+	}
+	evidenceItems, err := s.evidencePuts(ev, evidence)
+	if err != nil {
+		return store.Recorded{}, order.Internal(op, err)
+	}
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		cur, found, err := s.readOrder(ctx, ev.OrderID)
+		if err != nil {
+			return store.Recorded{}, translate(op, err)
+		}
+		items := append([]types.TransactWriteItem{dedupe}, evidenceItems...)
+		var res store.Recorded
+		if !found {
+			park, err := s.parkPut(ev)
+			if err != nil {
+				return store.Recorded{}, order.Internal(op, err)
+			}
+			// Park only while the order is still absent; if it was created meanwhile, retry.
+			items = append(items, park, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+				TableName: &s.table, Key: itemKey(orderPK(ev.OrderID), metaSK),
+				ConditionExpression: aws.String("attribute_not_exists(PK)"),
+			}})
+			res.Parked = true
+		} else {
+			applyItems, next, out, err := s.applyItems(cur, ev, ev.ReceivedAt)
+			if err != nil {
+				return store.Recorded{}, order.Internal(op, err)
+			}
+			items = append(items, applyItems...)
+			res.Order, res.Outcome = next, out
+		}
+		err = s.transact(ctx, items)
+		switch {
+		case errors.Is(err, errDuplicate):
+			return store.Recorded{Duplicate: true}, nil
+		case order.ErrorCode(err) == order.CodeConflict:
+			continue // the order changed (or appeared) since it was read
+		case err != nil:
+			return store.Recorded{}, translate(op, err)
+		}
+		return res, nil
+	}
+	return store.Recorded{}, order.Errorf(order.CodeConflict, op, "order %s kept changing; try again", ev.OrderID)
+}
+
+// applyItems are the writes of ev applied to cur: the timeline entry and either the changed
+// order (version-conditioned) with its outbox rows, or a check that the order is still the
+// version the "not applied" decision was made on.
+func (s *Store) applyItems(cur order.Order, ev order.Event, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
+	next, out := order.ApplyEvent(cur, ev, now)
+	entry, err := attributevalue.MarshalMap(newTimelineItem(cur.ID, ev, out))
+	if err != nil {
+		return nil, cur, out, err
+	}
+	items := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.table, Item: entry}}}
+	version := map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(cur.Version, 10)}}
+	if !out.Applied {
+		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: itemKey(orderPK(cur.ID), metaSK),
+			ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: version,
+		}})
+		return items, cur, out, nil
+	}
+	orderAV, err := attributevalue.MarshalMap(newOrderItem(next))
+	if err != nil {
+		return nil, cur, out, err
+	}
+	items = append(items, types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.table, Item: orderAV,
+		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: version,
+	}})
+	for _, n := range out.Notifications(next, ev, now) {
+		row, err := attributevalue.MarshalMap(newOutboxItem(n))
+		if err != nil {
+			return nil, cur, out, err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: row}})
+	}
+	return items, next, out, nil
+}
+
+// ApplyParked implements store.Store: one consistent Query of the parking, then per event a
+// transaction that deletes it (only if still there), writes its timeline entry and applies it.
+func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int, error) {
+	const op = "dynamo.ApplyParked"
+	var parked []parkItem
+	if err := s.queryAll(ctx, store.ParkPK(id), "", &parked); err != nil {
+		return 0, translate(op, err)
+	}
+	applied := 0
+	for _, p := range parked {
+		ok, err := s.applyOneParked(ctx, p, now)
+		if err != nil {
+			return applied, translate(op, err)
+		}
+		if ok {
+			applied++
+		}
+	}
+	return applied, nil
+}
+
+func (s *Store) applyOneParked(ctx context.Context, p parkItem, now time.Time) (bool, error) {
+	ev := p.event()
+	unpark := types.TransactWriteItem{Delete: &types.Delete{
+		TableName: &s.table, Key: itemKey(p.PK, p.SK),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+	}}
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		cur, found, err := s.readOrder(ctx, ev.OrderID)
+		if err != nil || !found {
+			return false, err
+		}
+		items, _, _, err := s.applyItems(cur, ev, now)
+		if err != nil {
+			return false, order.Internal("dynamo.applyOneParked", err)
+		}
+		err = s.transact(ctx, append([]types.TransactWriteItem{unpark}, items...))
+		switch {
+		case errors.Is(err, errDuplicate):
+			return false, nil // already applied by someone else: the parked item is gone
+		case order.ErrorCode(err) == order.CodeConflict:
+			continue
+		}
+		return err == nil, err
+	}
+	return false, order.Errorf(order.CodeConflict, "dynamo.applyOneParked", "order %s kept changing", ev.OrderID)
+}
+
+// transact runs one transaction. A failed condition on the FIRST item (the dedupe marker or
+// the parked item) is errDuplicate; any other failed condition or a collision with another
+// transaction is a conflict; anything else is returned as is.
+func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+	_, err := s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) && len(canceled.CancellationReasons) > 0 &&
+		aws.ToString(canceled.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+		return errDuplicate
+	}
+	return translate("dynamo.transact", err)
+}
+
+// readOrder is a consistent GetItem of the order; found is false when it does not exist.
+func (s *Store) readOrder(ctx context.Context, id string) (order.Order, bool, error) {
+	o, err := s.GetOrder(ctx, id)
+	if order.ErrorCode(err) == order.CodeNotFound {
+		return order.Order{}, false, nil
+	}
+	return o, err == nil, err
+}
+
+func (s *Store) dedupePut(ev order.Event) (types.TransactWriteItem, error) {
+	item, err := attributevalue.MarshalMap(dedupeItem{
+		PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
+		OrderID: ev.OrderID, ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix(),
+	})
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}, err
+}
+
+func (s *Store) parkPut(ev order.Event) (types.TransactWriteItem, error) {
+	item, err := attributevalue.MarshalMap(newParkItem(ev))
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}}, err
+}
+
+// queryAll reads every item of partition pk whose sort key starts with prefix, strongly
+// consistent, in sort-key order, following pagination.
+func (s *Store) queryAll(ctx context.Context, pk, prefix string, into any) error {
+	in := &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+		ConsistentRead:            aws.Bool(true),
+	}
+	if prefix != "" {
+		in.KeyConditionExpression = aws.String("PK = :pk AND begins_with(SK, :prefix)")
+		in.ExpressionAttributeValues[":prefix"] = &types.AttributeValueMemberS{Value: prefix}
+	}
+	var all []map[string]types.AttributeValue
+	p := dynamodb.NewQueryPaginator(s.api, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		all = append(all, page.Items...)
+	}
+	return attributevalue.UnmarshalListOfMaps(all, into)
+}
+
+// Timeline implements store.Store.
+func (s *Store) Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error) {
+	var items []timelineItem
+	if err := s.queryAll(ctx, orderPK(id), store.TimelinePrefix, &items); err != nil {
+		return nil, translate("dynamo.Timeline", err)
+	}
+	out := make([]order.TimelineEntry, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.entry())
+	}
+	return out, nil
+}
+
+// Notifications implements store.Store.
+func (s *Store) Notifications(ctx context.Context, id string) ([]order.Notification, error) {
+	var items []outboxItem
+	if err := s.queryAll(ctx, orderPK(id), store.OutboxPrefix, &items); err != nil {
+		return nil, translate("dynamo.Notifications", err)
+	}
+	out := make([]order.Notification, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.notification())
+	}
+	return out, nil
+}

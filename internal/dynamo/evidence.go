@@ -1,0 +1,114 @@
+package dynamo
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// A DynamoDB item holds at most 400 KB. Bodies over compressAbove bytes are gzipped when
+// that makes them smaller; what is still over chunkSize is split across items
+// RAW#...#000, #001, ... (a 1 MiB incompressible body takes 3; a transaction allows 100
+// items and 4 MB, so every accepted body fits in the event's one transaction).
+const (
+	compressAbove = 4 << 10
+	chunkSize     = 350_000
+)
+
+// evidenceItem is one part of one webhook's evidence.
+type evidenceItem struct {
+	PK         string            `dynamodbav:"PK"`
+	SK         string            `dynamodbav:"SK"`
+	Type       string            `dynamodbav:"item_type"`
+	Source     string            `dynamodbav:"source"`
+	EventID    string            `dynamodbav:"event_id"`
+	ReceivedAt time.Time         `dynamodbav:"received_at"`
+	Headers    map[string]string `dynamodbav:"headers,omitempty"`
+	Encoding   string            `dynamodbav:"encoding,omitempty"` // "gzip" or empty
+	Part       int               `dynamodbav:"part"`
+	Parts      int               `dynamodbav:"parts"`
+	Body       []byte            `dynamodbav:"body"`
+}
+
+func (s *Store) evidencePuts(ev order.Event, evidence order.Evidence) ([]types.TransactWriteItem, error) {
+	body, encoding := evidence.Body, ""
+	if len(body) > compressAbove {
+		if z, err := gzipped(body); err == nil && len(z) < len(body) {
+			body, encoding = z, "gzip"
+		}
+	}
+	parts := max(1, (len(body)+chunkSize-1)/chunkSize)
+	var items []types.TransactWriteItem
+	for part := 0; part < parts; part++ {
+		chunk := body[part*chunkSize : min(len(body), (part+1)*chunkSize)]
+		it := evidenceItem{PK: orderPK(ev.OrderID), SK: fmt.Sprintf("%s#%03d", store.EvidenceSK(ev), part),
+			Type: "evidence", Source: ev.Source, EventID: ev.EventID, ReceivedAt: ev.ReceivedAt.UTC(),
+			Encoding: encoding, Part: part, Parts: parts, Body: chunk}
+		if part == 0 {
+			it.Headers = evidence.Headers
+		}
+		av, err := attributevalue.MarshalMap(it)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av}})
+	}
+	return items, nil
+}
+
+// Evidence implements store.Store, reassembling and decompressing each webhook's parts.
+func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence, error) {
+	const op = "dynamo.Evidence"
+	var items []evidenceItem
+	if err := s.queryAll(ctx, orderPK(id), store.EvidencePrefix, &items); err != nil {
+		return nil, translate(op, err)
+	}
+	var out []store.StoredEvidence
+	for i := 0; i < len(items); {
+		first := items[i]
+		if first.Part != 0 || i+first.Parts > len(items) {
+			return nil, order.Internal(op, fmt.Errorf("evidence %s is missing parts", first.SK))
+		}
+		var body []byte
+		for _, part := range items[i : i+first.Parts] {
+			body = append(body, part.Body...)
+		}
+		i += first.Parts
+		if first.Encoding == "gzip" {
+			var err error
+			if body, err = gunzip(body); err != nil {
+				return nil, order.Internal(op, err)
+			}
+		}
+		out = append(out, store.StoredEvidence{Source: first.Source, EventID: first.EventID,
+			ReceivedAt: first.ReceivedAt.UTC(), Body: body, Headers: first.Headers})
+	}
+	return out, nil
+}
+
+func gzipped(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	if _, err := w.Write(b); err != nil {
+		return nil, err
+	}
+	err := w.Close()
+	return buf.Bytes(), err
+}
+
+func gunzip(b []byte) ([]byte, error) {
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
+}

@@ -1,0 +1,70 @@
+package dynamo_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/store/storetest"
+	"github.com/orderwire/orderwire/internal/testservice"
+)
+
+// callCounter counts the requests the SDK actually sends (retries included), by operation.
+type callCounter struct{ n atomic.Int64 }
+
+func (c *callCounter) addTo(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("countCalls",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			c.n.Add(1)
+			return next.HandleFinalize(ctx, in)
+		}), middleware.After)
+}
+
+// TestRoundTripsPerEvent pins the cost of a webhook on DynamoDB: a new event, a duplicate and
+// a parked event each take at most two round trips (a read and one transaction).
+func TestRoundTripsPerEvent(t *testing.T) {
+	client := testservice.DynamoDB(t)
+	table := testservice.NewTable(t, client)
+	var calls callCounter
+	counted := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, calls.addTo)
+	})
+	s := dynamo.New(counted, table)
+	ctx := context.Background()
+	b := storetest.Buyer("buyer-rt")
+	o := storetest.Order(t, "o-rt", b)
+	if err := s.SaveOrder(ctx, o, b); err != nil {
+		t.Fatal(err)
+	}
+
+	ev := storetest.Event("stripe", "evt_rt", o.ID, order.KindPaymentSucceeded, o.AmountMinor, time.Minute)
+	cases := []struct {
+		name string
+		ev   order.Event
+		want func(r store.Recorded) bool
+	}{
+		{"new event", ev, func(r store.Recorded) bool { return r.Outcome.Applied }},
+		{"duplicate", ev, func(r store.Recorded) bool { return r.Duplicate }},
+		{"parked", storetest.Event("stripe", "evt_park", "o-unknown", order.KindPaymentSucceeded, 1, time.Minute),
+			func(r store.Recorded) bool { return r.Parked }},
+	}
+	for _, c := range cases {
+		calls.n.Store(0)
+		res, err := s.RecordEvent(ctx, c.ev, order.Evidence{Body: []byte(`{"id":"evt"}`)})
+		if err != nil || !c.want(res) {
+			t.Fatalf("%s: %+v, %v", c.name, res, err)
+		}
+		if n := calls.n.Load(); n == 0 || n > 2 { // 0 would mean the counter is broken
+			t.Errorf("%s took %d DynamoDB round trips, want at most 2", c.name, n)
+		} else {
+			t.Logf("%s: %d round trips", c.name, n)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/httpapi"
@@ -40,6 +41,10 @@ func (m *memOrders) SaveOrder(_ context.Context, o order.Order, _ order.Buyer) e
 	m.orders[o.ID] = o
 	return nil
 }
+
+func (m *memOrders) ApplyParked(context.Context, string, time.Time) (int, error) { return 0, nil }
+
+func (m *memOrders) Timeline(context.Context, string) ([]order.TimelineEntry, error) { return nil, nil }
 
 // BenchmarkSellerAPI measures one request through the whole handler (routing, auth, body
 // decoding, validation, use case, JSON answer). "mem" isolates the API path; "embedded"

@@ -20,7 +20,7 @@ const MaxBodyBytes = 1 << 20
 // OrderService is what the order routes need (seller.Service satisfies it).
 type OrderService interface {
 	PutOrder(ctx context.Context, id string, t order.Terms) (order.Order, bool, error)
-	GetOrder(ctx context.Context, id string) (order.Order, error)
+	GetOrder(ctx context.Context, id string) (order.Order, []order.TimelineEntry, error)
 }
 
 // Config wires the handler.

@@ -10,25 +10,58 @@ import (
 
 // orderResponse is an order as the API shows it. Buyer contact details are not echoed back.
 type orderResponse struct {
-	OrderID      string      `json:"order_id"`
-	Status       string      `json:"status"`
-	AmountMinor  int64       `json:"amount_minor"`
-	Currency     string      `json:"currency"`
-	BuyerID      string      `json:"buyer_id"`
-	CreatedAt    time.Time   `json:"created_at"`
-	PaymentDueAt time.Time   `json:"payment_due_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
-	Version      int64       `json:"version"`
-	Timeline     []timelineJ `json:"timeline"`
+	OrderID       string    `json:"order_id"`
+	Status        string    `json:"status"`
+	AmountMinor   int64     `json:"amount_minor"`
+	Currency      string    `json:"currency"`
+	BuyerID       string    `json:"buyer_id"`
+	CreatedAt     time.Time `json:"created_at"`
+	PaymentDueAt  time.Time `json:"payment_due_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Version       int64     `json:"version"`
+	PaymentStatus string    `json:"payment_status"`
+	PaidMinor     int64     `json:"paid_minor"`
+	RefundedMinor int64     `json:"refunded_minor"`
+	Dispute       *string   `json:"dispute"` // null, "open", "won" or "lost"
+	FraudWarning  bool      `json:"fraud_warning"`
+	// Timeline is always present in a GET answer and left out of a PUT answer.
+	Timeline *[]timelineJSON `json:"timeline,omitempty"`
 }
 
-// timelineJ is one timeline entry; the payment and tracking issues fill the timeline.
-type timelineJ struct{}
+// timelineJSON is one timeline entry: what a provider said and whether it changed the order.
+type timelineJSON struct {
+	Kind        string    `json:"kind"`
+	Type        string    `json:"type"`
+	Source      string    `json:"source"`
+	EventID     string    `json:"provider_event_id"`
+	OccurredAt  time.Time `json:"occurred_at"`
+	ReceivedAt  time.Time `json:"received_at"`
+	AmountMinor int64     `json:"amount_minor,omitempty"`
+	Currency    string    `json:"currency,omitempty"`
+	Applied     bool      `json:"applied"`
+	Reason      string    `json:"reason,omitempty"`
+}
 
-func newOrderResponse(o order.Order) orderResponse {
-	return orderResponse{OrderID: o.ID, Status: string(o.Status), AmountMinor: o.AmountMinor,
+func newOrderResponse(o order.Order, timeline []order.TimelineEntry) orderResponse {
+	r := orderResponse{OrderID: o.ID, Status: string(o.Status), AmountMinor: o.AmountMinor,
 		Currency: o.Currency, BuyerID: o.BuyerID, CreatedAt: o.CreatedAt, PaymentDueAt: o.PaymentDueAt,
-		UpdatedAt: o.UpdatedAt, Version: o.Version, Timeline: []timelineJ{}}
+		UpdatedAt: o.UpdatedAt, Version: o.Version, PaymentStatus: string(o.PaymentStatus),
+		PaidMinor: o.PaidMinor, RefundedMinor: o.RefundedMinor, FraudWarning: o.FraudWarning,
+	}
+	if o.Dispute != "" {
+		r.Dispute = &o.Dispute
+	}
+	if timeline == nil {
+		return r
+	}
+	entries := make([]timelineJSON, 0, len(timeline))
+	r.Timeline = &entries
+	for _, e := range timeline {
+		entries = append(entries, timelineJSON{Kind: string(e.Kind), Type: e.Type, Source: e.Source,
+			EventID: e.EventID, OccurredAt: e.OccurredAt, ReceivedAt: e.ReceivedAt, AmountMinor: e.AmountMinor,
+			Currency: e.Currency, Applied: e.Applied, Reason: e.Reason})
+	}
+	return r
 }
 
 // order serves PUT and GET /v1/orders/{order_id}.
@@ -36,12 +69,15 @@ func (a *api) order(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("order_id")
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		o, err := a.orders.GetOrder(r.Context(), id)
+		o, timeline, err := a.orders.GetOrder(r.Context(), id)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
-		writeOrder(w, http.StatusOK, o)
+		if timeline == nil {
+			timeline = []order.TimelineEntry{}
+		}
+		writeOrder(w, http.StatusOK, o, timeline)
 	case http.MethodPut:
 		terms, err := decodeTerms(w, r, id)
 		if err != nil {
@@ -58,14 +94,15 @@ func (a *api) order(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusCreated
 			w.Header().Set("Location", "/v1/orders/"+o.ID)
 		}
-		writeOrder(w, status, o)
+		writeOrder(w, status, o, nil)
 	default:
 		w.Header().Set("Allow", "GET, HEAD, PUT")
 		writeError(w, order.Errorf(order.CodeInvalid, "httpapi", "method %s is not allowed here", r.Method))
 	}
 }
 
-func writeOrder(w http.ResponseWriter, status int, o order.Order) {
+// writeOrder answers with the order; timeline nil leaves the timeline out (PUT answers).
+func writeOrder(w http.ResponseWriter, status int, o order.Order, timeline []order.TimelineEntry) {
 	w.Header().Set("ETag", strconv.Quote("v"+strconv.FormatInt(o.Version, 10)))
-	writeJSON(w, status, newOrderResponse(o))
+	writeJSON(w, status, newOrderResponse(o, timeline))
 }

@@ -13,6 +13,8 @@ import (
 type Orders interface {
 	GetOrder(ctx context.Context, id string) (order.Order, error)
 	SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error
+	ApplyParked(ctx context.Context, id string, now time.Time) (int, error)
+	Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error)
 }
 
 // maxAttempts bounds the read-modify-write loop when concurrent writers keep winning.
@@ -35,6 +37,11 @@ func (s *Service) now() time.Time {
 // it was created. The buyer's details are normalised (canonical locale, trimmed text) and
 // stored with the order. A write that loses a race to another writer is retried from a fresh
 // read; the state machine's rules (no amount change after payment) are checked on every try.
+//
+// Provider events that arrived before the order was registered are applied right after the
+// write, in the order they occurred; the returned order includes their effect. Applying them
+// on every PUT (not only on creation) also finishes the job if a previous attempt failed
+// half-way.
 func (s *Service) PutOrder(ctx context.Context, id string, terms order.Terms) (order.Order, bool, error) {
 	const op = "seller.PutOrder"
 	terms.Buyer = terms.Buyer.Normalize()
@@ -62,18 +69,32 @@ func (s *Service) PutOrder(ctx context.Context, id string, terms order.Terms) (o
 		if err != nil {
 			return order.Order{}, false, err
 		}
-		return next, created, nil
+		return s.applyParked(ctx, next, created)
 	}
 	return order.Order{}, false, order.Errorf(order.CodeConflict, op,
 		"order %s is being changed by other requests; try again", id)
 }
 
-// GetOrder returns the order id.
-func (s *Service) GetOrder(ctx context.Context, id string) (order.Order, error) {
+func (s *Service) applyParked(ctx context.Context, o order.Order, created bool) (order.Order, bool, error) {
+	n, err := s.Orders.ApplyParked(ctx, o.ID, s.now())
+	if err != nil || n == 0 {
+		return o, created, err
+	}
+	o, err = s.Orders.GetOrder(ctx, o.ID)
+	return o, created, err
+}
+
+// GetOrder returns the order id and its timeline.
+func (s *Service) GetOrder(ctx context.Context, id string) (order.Order, []order.TimelineEntry, error) {
 	if !order.ValidID(id) {
 		var fe order.FieldErrors
 		fe.Add("order_id", "must be 1-64 characters of A-Z a-z 0-9 . _ : -")
-		return order.Order{}, fe.Err("seller.GetOrder")
+		return order.Order{}, nil, fe.Err("seller.GetOrder")
 	}
-	return s.Orders.GetOrder(ctx, id)
+	o, err := s.Orders.GetOrder(ctx, id)
+	if err != nil {
+		return order.Order{}, nil, err
+	}
+	timeline, err := s.Orders.Timeline(ctx, id)
+	return o, timeline, err
 }

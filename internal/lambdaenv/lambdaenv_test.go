@@ -1,0 +1,93 @@
+package lambdaenv
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/secrets"
+)
+
+const testARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orderwire-api-tokens-AbCdEf"
+
+// fakeSecrets answers GetSecretValue with one JSON string and counts the calls.
+type fakeSecrets struct {
+	content string
+	calls   int
+	id      string // the SecretId of the last call
+}
+
+func (f *fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	f.calls++
+	f.id = *in.SecretId
+	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: &f.content}, nil
+}
+
+func mapEnv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// hermeticAWS keeps LoadDefaultConfig away from the machine's AWS files and credentials.
+func hermeticAWS(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_PROFILE", "")
+}
+
+// TestValidateReportsEveryMissingSetting: with nothing set, both variables are named in one
+// invalid error; blanks count as missing; a full config is valid.
+func TestValidateReportsEveryMissingSetting(t *testing.T) {
+	err := FromEnv(mapEnv(map[string]string{EnvTable: "  "})).Validate()
+	if order.ErrorCode(err) != order.CodeInvalid {
+		t.Fatalf("error %v", err)
+	}
+	for _, name := range []string{EnvTable, EnvSecretsARN} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("%q does not name %s", err, name)
+		}
+		if _, ok := err.(*order.Error).Fields[name]; !ok {
+			t.Errorf("Fields lack %s", name)
+		}
+	}
+	if err := (Config{Table: "t", SecretsARN: testARN}).Validate(); err != nil {
+		t.Errorf("valid config: %v", err)
+	}
+}
+
+// TestLoad: the settings, the AWS region and the API tokens (trimmed, in order) come back
+// from one Secrets Manager call on the configured ARN.
+func TestLoad(t *testing.T) {
+	hermeticAWS(t)
+	fake := &fakeSecrets{content: `{"ORDERWIRE_API_TOKENS":"tok-new, tok-old"}`}
+	var region string
+	env, err := load(context.Background(), mapEnv(map[string]string{EnvTable: "orderwire-Table-1", EnvSecretsARN: " " + testARN}),
+		func(cfg aws.Config) secrets.API { region = cfg.Region; return fake })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.Config.Table != "orderwire-Table-1" || region != "eu-west-1" || fake.id != testARN || fake.calls != 1 {
+		t.Fatalf("env %+v, calls %d", env.Config, fake.calls)
+	}
+	if !slices.Equal(env.APITokens, []string{"tok-new", "tok-old"}) {
+		t.Fatalf("tokens %q", env.APITokens)
+	}
+}
+
+// TestLoadFailsBeforeCallingAWS: missing settings stop the cold start before any AWS call;
+// a secret without tokens stops it too, naming the key and not the content.
+func TestLoadFailsBeforeCallingAWS(t *testing.T) {
+	hermeticAWS(t)
+	fake := &fakeSecrets{content: `{"SOMETHING_ELSE":"s3cr3t"}`}
+	newSecrets := func(aws.Config) secrets.API { return fake }
+	if _, err := load(context.Background(), mapEnv(nil), newSecrets); order.ErrorCode(err) != order.CodeInvalid || fake.calls != 0 {
+		t.Fatalf("missing settings: %v, %d calls", err, fake.calls)
+	}
+	_, err := load(context.Background(), mapEnv(map[string]string{EnvTable: "t", EnvSecretsARN: testARN}), newSecrets)
+	if order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), APITokensKey) || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("no tokens: %v", err)
+	}
+}

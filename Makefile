@@ -11,8 +11,10 @@ run:
 	$(GO) build -o $(BIN)/orderwire ./cmd/orderwire
 	./$(BIN)/orderwire serve
 
-## test: install the emulators (npm ci, pinned), start them on loopback, run every test, stop them
+## test: a short fuzz run of every fuzz target, then install the emulators (npm ci, pinned),
+## start them on loopback, run every test once, stop them
 test: vet
+	bash scripts/fuzz-short.sh
 	bash scripts/with-services.sh bash scripts/go-test.sh
 
 ## unit: the tests that need no service (service tests skip, saying why)

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -81,6 +84,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		cfg.Tokens = []string{token}
 	}
+	paymentCfg, err := payment.ConfigFrom(getenv, os.ReadFile)
+	if err != nil {
+		return fmt.Errorf("payment webhook settings: %w", err)
+	}
+	providers, err := payment.Providers(paymentCfg)
+	if err != nil {
+		return fmt.Errorf("payment webhook settings: %w", err)
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -93,7 +104,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
-			Orders: &seller.Service{Orders: st}, Tokens: cfg.Tokens, Logger: logger,
+			Orders: &seller.Service{Orders: st}, Tokens: cfg.Tokens,
+			Payments: providers, Events: st, Logger: logger,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -102,6 +114,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList(providers))
 	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
 
 	served := make(chan error, 1)
@@ -134,4 +147,17 @@ func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error
 		}
 	}
 	return dynamo.New(client, cfg.Table), "DynamoDB table " + cfg.Table, nil
+}
+
+// enabledList names the configured providers, or says how to enable one.
+func enabledList(providers map[string]payment.Provider) string {
+	if len(providers) == 0 {
+		return "none (set ORDERWIRE_STRIPE_WEBHOOK_SECRETS, ORDERWIRE_STANDARD_WEBHOOK_SECRETS, ... — see README)"
+	}
+	names := make([]string, 0, len(providers))
+	for name := range providers {
+		names = append(names, "/webhooks/payments/"+name)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/payment"
 )
 
 // MaxBodyBytes is the largest request body accepted (1 MiB); larger is 413 too_large.
@@ -26,6 +27,11 @@ type OrderService interface {
 // Config wires the handler.
 type Config struct {
 	Orders OrderService
+	// Payments are the enabled payment providers by route name; Events records what they send.
+	Payments map[string]payment.Provider
+	Events   EventRecorder
+	// Now is the clock for signature time windows; nil means time.Now.
+	Now func() time.Time
 	// Tokens are the accepted bearer tokens of the seller API; several may be valid at once
 	// while a token is rotated. An empty list refuses every authenticated request.
 	Tokens []string
@@ -34,13 +40,19 @@ type Config struct {
 
 type api struct {
 	orders      OrderService
+	payments    map[string]payment.Provider
+	events      EventRecorder
+	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
 }
 
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
-	a := &api{orders: cfg.Orders, log: cfg.Logger}
+	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, now: cfg.Now, log: cfg.Logger}
+	if a.now == nil {
+		a.now = time.Now
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -54,6 +66,7 @@ func New(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("/v1/orders/{order_id}", a.authenticated(a.order))
+	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, order.Errorf(order.CodeNotFound, "httpapi", "no route for %s %s", r.Method, r.URL.Path))
 	})
@@ -94,8 +107,8 @@ func (a *api) logged(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		attrs := []any{"method", r.Method, "route", r.Pattern, "status", rec.status,
-			"duration_ms", time.Since(start).Milliseconds()}
+		attrs := append([]any{"method", r.Method, "route", r.Pattern, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds()}, rec.attrs...)
 		if rec.err == nil {
 			a.log.Info("request", attrs...)
 			return
@@ -113,6 +126,15 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	err    error
+	attrs  []any // what the handler wants on the request's log line
+}
+
+// annotate adds key/value pairs to the request's one log line. Never pass buyer contact
+// details or secrets.
+func annotate(w http.ResponseWriter, kv ...any) {
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.attrs = append(rec.attrs, kv...)
+	}
 }
 
 func (r *statusRecorder) WriteHeader(code int) {

@@ -3,6 +3,8 @@ package order
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 )
 
 // Code classifies an Error. Codes are part of the public API: they appear verbatim in
@@ -30,7 +32,7 @@ type Error struct {
 	Err     error
 }
 
-// Error renders the operation, the code, the message and the cause, for logs.
+// Error renders the operation, the code, the message, the fields and the cause, for logs.
 func (e *Error) Error() string {
 	s := string(e.Code)
 	if e.Op != "" {
@@ -38,6 +40,14 @@ func (e *Error) Error() string {
 	}
 	if e.Message != "" {
 		s += ": " + e.Message
+	}
+	if len(e.Fields) > 0 {
+		names := make([]string, 0, len(e.Fields))
+		for name := range e.Fields {
+			names = append(names, name+" "+e.Fields[name])
+		}
+		sort.Strings(names)
+		s += " (" + strings.Join(names, "; ") + ")"
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()

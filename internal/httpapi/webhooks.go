@@ -1,0 +1,116 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// maxEventIDLen bounds provider event ids, which become part of store keys.
+const maxEventIDLen = 256
+
+// EventRecorder stores verified provider events (store.Store satisfies it).
+type EventRecorder interface {
+	RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (store.Recorded, error)
+}
+
+// paymentWebhook serves POST /webhooks/payments/{provider}. The provider's signature is the
+// authentication. Answers: the provider's own success reply for a recorded, duplicate or
+// ignored event; 404 for a provider that is unknown or not configured; 401 for a bad or
+// missing signature; 400 for a malformed body; 413 over MaxBodyBytes; 5xx only when the
+// store fails, so that the provider retries.
+func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("provider")
+	p, ok := a.payments[name]
+	if !ok {
+		writeError(w, order.Errorf(order.CodeNotFound, "httpapi.paymentWebhook", "payment provider %q is not enabled", name))
+		return
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	now := a.now()
+	req := payment.Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header, Body: body}
+	if err := p.Verify(r.Context(), req, now); err != nil {
+		writeError(w, err)
+		return
+	}
+	ev, err := p.Parse(req)
+	if err == nil {
+		err = checkEvent(ev)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	ev.ReceivedAt = now
+	annotate(w, "provider", name, "event_type", ev.Type, "event_id", ev.EventID, "kind", ev.Kind)
+	if !order.ValidID(ev.OrderID) {
+		// Verified, but it names no order of ours (a payment made outside orderwire): there is
+		// nowhere to file it. Acknowledge so the provider does not retry for days.
+		annotate(w, "outcome", "no_order_reference")
+		acknowledge(w, p)
+		return
+	}
+	res, err := a.events.RecordEvent(r.Context(), ev, order.Evidence{Body: body, Headers: safeHeaders(r.Header)})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	annotate(w, "order_id", ev.OrderID, "outcome", outcomeOf(res), "reason", res.Outcome.Reason)
+	acknowledge(w, p)
+}
+
+func checkEvent(ev order.Event) error {
+	if ev.EventID == "" || len(ev.EventID) > maxEventIDLen || strings.ContainsAny(ev.EventID, "\x00") {
+		return order.Errorf(order.CodeInvalid, "httpapi.checkEvent", "the event id is missing or longer than %d bytes", maxEventIDLen)
+	}
+	return nil
+}
+
+func acknowledge(w http.ResponseWriter, p payment.Provider) {
+	status, contentType, body := p.Acknowledge()
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// secretHeaders are never kept as evidence: they carry credentials, not provider statements.
+var secretHeaders = map[string]bool{
+	"authorization": true, "proxy-authorization": true, "cookie": true, "x-api-key": true,
+	"x-amz-security-token": true,
+}
+
+// safeHeaders returns the request headers worth keeping as evidence (signature headers
+// included: they prove who sent the body), names lower-cased, repeated values joined.
+func safeHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for name, values := range h {
+		lower := strings.ToLower(name)
+		if secretHeaders[lower] {
+			continue
+		}
+		out[lower] = strings.Join(values, ", ")
+	}
+	return out
+}
+
+func outcomeOf(res store.Recorded) string {
+	switch {
+	case res.Duplicate:
+		return "duplicate"
+	case res.Parked:
+		return "parked"
+	case res.Outcome.Applied:
+		return "applied"
+	default:
+		return "recorded"
+	}
+}

@@ -1,0 +1,54 @@
+package payment
+
+import (
+	"strings"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// The settings that configure the payment providers: environment variables for
+// `orderwire serve`, keys of the webhook secret (a JSON object) on AWS. Lists are
+// comma-separated so that a secret can be rotated (any one matching passes).
+const (
+	SettingStripeSecrets   = "ORDERWIRE_STRIPE_WEBHOOK_SECRETS"
+	SettingStandardSecrets = "ORDERWIRE_STANDARD_WEBHOOK_SECRETS"
+	SettingPayPalWebhookID = "ORDERWIRE_PAYPAL_WEBHOOK_ID"
+	SettingPayPalCertFile  = "ORDERWIRE_PAYPAL_CERT_FILE" // path of a pinned PEM certificate
+	SettingPayPalCert      = "ORDERWIRE_PAYPAL_CERT"      // the pinned PEM itself (for AWS)
+	SettingAntomPublicKey  = "ORDERWIRE_ANTOM_PUBLIC_KEY"
+	SettingAlipayPublicKey = "ORDERWIRE_ALIPAY_PUBLIC_KEY"
+)
+
+// ConfigFrom builds a Config from settings looked up by name with get (os.Getenv locally,
+// the secret's values on AWS); readFile reads the pinned PayPal certificate when
+// ORDERWIRE_PAYPAL_CERT_FILE names one. An unreadable file is CodeInvalid naming the setting.
+func ConfigFrom(get func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	cfg := Config{
+		StripeSecrets:      list(get(SettingStripeSecrets)),
+		StandardSecrets:    list(get(SettingStandardSecrets)),
+		PayPalWebhookID:    strings.TrimSpace(get(SettingPayPalWebhookID)),
+		PayPalCertPEM:      []byte(get(SettingPayPalCert)),
+		AntomPublicKeyPEM:  []byte(get(SettingAntomPublicKey)),
+		AlipayPublicKeyPEM: []byte(get(SettingAlipayPublicKey)),
+	}
+	if path := strings.TrimSpace(get(SettingPayPalCertFile)); path != "" {
+		pem, err := readFile(path)
+		if err != nil {
+			var fe order.FieldErrors
+			fe.Add(SettingPayPalCertFile, "cannot be read: "+err.Error())
+			return Config{}, fe.Err("payment.ConfigFrom")
+		}
+		cfg.PayPalCertPEM = pem
+	}
+	return cfg, nil
+}
+
+func list(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}

@@ -19,7 +19,9 @@ import (
 
 // noIOTable answers like a table holding one order: GetItem returns the order item that the
 // last SaveOrder transaction put, TransactWriteItems succeeds without sending anything.
-type noIOTable struct{ order map[string]types.AttributeValue }
+type noIOTable struct {
+	order map[string]types.AttributeValue
+}
 
 func (t *noIOTable) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	return &dynamodb.GetItemOutput{Item: t.order}, nil

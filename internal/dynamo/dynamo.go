@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // API is the part of the DynamoDB client the store calls.
@@ -39,20 +40,20 @@ func (s *Store) Close() error { return nil }
 
 // GetOrder implements store.Store.
 func (s *Store) GetOrder(ctx context.Context, id string) (order.Order, error) {
-	var it orderItem
+	var it store.OrderRecord
 	if err := s.get(ctx, "dynamo.GetOrder", orderPK(id), metaSK, &it); err != nil {
 		return order.Order{}, err
 	}
-	return it.order(), nil
+	return it.Order(), nil
 }
 
 // GetBuyer implements store.Store.
 func (s *Store) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
-	var it buyerItem
+	var it store.BuyerRecord
 	if err := s.get(ctx, "dynamo.GetBuyer", buyerPK(id), profileSK, &it); err != nil {
 		return order.Buyer{}, err
 	}
-	return it.buyer(), nil
+	return it.Buyer(), nil
 }
 
 // SaveOrder implements store.Store in one TransactWriteItems call: a conditional Put of the

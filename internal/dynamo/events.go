@@ -132,7 +132,7 @@ func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int,
 }
 
 func (s *Store) applyOneParked(ctx context.Context, p parkItem, now time.Time) (bool, error) {
-	ev := p.event()
+	ev := p.Event()
 	unpark := types.TransactWriteItem{Delete: &types.Delete{
 		TableName: &s.table, Key: itemKey(p.PK, p.SK),
 		ConditionExpression: aws.String("attribute_exists(PK)"),
@@ -183,7 +183,7 @@ func (s *Store) readOrder(ctx context.Context, id string) (order.Order, bool, er
 func (s *Store) dedupePut(ev order.Event) (types.TransactWriteItem, error) {
 	item, err := attributevalue.MarshalMap(dedupeItem{
 		PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
-		OrderID: ev.OrderID, ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix(),
+		DedupeRecord: store.DedupeRecord{OrderID: ev.OrderID, ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix()},
 	})
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
@@ -222,26 +222,26 @@ func (s *Store) queryAll(ctx context.Context, pk, prefix string, into any) error
 
 // Timeline implements store.Store.
 func (s *Store) Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error) {
-	var items []timelineItem
+	var items []store.TimelineRecord
 	if err := s.queryAll(ctx, orderPK(id), store.TimelinePrefix, &items); err != nil {
 		return nil, translate("dynamo.Timeline", err)
 	}
 	out := make([]order.TimelineEntry, 0, len(items))
 	for _, it := range items {
-		out = append(out, it.entry())
+		out = append(out, it.Entry())
 	}
 	return out, nil
 }
 
 // Notifications implements store.Store.
 func (s *Store) Notifications(ctx context.Context, id string) ([]order.Notification, error) {
-	var items []outboxItem
+	var items []store.NotificationRecord
 	if err := s.queryAll(ctx, orderPK(id), store.OutboxPrefix, &items); err != nil {
 		return nil, translate("dynamo.Notifications", err)
 	}
 	out := make([]order.Notification, 0, len(items))
 	for _, it := range items {
-		out = append(out, it.notification())
+		out = append(out, it.Notification())
 	}
 	return out, nil
 }

@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // FileName is the database file inside the data directory.
@@ -76,20 +77,20 @@ func (s *Store) Close() error {
 
 // GetOrder implements store.Store.
 func (s *Store) GetOrder(ctx context.Context, id string) (order.Order, error) {
-	var rec orderRecord
+	var rec store.OrderRecord
 	if err := s.get(ctx, "embedded.GetOrder", orderKey(id), &rec); err != nil {
 		return order.Order{}, err
 	}
-	return rec.order(), nil
+	return rec.Order(), nil
 }
 
 // GetBuyer implements store.Store.
 func (s *Store) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
-	var rec buyerRecord
+	var rec store.BuyerRecord
 	if err := s.get(ctx, "embedded.GetBuyer", buyerKey(id), &rec); err != nil {
 		return order.Buyer{}, err
 	}
-	return rec.buyer(), nil
+	return rec.Buyer(), nil
 }
 
 // SaveOrder implements store.Store. The version check and both writes happen inside one
@@ -101,7 +102,7 @@ func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) err
 	}
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		bucket := tx.Bucket(tableBucket)
-		var cur orderRecord
+		var cur store.OrderRecord
 		found, err := read(bucket, orderKey(o.ID), &cur)
 		if err != nil {
 			return err
@@ -112,15 +113,15 @@ func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) err
 		case o.Version != 1 && (!found || cur.Version != o.Version-1):
 			return order.Errorf(order.CodeConflict, op, "order %s changed since it was read", o.ID)
 		}
-		var buyer buyerRecord
+		var buyer store.BuyerRecord
 		if _, err := read(bucket, buyerKey(b.ID), &buyer); err != nil {
 			return err
 		}
-		buyer.setContact(b)
+		buyer.SetContact(b)
 		if err := write(bucket, buyerKey(b.ID), buyer); err != nil {
 			return err
 		}
-		return write(bucket, orderKey(o.ID), newOrderRecord(o))
+		return write(bucket, orderKey(o.ID), store.NewOrderRecord(o))
 	})
 	if err != nil && order.ErrorCode(err) != order.CodeConflict {
 		return order.Internal(op, err)

@@ -12,14 +12,6 @@ import (
 	"github.com/orderwire/orderwire/internal/store"
 )
 
-// eventRecord is a parked event. Every field of order.Event is kept so that applying it
-// later is the same as applying it on arrival.
-type eventRecord = order.Event
-
-type dedupeRecord struct {
-	ExpiresAt int64 `json:"expires_at"` // unix seconds, like the DynamoDB TTL attribute
-}
-
 type evidenceRecord struct {
 	Source     string            `json:"source"`
 	EventID    string            `json:"event_id"`
@@ -45,7 +37,7 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 			res.Duplicate = true
 			return nil
 		}
-		if err := write(b, dedupe, dedupeRecord{ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix()}); err != nil {
+		if err := write(b, dedupe, store.DedupeRecord{OrderID: ev.OrderID, ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix()}); err != nil {
 			return err
 		}
 		err := write(b, key(store.OrderPK(ev.OrderID), store.EvidenceSK(ev)), evidenceRecord{
@@ -54,16 +46,16 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 		if err != nil {
 			return err
 		}
-		var cur orderRecord
+		var cur store.OrderRecord
 		found, err := read(b, orderKey(ev.OrderID), &cur)
 		if err != nil {
 			return err
 		}
 		if !found {
 			res.Parked = true
-			return write(b, key(store.ParkPK(ev.OrderID), store.ParkSK(ev)), ev)
+			return write(b, key(store.ParkPK(ev.OrderID), store.ParkSK(ev)), store.NewEventRecord(ev))
 		}
-		res.Order, res.Outcome, err = apply(b, cur.order(), ev, ev.ReceivedAt)
+		res.Order, res.Outcome, err = apply(b, cur.Order(), ev, ev.ReceivedAt)
 		return err
 	})
 	if err != nil {
@@ -76,17 +68,17 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 // order and its outbox rows.
 func apply(b *bolt.Bucket, o order.Order, ev order.Event, now time.Time) (order.Order, order.Outcome, error) {
 	next, out := order.ApplyEvent(o, ev, now)
-	if err := write(b, key(store.OrderPK(o.ID), store.TimelineSK(ev)), timelineRecord(ev.Entry(out.Applied, out.Reason))); err != nil {
+	if err := write(b, key(store.OrderPK(o.ID), store.TimelineSK(ev)), store.NewTimelineRecord(ev, out)); err != nil {
 		return o, out, err
 	}
 	if !out.Applied {
 		return o, out, nil
 	}
-	if err := write(b, orderKey(o.ID), newOrderRecord(next)); err != nil {
+	if err := write(b, orderKey(o.ID), store.NewOrderRecord(next)); err != nil {
 		return o, out, err
 	}
 	for _, n := range out.Notifications(next, ev, now) {
-		if err := write(b, key(store.OrderPK(o.ID), store.OutboxSK(n)), n); err != nil {
+		if err := write(b, key(store.OrderPK(o.ID), store.OutboxSK(n)), store.NewNotificationRecord(n)); err != nil {
 			return o, out, err
 		}
 	}
@@ -103,21 +95,21 @@ func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int,
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		applied = 0
 		b := tx.Bucket(tableBucket)
-		var cur orderRecord
+		var cur store.OrderRecord
 		found, err := read(b, orderKey(id), &cur)
 		if err != nil || !found {
 			return err
 		}
-		o := cur.order()
+		o := cur.Order()
 		prefix := key(store.ParkPK(id), "")
 		var done [][]byte
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var ev eventRecord
-			if err := json.Unmarshal(v, &ev); err != nil {
+			var rec store.EventRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
 				return err
 			}
-			if o, _, err = apply(b, o, ev, now); err != nil {
+			if o, _, err = apply(b, o, rec.Event(), now); err != nil {
 				return err
 			}
 			done = append(done, append([]byte(nil), k...))
@@ -140,9 +132,9 @@ func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int,
 func (s *Store) Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error) {
 	var out []order.TimelineEntry
 	err := s.scan(ctx, key(store.OrderPK(id), store.TimelinePrefix), func(v []byte) error {
-		var r timelineRecord
+		var r store.TimelineRecord
 		err := json.Unmarshal(v, &r)
-		out = append(out, order.TimelineEntry(r))
+		out = append(out, r.Entry())
 		return err
 	})
 	return out, wrap("embedded.Timeline", err)
@@ -165,10 +157,9 @@ func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence
 func (s *Store) Notifications(ctx context.Context, id string) ([]order.Notification, error) {
 	var out []order.Notification
 	err := s.scan(ctx, key(store.OrderPK(id), store.OutboxPrefix), func(v []byte) error {
-		var n order.Notification
-		err := json.Unmarshal(v, &n)
-		n.CreatedAt = n.CreatedAt.UTC()
-		out = append(out, n)
+		var r store.NotificationRecord
+		err := json.Unmarshal(v, &r)
+		out = append(out, r.Notification())
 		return err
 	})
 	return out, wrap("embedded.Notifications", err)
@@ -195,18 +186,4 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	return order.Internal(op, err)
-}
-
-// timelineRecord is a timeline entry as stored, with the API's field names.
-type timelineRecord struct {
-	Kind        order.EventKind `json:"kind"`
-	Type        string          `json:"type"`
-	Source      string          `json:"source"`
-	EventID     string          `json:"event_id"`
-	OccurredAt  time.Time       `json:"occurred_at"`
-	ReceivedAt  time.Time       `json:"received_at"`
-	AmountMinor int64           `json:"amount_minor,omitempty"`
-	Currency    string          `json:"currency,omitempty"`
-	Applied     bool            `json:"applied"`
-	Reason      string          `json:"reason,omitempty"`
 }

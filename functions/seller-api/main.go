@@ -17,12 +17,12 @@ import (
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	env, err := lambdaenv.Load(context.Background(), os.Getenv)
+	env, tokens, err := lambdaenv.LoadWithAPITokens(context.Background(), os.Getenv)
 	if err != nil {
 		logger.Error("cold start failed", "err", err.Error())
 		os.Exit(1)
 	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
-	h := httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Tokens: env.APITokens, Logger: logger})
+	h := httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Tokens: tokens, Logger: logger})
 	lambda.Start(lambdahttp.Handler(h))
 }

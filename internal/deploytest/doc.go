@@ -4,12 +4,16 @@
 //
 //   - every function runs provided.al2023 on arm64 from a prebuilt bin/<name>/bootstrap,
 //     and every functions/<name>/ folder is deployed by exactly one function;
-//   - IAM is least privilege: each function has its own role; every action granted is on
-//     an explicit allow-list and is one the code calls; no action or resource is a
-//     wildcard; DynamoDB actions reach the table itself only, never its indexes;
+//   - IAM is least privilege: each function has its own role, log group and secret; every
+//     action granted is on an explicit allow-list; no action or resource is a wildcard;
+//     DynamoDB actions reach the table itself only, never its indexes; Secrets Manager
+//     reaches the function's own secret only;
+//   - each function is granted exactly the actions its code calls, derived from the code:
+//     which store interfaces functions/<name> wires into httpapi, driven on a real
+//     dynamo.Store over a recording fake through every branch that writes a different kind
+//     of item (needs_test.go);
 //   - the table's keys, indexes, stream and TTL are those dynamo.CreateTable creates;
-//   - the environment, the secret's key and the HTTP routes match what the seller-api
-//     function reads and serves.
+//   - each function's environment, secret and HTTP routes match what it reads and serves.
 //
 // The package has no code of its own; it exists for its tests.
 package deploytest

@@ -1,6 +1,8 @@
 package deploytest
 
 import (
+	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,9 +11,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/payment"
 )
 
 // functions returns every Lambda function of the template, SAM's and plain ones.
@@ -111,86 +116,137 @@ func TestEveryFunctionFolderIsDeployed(t *testing.T) {
 	}
 }
 
-// TestSellerAPIEnvironment: the seller-api function gets exactly the settings
-// lambdaenv.Config reads (so Validate passes on AWS), pointing at the table and the
-// secret, and the secret generates the key lambdaenv reads the API tokens from.
-func TestSellerAPIEnvironment(t *testing.T) {
+// TestFunctionEnvironments: every function gets exactly the settings lambdaenv.Config
+// reads (so Validate passes on AWS), pointing at the table and at a secret of its own: no
+// two functions share a secret, so none can read another's credentials. The seller API's
+// secret generates the key its tokens are read from; the payment webhook's starts as {}
+// (no provider enabled) and generates nothing.
+func TestFunctionEnvironments(t *testing.T) {
 	tm := loadTemplate(t)
-	id, fn := tm.function(t, "seller-api")
-	vars, _ := get(fn, "Properties", "Environment", "Variables").(map[string]any)
-	setInTemplate := func(key string) string {
-		if vars[key] != nil {
-			return "set"
+	secretOwner := map[string]string{}
+	for id, fn := range tm.functions() {
+		vars, _ := get(fn, "Properties", "Environment", "Variables").(map[string]any)
+		setInTemplate := func(key string) string {
+			if vars[key] != nil {
+				return "set"
+			}
+			return ""
 		}
-		return ""
+		if err := lambdaenv.FromEnv(setInTemplate).Validate(); err != nil {
+			t.Errorf("%s: the template misses settings: %v", id, err)
+		}
+		if keys := slices.Sorted(maps.Keys(vars)); !slices.Equal(keys, []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable}) {
+			t.Errorf("%s: environment %v, want %v", id, keys, []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable})
+		}
+		if ref := refTo(vars[lambdaenv.EnvTable]); tm.resources("AWS::DynamoDB::Table")[ref] == nil {
+			t.Errorf("%s: %s = %v, want !Ref of the table", id, lambdaenv.EnvTable, vars[lambdaenv.EnvTable])
+		}
+		secretID := refTo(vars[lambdaenv.EnvSecretsARN])
+		if tm.resources("AWS::SecretsManager::Secret")[secretID] == nil {
+			t.Errorf("%s: %s = %v, want !Ref of a secret", id, lambdaenv.EnvSecretsARN, vars[lambdaenv.EnvSecretsARN])
+			continue
+		}
+		if other, dup := secretOwner[secretID]; dup {
+			t.Errorf("%s and %s share the secret %s: give each function its own", id, other, secretID)
+		}
+		secretOwner[secretID] = id
 	}
-	if err := lambdaenv.FromEnv(setInTemplate).Validate(); err != nil {
-		t.Errorf("%s: the template misses settings: %v", id, err)
+	for id := range tm.resources("AWS::SecretsManager::Secret") {
+		if secretOwner[id] == "" {
+			t.Errorf("secret %s is read by no function", id)
+		}
 	}
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	if want := []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable}; !slices.Equal(keys, want) {
-		t.Errorf("%s: environment %v, want %v", id, keys, want)
-	}
-	if ref := refTo(vars[lambdaenv.EnvTable]); tm.resources("AWS::DynamoDB::Table")[ref] == nil {
-		t.Errorf("%s: %s = %v, want !Ref of the table", id, lambdaenv.EnvTable, vars[lambdaenv.EnvTable])
-	}
-	secret := tm.resources("AWS::SecretsManager::Secret")[refTo(vars[lambdaenv.EnvSecretsARN])]
-	if secret == nil {
-		t.Fatalf("%s: %s = %v, want !Ref of a secret", id, lambdaenv.EnvSecretsARN, vars[lambdaenv.EnvSecretsARN])
-	}
-	gen, _ := get(secret, "Properties", "GenerateSecretString").(map[string]any)
+	_, seller := tm.function(t, "seller-api")
+	gen := get(tm.resources("AWS::SecretsManager::Secret")[refTo(get(seller, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))],
+		"Properties", "GenerateSecretString")
 	want := map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": lambdaenv.APITokensKey,
 		"PasswordLength": "48", "ExcludePunctuation": "true"}
 	if !reflect.DeepEqual(gen, want) {
-		t.Errorf("secret GenerateSecretString %v, want %v", gen, want)
+		t.Errorf("seller-api secret GenerateSecretString %v, want %v", gen, want)
+	}
+	_, webhook := tm.function(t, "payment-webhook")
+	props := get(tm.resources("AWS::SecretsManager::Secret")[refTo(get(webhook, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))],
+		"Properties")
+	if get(props, "SecretString") != "{}" || get(props, "GenerateSecretString") != nil {
+		t.Errorf("payment-webhook secret %v, want SecretString {} and nothing generated", props)
 	}
 }
 
-// TestSellerAPIRoutesExist: every HTTP route the template sends to seller-api is one the
-// seller API serves (anything but its 404 for unknown routes), on the $default stage of
-// the template's HTTP API. A made-up route is 404, proving the probe tells them apart.
-func TestSellerAPIRoutesExist(t *testing.T) {
+// probeProvider is a payment provider that refuses every signature: a route that reaches it
+// answers 401, which tells a served webhook route from httpapi's 404 for unknown ones.
+type probeProvider struct{}
+
+func (probeProvider) Name() string { return "probe" }
+func (probeProvider) Verify(context.Context, payment.Request, time.Time) error {
+	return order.Errorf(order.CodeUnauthorized, "probe", "no signature is good enough")
+}
+func (probeProvider) Parse(payment.Request) (order.Event, error) { return order.Event{}, nil }
+func (probeProvider) Acknowledge() (status int, ct string, b []byte) {
+	return http.StatusOK, "text/plain", nil
+}
+
+// TestRoutesExist: every HTTP route the template sends to a function is one httpapi serves
+// (anything but its 404 for unknown routes; path parameters are replaced by "probe", a
+// payment provider that is enabled), on the $default stage of the template's HTTP API; no
+// route goes to two functions; and each function gets the routes it exists for. A made-up
+// route is 404, proving the probe tells them apart.
+func TestRoutesExist(t *testing.T) {
 	tm := loadTemplate(t)
-	id, fn := tm.function(t, "seller-api")
-	h := httpapi.New(httpapi.Config{})
+	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}}})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
 		return rec.Code
 	}
-	if status(http.MethodGet, "/not-a-route") != http.StatusNotFound {
+	if status(http.MethodGet, "/not-a-route") != http.StatusNotFound || status(http.MethodPost, "/webhooks/payments/none") != http.StatusNotFound {
 		t.Fatal("the probe cannot tell an unknown route")
 	}
-	events, _ := get(fn, "Properties", "Events").(map[string]any)
-	if len(events) == 0 {
-		t.Fatalf("%s has no events", id)
-	}
 	param := regexp.MustCompile(`\{[^}]+\}`)
-	for name, ev := range events {
-		method, _ := get(ev, "Properties", "Method").(string)
-		path, _ := get(ev, "Properties", "Path").(string)
-		api := tm.resources("AWS::Serverless::HttpApi")[refTo(get(ev, "Properties", "ApiId"))]
-		if get(ev, "Type") != "HttpApi" || api == nil {
-			t.Errorf("%s.%s: want an HttpApi event on the template's HttpApi", id, name)
-			continue
+	routeOwner := map[string]string{}
+	routesOf := map[string][]string{}
+	for id, fn := range tm.functions() {
+		events, _ := get(fn, "Properties", "Events").(map[string]any)
+		if len(events) == 0 {
+			t.Errorf("%s has no events", id)
 		}
-		if stage := get(api, "Properties", "StageName"); stage != "$default" {
-			t.Errorf("HTTP API stage %v, want $default", stage)
+		for name, ev := range events {
+			method, _ := get(ev, "Properties", "Method").(string)
+			path, _ := get(ev, "Properties", "Path").(string)
+			api := tm.resources("AWS::Serverless::HttpApi")[refTo(get(ev, "Properties", "ApiId"))]
+			if get(ev, "Type") != "HttpApi" || api == nil {
+				t.Errorf("%s.%s: want an HttpApi event on the template's HttpApi", id, name)
+				continue
+			}
+			if stage := get(api, "Properties", "StageName"); stage != "$default" {
+				t.Errorf("HTTP API stage %v, want $default", stage)
+			}
+			route := strings.ToUpper(method) + " " + path
+			if other, dup := routeOwner[route]; dup {
+				t.Errorf("%s goes to %s and %s", route, id, other)
+			}
+			routeOwner[route] = id
+			routesOf[folderOf(fn)] = append(routesOf[folderOf(fn)], route)
+			if got := status(strings.ToUpper(method), param.ReplaceAllString(path, "probe")); got == http.StatusNotFound {
+				t.Errorf("%s.%s: %s is not served by httpapi", id, name, route)
+			}
 		}
-		if got := status(strings.ToUpper(method), param.ReplaceAllString(path, "ord-1")); got == http.StatusNotFound {
-			t.Errorf("%s.%s: %s %s is not served by httpapi", id, name, method, path)
+	}
+	for name, want := range map[string][]string{
+		"seller-api":      {"GET /healthz", "GET /v1/orders/{order_id}", "PUT /v1/orders/{order_id}"},
+		"payment-webhook": {"POST /webhooks/payments/{provider}"},
+	} {
+		if got := slices.Sorted(slices.Values(routesOf[name])); !slices.Equal(got, want) {
+			t.Errorf("functions/%s gets routes %v, want %v", name, got, want)
 		}
 	}
 }
 
-// TestOutputs: the stack tells the operator the API URL, the table and the secret.
+// TestOutputs: the stack tells the operator the API URL, the table, both secrets, where
+// providers send webhooks, and which function to refresh after changing its settings.
 func TestOutputs(t *testing.T) {
 	tm := loadTemplate(t)
-	for _, name := range []string{"ApiUrl", "TableName", "ApiTokensSecretArn"} {
+	for _, name := range []string{"ApiUrl", "TableName", "ApiTokensSecretArn", "WebhookSecretsArn",
+		"PaymentWebhookUrl", "PaymentWebhookFunctionName"} {
 		if get(tm, "Outputs", name, "Value") == nil {
 			t.Errorf("no output %s", name)
 		}

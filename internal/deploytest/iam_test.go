@@ -1,25 +1,13 @@
 package deploytest
 
 import (
-	"context"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"maps"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/order"
-	"github.com/orderwire/orderwire/internal/secrets"
-	"github.com/orderwire/orderwire/internal/seller"
+	"github.com/orderwire/orderwire/internal/lambdaenv"
 )
 
 // allowedActions is every IAM action any function may be granted. Adding one is a design
@@ -49,172 +37,6 @@ var callActions = map[string]string{
 	"secretsmanager.GetSecretValue": "secretsmanager:GetSecretValue",
 }
 
-// recordingDynamo is a hand-written dynamo.API that records the operations the store
-// performs and answers as an empty table would. An API method it does not implement
-// panics through the nil embedded interface, which sellerAPINeeds reports.
-type recordingDynamo struct {
-	dynamo.API
-	calls   map[string]bool
-	indexes []string // IndexName of every Query
-}
-
-func (r *recordingDynamo) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	r.calls["dynamodb.GetItem"] = true
-	return &dynamodb.GetItemOutput{}, nil
-}
-
-func (r *recordingDynamo) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	r.calls["dynamodb.Query"] = true
-	if in.IndexName != nil {
-		r.indexes = append(r.indexes, *in.IndexName)
-	}
-	return &dynamodb.QueryOutput{}, nil
-}
-
-func (r *recordingDynamo) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-	r.calls["dynamodb.TransactWriteItems"] = true
-	return &dynamodb.TransactWriteItemsOutput{}, nil
-}
-
-// transactionKinds returns the kinds of TransactWriteItem (Put, Update, Delete,
-// ConditionCheck) that the dynamo package's source builds anywhere. Which of them one
-// transaction holds depends on stored data an empty fake table cannot produce, so every
-// function that runs transactions is granted every kind the package uses.
-func transactionKinds(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob(root + "/internal/dynamo/*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	isItem := func(e ast.Expr) bool {
-		sel, ok := e.(*ast.SelectorExpr)
-		return ok && sel.Sel.Name == "TransactWriteItem"
-	}
-	kinds := map[string]bool{}
-	addKeys := func(lit *ast.CompositeLit) {
-		for _, e := range lit.Elts {
-			if kv, ok := e.(*ast.KeyValueExpr); ok {
-				kinds[fmt.Sprint(kv.Key)] = true
-			}
-		}
-	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			lit, ok := n.(*ast.CompositeLit)
-			if !ok {
-				return true
-			}
-			switch typ := lit.Type.(type) {
-			case *ast.SelectorExpr: // types.TransactWriteItem{Put: ...}
-				if isItem(typ) {
-					addKeys(lit)
-				}
-			case *ast.ArrayType: // []types.TransactWriteItem{{Put: ...}}
-				for _, e := range lit.Elts {
-					if inner, ok := e.(*ast.CompositeLit); ok && inner.Type == nil && isItem(typ.Elt) {
-						addKeys(inner)
-					}
-				}
-			}
-			return true
-		})
-	}
-	if len(kinds) == 0 {
-		t.Fatal("found no TransactWriteItem in internal/dynamo: has the store changed shape?")
-	}
-	return slices.Sorted(maps.Keys(kinds))
-}
-
-// sellerAPINeeds returns the IAM actions the seller-api code needs. Its store is the
-// dynamo.Store behind seller.Orders: every seller.Orders method is called (by reflection,
-// with plausible arguments) against the recorder; Secrets Manager's need comes from
-// secrets.API. A method added to dynamo.API or secrets.API fails the test until it is
-// recorded here and granted in template.yaml.
-func sellerAPINeeds(t *testing.T) []string {
-	t.Helper()
-	known := map[reflect.Type][]string{
-		reflect.TypeFor[dynamo.API]():  {"GetItem", "TransactWriteItems", "Query"},
-		reflect.TypeFor[secrets.API](): {"GetSecretValue"},
-	}
-	for typ, methods := range known {
-		for i := range typ.NumMethod() {
-			if name := typ.Method(i).Name; !slices.Contains(methods, name) {
-				t.Errorf("%s has method %s: record it in recordingDynamo and grant its IAM action", typ, name)
-			}
-		}
-	}
-	rec := &recordingDynamo{calls: map[string]bool{}}
-	st := reflect.ValueOf(dynamo.New(rec, "orderwire"))
-	orders := reflect.TypeFor[seller.Orders]()
-	for i := range orders.NumMethod() {
-		m := orders.Method(i)
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					t.Errorf("seller.Orders.%s on dynamo.Store: %v (an SDK call recordingDynamo does not know?)", m.Name, p)
-				}
-			}()
-			st.MethodByName(m.Name).Call(plausibleArgs(t, m.Type))
-		}()
-	}
-	if len(rec.indexes) > 0 {
-		t.Errorf("seller-api queries indexes %v: grant them on their index ARNs and teach checkStatement", rec.indexes)
-	}
-	calls := slices.Sorted(maps.Keys(rec.calls))
-	if rec.calls["dynamodb.TransactWriteItems"] {
-		calls = slices.DeleteFunc(calls, func(c string) bool { return c == "dynamodb.TransactWriteItems" })
-		for _, kind := range transactionKinds(t) {
-			calls = append(calls, "dynamodb."+kind)
-		}
-	}
-	need := []string{"secretsmanager:GetSecretValue"}
-	for _, call := range calls {
-		action, ok := callActions[call]
-		if !ok {
-			t.Errorf("no IAM action known for %s", call)
-		}
-		need = append(need, action)
-	}
-	return need
-}
-
-// plausibleArgs returns arguments for a method of type fn: a context, an order id, a valid
-// order and buyer, the current time, and zero values for anything else.
-func plausibleArgs(t *testing.T, fn reflect.Type) []reflect.Value {
-	t.Helper()
-	now := time.Date(2026, 11, 12, 9, 0, 0, 0, time.UTC)
-	buyer := order.Buyer{ID: "buyer-1", Name: "Ana Souza", Email: "ana@example.com", Locale: "pt-BR",
-		TimeZone: "America/Sao_Paulo", Country: "BR"}
-	o, err := order.New("ord-1", order.Terms{Buyer: buyer, AmountMinor: 12990, Currency: "BRL",
-		PaymentDueAt: now.Add(72 * time.Hour)}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byType := map[reflect.Type]any{
-		reflect.TypeFor[context.Context](): context.Background(),
-		reflect.TypeFor[string]():          "ord-1",
-		reflect.TypeFor[order.Order]():     o,
-		reflect.TypeFor[order.Buyer]():     buyer,
-		reflect.TypeFor[time.Time]():       now,
-	}
-	args := make([]reflect.Value, fn.NumIn())
-	for i := range args {
-		if v, ok := byType[fn.In(i)]; ok {
-			args[i] = reflect.ValueOf(v)
-		} else {
-			args[i] = reflect.Zero(fn.In(i))
-		}
-	}
-	return args
-}
-
 // statements returns every permission statement of a role's inline policies.
 func statements(role map[string]any) []any {
 	var out []any
@@ -224,11 +46,13 @@ func statements(role map[string]any) []any {
 	return out
 }
 
-// TestIAMLeastPrivilege: every function has a role of its own defined in the template (so
-// SAM adds no managed policy); roles trust Lambda only and carry no managed policies;
-// every statement allows only actions on the allow-list, on resources of this stack named
-// exactly: DynamoDB actions on the table ARN (no index or stream), Secrets Manager on the
-// secret, CloudWatch Logs on the function's own log group, which has a retention.
+// TestIAMLeastPrivilege: every function has a role and a log group of its own defined in the
+// template (so SAM adds no managed policy); roles trust Lambda only and carry no managed
+// policies; every statement allows only actions on the allow-list, on resources of this
+// stack named exactly: DynamoDB actions on the table ARN (no index or stream), Secrets
+// Manager on the function's own secret only (the one its ORDERWIRE_SECRETS_ARN names, so
+// no function reads another's credentials), CloudWatch Logs on the function's own log
+// group, which has a retention.
 func TestIAMLeastPrivilege(t *testing.T) {
 	tm := loadTemplate(t)
 	roles := tm.resources("AWS::IAM::Role")
@@ -237,7 +61,7 @@ func TestIAMLeastPrivilege(t *testing.T) {
 			t.Errorf("%s resources are not allowed: grant through the function's role", typ)
 		}
 	}
-	owner := map[string]string{}
+	owner, logOwner := map[string]string{}, map[string]string{}
 	for id, fn := range tm.functions() {
 		roleID, attr := getAttOf(get(fn, "Properties", "Role"))
 		if roles[roleID] == nil || attr != "Arn" {
@@ -255,8 +79,13 @@ func TestIAMLeastPrivilege(t *testing.T) {
 		if g := tm.resources("AWS::Logs::LogGroup")[logGroup]; g == nil || get(g, "Properties", "RetentionInDays") == nil {
 			t.Errorf("%s: LoggingConfig.LogGroup must !Ref a log group of this template with RetentionInDays", id)
 		}
+		if other, dup := logOwner[logGroup]; dup {
+			t.Errorf("%s shares log group %s with %s", id, logGroup, other)
+		}
+		logOwner[logGroup] = id
+		secret := refTo(get(fn, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))
 		for _, st := range statements(roles[roleID]) {
-			checkStatement(t, tm, roleID, logGroup, st)
+			checkStatement(t, tm, roleID, own{logGroup: logGroup, secret: secret}, st)
 		}
 	}
 	for id, role := range roles {
@@ -274,7 +103,10 @@ func TestIAMLeastPrivilege(t *testing.T) {
 	}
 }
 
-func checkStatement(t *testing.T, tm template, roleID, logGroup string, st any) {
+// own names the resources of one function: its log group and its secret (logical ids).
+type own struct{ logGroup, secret string }
+
+func checkStatement(t *testing.T, tm template, roleID string, mine own, st any) {
 	t.Helper()
 	where := fmt.Sprintf("role %s, statement %v", roleID, get(st, "Sid"))
 	for _, forbidden := range []string{"NotAction", "NotResource", "NotPrincipal"} {
@@ -303,12 +135,12 @@ func checkStatement(t *testing.T, tm template, roleID, logGroup string, st any) 
 			case "dynamodb":
 				ok = tm.resources("AWS::DynamoDB::Table")[id] != nil && attr == "Arn"
 			case "logs":
-				ok = id == logGroup && attr == "Arn"
+				ok = id == mine.logGroup && attr == "Arn"
 			case "secretsmanager":
-				ok = tm.resources("AWS::SecretsManager::Secret")[refTo(r)] != nil
+				ok = refTo(r) == mine.secret && tm.resources("AWS::SecretsManager::Secret")[mine.secret] != nil
 			}
 			if !ok {
-				t.Errorf("%s: %s on %v: want exactly this stack's %s resource", where, action, r, service)
+				t.Errorf("%s: %s on %v: want exactly the function's own %s resource (the table, its secret, its log group)", where, action, r, service)
 			}
 		}
 	}
@@ -317,28 +149,30 @@ func checkStatement(t *testing.T, tm template, roleID, logGroup string, st any) 
 	}
 }
 
-// TestSellerAPIGrantsWhatItCalls: the seller-api role grants exactly what its code calls
-// (DynamoDB and Secrets Manager, derived from the code) plus its own logs: nothing missing,
-// nothing more.
-func TestSellerAPIGrantsWhatItCalls(t *testing.T) {
+// TestFunctionsGrantWhatTheyCall: every function's role grants exactly what its code calls
+// (DynamoDB and Secrets Manager, derived from the code: needs_test.go) plus its own logs:
+// nothing missing, nothing more.
+func TestFunctionsGrantWhatTheyCall(t *testing.T) {
 	tm := loadTemplate(t)
-	_, fn := tm.function(t, "seller-api")
-	roleID, _ := getAttOf(get(fn, "Properties", "Role"))
-	var granted []string
-	for _, st := range statements(tm.resources("AWS::IAM::Role")[roleID]) {
-		for _, a := range list(get(st, "Action")) {
-			granted = append(granted, fmt.Sprint(a))
+	for id, fn := range tm.functions() {
+		name := folderOf(fn)
+		roleID, _ := getAttOf(get(fn, "Properties", "Role"))
+		var granted []string
+		for _, st := range statements(tm.resources("AWS::IAM::Role")[roleID]) {
+			for _, a := range list(get(st, "Action")) {
+				granted = append(granted, fmt.Sprint(a))
+			}
 		}
-	}
-	want := append(sellerAPINeeds(t), "logs:CreateLogStream", "logs:PutLogEvents")
-	slices.Sort(granted)
-	slices.Sort(want)
-	if !slices.Equal(granted, want) {
-		t.Errorf("seller-api is granted\n  %v\nits code needs\n  %v", granted, want)
-	}
-	for _, a := range want {
-		if !allowedActions[a] {
-			t.Errorf("the code needs %s, which is not on the allow-list", a)
+		want := append(functionNeeds(t, name), "logs:CreateLogStream", "logs:PutLogEvents")
+		slices.Sort(granted)
+		slices.Sort(want)
+		if !slices.Equal(granted, want) {
+			t.Errorf("%s (functions/%s) is granted\n  %v\nits code needs\n  %v", id, name, granted, want)
+		}
+		for _, a := range want {
+			if !allowedActions[a] {
+				t.Errorf("functions/%s needs %s, which is not on the allow-list", name, a)
+			}
 		}
 	}
 }

@@ -1,7 +1,13 @@
-// Package lambdaenv is the cold-start configuration of the seller-api Lambda function: its
-// settings from the environment, the AWS configuration, and its secret settings from
-// Secrets Manager. Everything here is loaded once per execution environment, before the
-// first invocation, and reused by every invocation after it.
+// Package lambdaenv is the cold-start configuration every orderwire Lambda function shares:
+// its settings from the environment (the table and the ARN of the function's own secret),
+// the AWS configuration, and the content of that secret from Secrets Manager. Everything
+// here is loaded once per execution environment, before the first invocation, and reused by
+// every invocation after it.
+//
+// What a function reads from its secret is its own business: the seller API takes its
+// bearer tokens (APITokensKey) with Secrets.List, the payment webhook takes the providers'
+// settings by name with Secrets.Value. Each function has a secret of its own (template.yaml),
+// so neither can read the other's credentials.
 package lambdaenv
 
 import (
@@ -16,15 +22,15 @@ import (
 	"github.com/orderwire/orderwire/internal/secrets"
 )
 
-// The environment variables the function reads (template.yaml sets them), and the key of
-// the API tokens inside the secret.
+// The environment variables every function reads (template.yaml sets them), and the key of
+// the seller API's tokens inside its secret.
 const (
 	EnvTable      = "ORDERWIRE_TABLE"       // the DynamoDB table's name
 	EnvSecretsARN = "ORDERWIRE_SECRETS_ARN" // the ARN of the secret holding the settings below
 	APITokensKey  = "ORDERWIRE_API_TOKENS"  // comma-separated bearer tokens, so one can be rotated
 )
 
-// Config is the seller-api function's settings from the environment.
+// Config is a function's settings from the environment.
 type Config struct {
 	Table      string
 	SecretsARN string
@@ -56,15 +62,21 @@ func (c Config) Validate() error {
 		Message: "missing settings: " + strings.Join(missing, ", ")}
 }
 
-// Env is what the function needs at cold start. APITokens are secret: never log them.
+// Env is what a function needs at cold start. Secrets holds the content of the function's
+// secret; it prints and logs as "[redacted]", but the values it hands out must never be
+// logged.
 type Env struct {
-	Config    Config
-	AWS       aws.Config
-	APITokens []string
+	Config  Config
+	AWS     aws.Config
+	Secrets secrets.Bundle
 }
 
 // Load reads and validates the settings, loads the AWS configuration from the Lambda
-// environment (region and credentials), and fetches the API tokens from the secret.
+// environment (region and credentials), and fetches the function's secret with one
+// GetSecretValue call. It does not look inside the secret: a secret that is a JSON object of
+// strings loads, whatever its keys (even none). Errors are *order.Error values: CodeInvalid
+// for missing settings (before any AWS call) or a secret of the wrong shape, CodeInternal for
+// a failed AWS call; none quotes the secret's content.
 func Load(ctx context.Context, getenv func(string) string) (Env, error) {
 	return load(ctx, getenv, func(cfg aws.Config) secrets.API { return secretsmanager.NewFromConfig(cfg) })
 }
@@ -80,12 +92,28 @@ func load(ctx context.Context, getenv func(string) string, newSecrets func(aws.C
 	if env.AWS, err = config.LoadDefaultConfig(ctx); err != nil {
 		return Env{}, order.Internal(op, err)
 	}
-	bundle, err := secrets.Fetch(ctx, newSecrets(env.AWS), env.Config.SecretsARN)
-	if err != nil {
-		return Env{}, err
-	}
-	if env.APITokens, err = bundle.List(APITokensKey); err != nil {
+	if env.Secrets, err = secrets.Fetch(ctx, newSecrets(env.AWS), env.Config.SecretsARN); err != nil {
 		return Env{}, err
 	}
 	return env, nil
+}
+
+// LoadWithAPITokens is Load for the seller API: it also returns the bearer tokens listed
+// under APITokensKey in the function's secret (trimmed, in order), and fails with
+// CodeInvalid, naming the key and not the content, when there are none: a seller API that
+// accepts no token is a deployment mistake, not a running service.
+func LoadWithAPITokens(ctx context.Context, getenv func(string) string) (Env, []string, error) {
+	return withAPITokens(Load(ctx, getenv))
+}
+
+// withAPITokens takes the tokens out of a loaded Env (or passes on the load's error).
+func withAPITokens(env Env, err error) (Env, []string, error) {
+	if err != nil {
+		return Env{}, nil, err
+	}
+	tokens, err := env.Secrets.List(APITokensKey)
+	if err != nil {
+		return Env{}, nil, err
+	}
+	return env, tokens, nil
 }

@@ -58,11 +58,12 @@ func TestValidateReportsEveryMissingSetting(t *testing.T) {
 	}
 }
 
-// TestLoad: the settings, the AWS region and the API tokens (trimmed, in order) come back
-// from one Secrets Manager call on the configured ARN.
+// TestLoad: the settings, the AWS region and the secret come back from one Secrets Manager
+// call on the configured ARN; the seller API reads its tokens from it (trimmed, in order),
+// the payment webhook its settings by name (exactly as stored).
 func TestLoad(t *testing.T) {
 	hermeticAWS(t)
-	fake := &fakeSecrets{content: `{"ORDERWIRE_API_TOKENS":"tok-new, tok-old"}`}
+	fake := &fakeSecrets{content: `{"ORDERWIRE_API_TOKENS":"tok-new, tok-old","ORDERWIRE_STRIPE_WEBHOOK_SECRETS":"whsec_a"}`}
 	var region string
 	env, err := load(context.Background(), mapEnv(map[string]string{EnvTable: "orderwire-Table-1", EnvSecretsARN: " " + testARN}),
 		func(cfg aws.Config) secrets.API { region = cfg.Region; return fake })
@@ -72,22 +73,41 @@ func TestLoad(t *testing.T) {
 	if env.Config.Table != "orderwire-Table-1" || region != "eu-west-1" || fake.id != testARN || fake.calls != 1 {
 		t.Fatalf("env %+v, calls %d", env.Config, fake.calls)
 	}
-	if !slices.Equal(env.APITokens, []string{"tok-new", "tok-old"}) {
-		t.Fatalf("tokens %q", env.APITokens)
+	if _, tokens, err := withAPITokens(env, nil); err != nil || !slices.Equal(tokens, []string{"tok-new", "tok-old"}) {
+		t.Fatalf("tokens %q, %v", tokens, err)
+	}
+	if got := env.Secrets.Value("ORDERWIRE_STRIPE_WEBHOOK_SECRETS"); got != "whsec_a" || fake.calls != 1 {
+		t.Fatalf("Value = %q after %d calls", got, fake.calls)
 	}
 }
 
-// TestLoadFailsBeforeCallingAWS: missing settings stop the cold start before any AWS call;
-// a secret without tokens stops it too, naming the key and not the content.
-func TestLoadFailsBeforeCallingAWS(t *testing.T) {
+// TestLoadAnEmptySecret: a secret holding {} (the payment webhook's until the seller adds a
+// provider) loads; what it lacks is for the function to judge: the seller API's cold start
+// refuses it, naming the missing key.
+func TestLoadAnEmptySecret(t *testing.T) {
 	hermeticAWS(t)
-	fake := &fakeSecrets{content: `{"SOMETHING_ELSE":"s3cr3t"}`}
+	fake := &fakeSecrets{content: `{}`}
+	env, err := load(context.Background(), mapEnv(map[string]string{EnvTable: "t", EnvSecretsARN: testARN}),
+		func(aws.Config) secrets.API { return fake })
+	if err != nil || len(env.Secrets.Keys()) != 0 {
+		t.Fatalf("env %+v, %v", env, err)
+	}
+	if _, _, err := withAPITokens(env, nil); order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), APITokensKey) {
+		t.Fatalf("no tokens: %v", err)
+	}
+}
+
+// TestLoadFails: missing settings stop the cold start before any AWS call; a secret that
+// is not a JSON object of strings stops it too, naming the secret and not its content.
+func TestLoadFails(t *testing.T) {
+	hermeticAWS(t)
+	fake := &fakeSecrets{content: `{"ORDERWIRE_API_TOKENS":["s3cr3t"]}`}
 	newSecrets := func(aws.Config) secrets.API { return fake }
 	if _, err := load(context.Background(), mapEnv(nil), newSecrets); order.ErrorCode(err) != order.CodeInvalid || fake.calls != 0 {
 		t.Fatalf("missing settings: %v, %d calls", err, fake.calls)
 	}
-	_, err := load(context.Background(), mapEnv(map[string]string{EnvTable: "t", EnvSecretsARN: testARN}), newSecrets)
-	if order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), APITokensKey) || strings.Contains(err.Error(), "s3cr3t") {
-		t.Fatalf("no tokens: %v", err)
+	_, _, err := withAPITokens(load(context.Background(), mapEnv(map[string]string{EnvTable: "t", EnvSecretsARN: testARN}), newSecrets))
+	if order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), testARN) || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("bad secret: %v", err)
 	}
 }

@@ -1,5 +1,7 @@
 // Package secrets reads orderwire's secret settings from AWS Secrets Manager: one secret
-// per deployment, a JSON object of string values ({"ORDERWIRE_API_TOKENS": "t1,t2"}).
+// per Lambda function, so that no function can read another's credentials, each a JSON
+// object of string values ({"ORDERWIRE_API_TOKENS": "t1,t2"} for the seller API, the
+// payment providers' webhook settings for the payment webhook).
 //
 // A Lambda function calls Fetch once, at cold start, and keeps the result for every
 // invocation of that execution environment: no per-request call, no per-request cost. A
@@ -72,6 +74,12 @@ func (b Bundle) List(key string) ([]string, error) {
 	}
 	return items, nil
 }
+
+// Value returns the value stored under key exactly as stored (not trimmed: a PEM keeps its
+// line breaks), or "" when the secret has no such key. Its shape fits lookups by setting
+// name such as payment.ConfigFrom's. The value is secret: never log it or put it in an
+// error.
+func (b Bundle) Value(key string) string { return b.values[key] }
 
 // Keys returns the sorted names of the values the secret holds (never the values).
 func (b Bundle) Keys() []string { return slices.Sorted(maps.Keys(b.values)) }

@@ -3,6 +3,7 @@ package secrets_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -60,6 +61,29 @@ func TestFetchList(t *testing.T) {
 	}
 	if _, err := b.List("ORDERWIRE_API_TOKENS"); err != nil || len(api.calls) != 1 {
 		t.Errorf("a second List called Secrets Manager again (%d calls)", len(api.calls))
+	}
+}
+
+// TestValue: a value comes back exactly as stored (line breaks and spaces kept, as a PEM
+// needs); a missing key is "", as an unset environment variable is.
+func TestValue(t *testing.T) {
+	pem := "-----BEGIN PUBLIC KEY-----\nMIIBIjAN\n-----END PUBLIC KEY-----\n"
+	content, _ := json.Marshal(map[string]string{"ORDERWIRE_ANTOM_PUBLIC_KEY": pem, "ORDERWIRE_STRIPE_WEBHOOK_SECRETS": " whsec_a,whsec_b "})
+	b, err := secrets.Fetch(context.Background(), &fakeSecrets{secret: secretString(string(content))}, arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Value("ORDERWIRE_ANTOM_PUBLIC_KEY"); got != pem {
+		t.Errorf("Value(PEM) = %q", got)
+	}
+	if got := b.Value("ORDERWIRE_STRIPE_WEBHOOK_SECRETS"); got != " whsec_a,whsec_b " {
+		t.Errorf("Value(list) = %q", got)
+	}
+	if got := b.Value("ORDERWIRE_PAYPAL_WEBHOOK_ID"); got != "" {
+		t.Errorf("Value(missing) = %q", got)
+	}
+	if got := (secrets.Bundle{}).Value("ANY"); got != "" {
+		t.Errorf("zero Bundle Value = %q", got)
 	}
 }
 

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// secretOf returns the Bundle a Secrets Manager secret holding settings (as JSON) loads as.
+func secretOf(t *testing.T, settings map[string]string) secrets.Bundle {
+	t.Helper()
+	content, err := json.Marshal(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := secrets.Fetch(context.Background(), fakeSecrets(content), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:WebhookSecrets-AbCdEf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fakeSecrets is a Secrets Manager that answers every GetSecretValue with its content.
+type fakeSecrets []byte
+
+func (f fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	s := string(f)
+	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: &s}, nil
+}
+
+func noFile(path string) ([]byte, error) { return nil, errors.New("open " + path + ": no such file") }
+
+// TestLoadProvidersFromTheSecret: the providers with settings in the secret are enabled, the
+// others are not; the log names the enabled routes and never a secret value.
+func TestLoadProvidersFromTheSecret(t *testing.T) {
+	var logs bytes.Buffer
+	providers, err := loadProviders(secretOf(t, map[string]string{
+		payment.SettingStripeSecrets:   "whsec_s3cr3tNew, whsec_s3cr3tOld",
+		payment.SettingStandardSecrets: "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==",
+	}), noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(providers)); !slices.Equal(got, []string{"standard", "stripe"}) {
+		t.Fatalf("providers %v", got)
+	}
+	if !strings.Contains(logs.String(), "/webhooks/payments/stripe") || strings.Contains(logs.String(), "s3cr3t") ||
+		strings.Contains(logs.String(), "czNjcjN0") {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
+
+// TestLoadProvidersFromAnEmptySecret: the secret as the stack creates it, {}, enables no
+// provider and still starts (every provider route answers 404 until the seller adds keys).
+func TestLoadProvidersFromAnEmptySecret(t *testing.T) {
+	providers, err := loadProviders(secretOf(t, map[string]string{}), noFile, slog.New(slog.DiscardHandler))
+	if err != nil || len(providers) != 0 {
+		t.Fatalf("providers %v, %v", providers, err)
+	}
+}
+
+// TestLoadProvidersFailsNamingTheSetting: bad settings fail the cold start with one invalid
+// error naming every bad setting by its key in the secret, never quoting a value.
+func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		settings map[string]string
+		readFile func(string) ([]byte, error)
+		want     []string
+	}{
+		{"keys and secrets", map[string]string{
+			payment.SettingAntomPublicKey:  "s3cr3t-not-a-key",
+			payment.SettingAlipayPublicKey: "-----BEGIN PRIVATE KEY-----\ns3cr3t\n-----END PRIVATE KEY-----\n",
+			payment.SettingStandardSecrets: "whsec_czNjcjN0, s3cr3t-without-prefix",
+		}, noFile, []string{payment.SettingAntomPublicKey, payment.SettingAlipayPublicKey, payment.SettingStandardSecrets + "[1]"}},
+		{"pinned PayPal certificate", map[string]string{
+			payment.SettingPayPalWebhookID: "WH-1", payment.SettingPayPalCert: "s3cr3t-not-a-certificate",
+		}, noFile, []string{payment.SettingPayPalCert}},
+		{"PayPal certificate file that is not one", map[string]string{
+			payment.SettingPayPalWebhookID: "WH-1", payment.SettingPayPalCertFile: "/opt/paypal.pem",
+		}, func(string) ([]byte, error) { return []byte("s3cr3t-not-a-certificate"), nil }, []string{payment.SettingPayPalCertFile}},
+		{"PayPal certificate file missing", map[string]string{
+			payment.SettingPayPalWebhookID: "WH-1", payment.SettingPayPalCertFile: "/opt/paypal.pem",
+		}, noFile, []string{payment.SettingPayPalCertFile}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := loadProviders(secretOf(t, c.settings), c.readFile, slog.New(slog.DiscardHandler))
+			var e *order.Error
+			if !errors.As(err, &e) || e.Code != order.CodeInvalid {
+				t.Fatalf("error %v, want invalid", err)
+			}
+			if got := slices.Sorted(maps.Keys(e.Fields)); !slices.Equal(got, slices.Sorted(slices.Values(c.want))) {
+				t.Errorf("fields %v, want %v", got, c.want)
+			}
+			for _, name := range c.want {
+				if !strings.Contains(err.Error(), name) {
+					t.Errorf("%q does not name %s", err, name)
+				}
+			}
+			if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "czNjcjN0") {
+				t.Errorf("the error quotes a secret: %v", err)
+			}
+		})
+	}
+}
+
+// TestUnknownSettingsAreWarned: a misspelt key leaves its provider off and is named (not
+// its value) in a warning, so the operator sees why the route answers 404.
+func TestUnknownSettingsAreWarned(t *testing.T) {
+	var logs bytes.Buffer
+	providers, err := loadProviders(secretOf(t, map[string]string{"ORDERWIRE_STRIPE_WEBHOOK_SECRET": "whsec_s3cr3t"}),
+		noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil || len(providers) != 0 {
+		t.Fatalf("providers %v, %v", providers, err)
+	}
+	if !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), "ORDERWIRE_STRIPE_WEBHOOK_SECRET") ||
+		strings.Contains(logs.String(), "s3cr3t") {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
+
+// noEvents is an EventRecorder that fails the test if anything is recorded.
+type noEvents struct{ t *testing.T }
+
+func (n noEvents) RecordEvent(context.Context, order.Event, order.Evidence) (store.Recorded, error) {
+	n.t.Error("an event was recorded")
+	return store.Recorded{}, nil
+}
+
+// TestHandlerHasNoSellerAPI: the function's handler, given no Orders and no tokens, answers
+// every seller API request 401 (without reaching the missing order service) and a provider
+// that is not enabled 404.
+func TestHandlerHasNoSellerAPI(t *testing.T) {
+	h := newHandler(map[string]payment.Provider{}, noEvents{t}, slog.New(slog.DiscardHandler))
+	for _, c := range []struct {
+		method, path, auth string
+		want               int
+	}{
+		{http.MethodGet, "/v1/orders/ord-1", "", http.StatusUnauthorized},
+		{http.MethodGet, "/v1/orders/ord-1", "Bearer anything", http.StatusUnauthorized},
+		{http.MethodPut, "/v1/orders/ord-1", "Bearer ", http.StatusUnauthorized},
+		{http.MethodPost, "/webhooks/payments/stripe", "", http.StatusNotFound},
+	} {
+		req := httptest.NewRequest(c.method, c.path, strings.NewReader(`{}`))
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s %s (%q): %d %s, want %d", c.method, c.path, c.auth, rec.Code, rec.Body, c.want)
+		}
+	}
+}

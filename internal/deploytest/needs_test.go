@@ -1,0 +1,350 @@
+package deploytest
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/seller"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// The grants of a function are derived from its code in three steps:
+//
+//  1. functionUses reads functions/<name>/*.go: which httpapi.Config fields it sets (Orders:
+//     the store behind seller.Service; Events: the store as httpapi.EventRecorder) and
+//     whether it loads its secret through lambdaenv;
+//  2. storeCalls drives every method of those interfaces on a real dynamo.Store over
+//     recordingDynamo, in two states of the table (empty; an order registered with events
+//     parked for it), with every kind of payment event, so that each branch that writes a
+//     different kind of item runs: parked, applied, recorded but not applied, unparked;
+//  3. callActions turns the recorded operations into IAM actions. A TransactWriteItems is
+//     recorded as the kinds of its items (Put, Update, Delete, ConditionCheck), which is
+//     what IAM authorises.
+//
+// TestDrivenPathsReachEveryTransactionKind keeps step 2 honest: driving the whole
+// store.Store must reach every kind of item the dynamo package's source builds, so a new
+// branch the scenarios miss fails that test instead of silently granting too little.
+
+// scenario is the order and the events the store is driven with.
+type scenario struct {
+	order  order.Order
+	buyer  order.Buyer
+	now    time.Time
+	events []order.Event // one of each kind, applied or not to the registered order
+}
+
+func newScenario(t *testing.T) scenario {
+	t.Helper()
+	now := time.Date(2026, 11, 12, 9, 0, 0, 0, time.UTC)
+	buyer := order.Buyer{ID: "buyer-1", Name: "Ana Souza", Email: "ana@example.com", Locale: "pt-BR",
+		TimeZone: "America/Sao_Paulo", Country: "BR"}
+	o, err := order.New("ord-1", order.Terms{Buyer: buyer, AmountMinor: 12990, Currency: "BRL",
+		PaymentDueAt: now.Add(72 * time.Hour)}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := scenario{order: o, buyer: buyer, now: now}
+	for i, ev := range []order.Event{
+		{Kind: order.KindPaymentSucceeded, AmountMinor: 12990, Currency: "BRL"}, // applied
+		{Kind: order.KindPaymentSucceeded, AmountMinor: 12990, Currency: "USD"}, // anomaly: not applied
+		{Kind: order.KindPaymentFailed}, {Kind: order.KindPaymentPending}, {Kind: order.KindPaymentCanceled},
+		{Kind: order.KindRefunded, AmountMinor: 12990, Currency: "BRL"},
+		{Kind: order.KindDisputeOpened}, {Kind: order.KindDisputeClosed, DisputeOutcome: "won"},
+		{Kind: order.KindFraudWarning}, {Kind: order.KindIgnored},
+	} {
+		ev.Source, ev.EventID, ev.Type, ev.OrderID = "stripe", fmt.Sprintf("evt_%02d", i), string(ev.Kind), o.ID
+		ev.OccurredAt, ev.ReceivedAt = now.Add(time.Duration(i)*time.Second), now.Add(time.Minute)
+		sc.events = append(sc.events, ev)
+	}
+	return sc
+}
+
+// states returns the tables the interfaces are driven on: empty, and the order registered
+// with every scenario event parked for it (set up through the store itself).
+func (sc scenario) states(t *testing.T) map[string]*recordingDynamo {
+	t.Helper()
+	setup := newRecorder(t)
+	setup.keep = true
+	st := dynamo.New(setup, "orderwire")
+	ctx := context.Background()
+	for _, ev := range sc.events {
+		if res, err := st.RecordEvent(ctx, ev, order.Evidence{Body: []byte(`{}`)}); err != nil || !res.Parked {
+			t.Fatalf("setting up: RecordEvent = %+v, %v; want parked", res, err)
+		}
+	}
+	if err := st.SaveOrder(ctx, sc.order, sc.buyer); err != nil {
+		t.Fatal(err)
+	}
+	if len(setup.table[store.ParkPK(sc.order.ID)]) != len(sc.events) || setup.table[store.OrderPK(sc.order.ID)][store.MetaSK] == nil {
+		t.Fatal("setting up: the parked events or the order item are not where the store keys say")
+	}
+	registered := newRecorder(t)
+	registered.table = setup.table
+	return map[string]*recordingDynamo{"empty": newRecorder(t), "registered with parked events": registered}
+}
+
+// argSets returns the argument lists a method of type fn is called with: a context, the
+// order id, the order, its buyer, the time, some evidence, and each scenario event in turn
+// (one list per event when fn takes one); zero values for anything else.
+func (sc scenario) argSets(fn reflect.Type) [][]reflect.Value {
+	byType := map[reflect.Type]any{
+		reflect.TypeFor[context.Context](): context.Background(),
+		reflect.TypeFor[string]():          sc.order.ID,
+		reflect.TypeFor[order.Order]():     sc.order,
+		reflect.TypeFor[order.Buyer]():     sc.buyer,
+		reflect.TypeFor[time.Time]():       sc.now,
+		reflect.TypeFor[order.Evidence](): order.Evidence{Body: []byte(`{"id":"evt"}`),
+			Headers: map[string]string{"stripe-signature": "t=1,v1=00"}},
+	}
+	var sets [][]reflect.Value
+	for _, ev := range sc.events {
+		args := make([]reflect.Value, fn.NumIn())
+		takesEvent := false
+		for i := range args {
+			switch v, ok := byType[fn.In(i)]; {
+			case fn.In(i) == reflect.TypeFor[order.Event]():
+				args[i], takesEvent = reflect.ValueOf(ev), true
+			case ok:
+				args[i] = reflect.ValueOf(v)
+			default:
+				args[i] = reflect.Zero(fn.In(i))
+			}
+		}
+		sets = append(sets, args)
+		if !takesEvent {
+			break
+		}
+	}
+	return sets
+}
+
+// storeCalls returns the DynamoDB operations (transactions as the kinds of their items)
+// that a dynamo.Store performs when every method of the interfaces is called on it, in
+// every state, with every argument set. A call must succeed or find nothing: an error
+// would hide the writes after it.
+func storeCalls(t *testing.T, interfaces ...reflect.Type) map[string]bool {
+	t.Helper()
+	sc := newScenario(t)
+	calls := map[string]bool{}
+	for state, rec := range sc.states(t) {
+		st := reflect.ValueOf(dynamo.New(rec, "orderwire"))
+		for _, iface := range interfaces {
+			for i := range iface.NumMethod() {
+				m := iface.Method(i)
+				for _, args := range sc.argSets(m.Type) {
+					callMethod(t, fmt.Sprintf("%s.%s (table %s)", iface, m.Name, state), st.MethodByName(m.Name), args)
+				}
+			}
+		}
+		if len(rec.indexes) > 0 {
+			t.Errorf("the store queries indexes %v: grant them on their index ARNs and teach checkStatement", rec.indexes)
+		}
+		maps.Copy(calls, rec.calls)
+	}
+	return calls
+}
+
+func callMethod(t *testing.T, what string, method reflect.Value, args []reflect.Value) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Errorf("%s on dynamo.Store: %v (an SDK call recordingDynamo does not know?)", what, p)
+		}
+	}()
+	out := method.Call(args)
+	if err, _ := out[len(out)-1].Interface().(error); err != nil && order.ErrorCode(err) != order.CodeNotFound {
+		t.Errorf("%s on dynamo.Store: %v", what, err)
+	}
+}
+
+// use is what a function's code hands the store to, and whether it reads its secret.
+type use struct {
+	interfaces []reflect.Type
+	secret     bool
+}
+
+// functionUses reads functions/<name>'s non-test Go files: the httpapi.Config fields set
+// (Orders → seller.Orders, Events → httpapi.EventRecorder; Payments, Tokens, Logger and Now
+// reach no AWS service), whether lambdaenv loads its secret, and no AWS client of its own.
+func functionUses(t *testing.T, name string) use {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(root, "functions", name, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("functions/%s: no Go files (%v)", name, err)
+	}
+	storeFields := map[string]reflect.Type{
+		"Orders": reflect.TypeFor[seller.Orders](),
+		"Events": reflect.TypeFor[httpapi.EventRecorder](),
+	}
+	noAWS := map[string]bool{"Payments": true, "Tokens": true, "Logger": true, "Now": true}
+	var u use
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if path, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(path, "github.com/aws/aws-sdk-go-v2/service/") {
+				t.Errorf("%s imports %s: teach deploytest what it calls", file, path)
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if pkg, ok := n.X.(*ast.Ident); ok && pkg.Name == "lambdaenv" && strings.HasPrefix(n.Sel.Name, "Load") {
+					u.secret = true
+				}
+			case *ast.CompositeLit:
+				if sel, ok := n.Type.(*ast.SelectorExpr); !ok || fmt.Sprint(sel.X) != "httpapi" || sel.Sel.Name != "Config" {
+					return true
+				}
+				for _, e := range n.Elts {
+					kv, ok := e.(*ast.KeyValueExpr)
+					if !ok {
+						t.Errorf("functions/%s: an httpapi.Config literal without field names", name)
+						continue
+					}
+					field := fmt.Sprint(kv.Key)
+					if iface, ok := storeFields[field]; ok && !slices.Contains(u.interfaces, iface) {
+						u.interfaces = append(u.interfaces, iface)
+					} else if !ok && !noAWS[field] {
+						t.Errorf("functions/%s sets httpapi.Config.%s: teach deploytest what it calls", name, field)
+					}
+				}
+			}
+			return true
+		})
+	}
+	return u
+}
+
+// functionNeeds returns the IAM actions functions/<name>'s code needs (besides its logs).
+// A method added to dynamo.API or secrets.API fails the test until it is recorded here and
+// granted in template.yaml.
+func functionNeeds(t *testing.T, name string) []string {
+	t.Helper()
+	known := map[reflect.Type][]string{
+		reflect.TypeFor[dynamo.API]():  {"GetItem", "TransactWriteItems", "Query"},
+		reflect.TypeFor[secrets.API](): {"GetSecretValue"},
+	}
+	for typ, methods := range known {
+		for i := range typ.NumMethod() {
+			if m := typ.Method(i).Name; !slices.Contains(methods, m) {
+				t.Errorf("%s has method %s: record it in recordingDynamo and grant its IAM action", typ, m)
+			}
+		}
+	}
+	u := functionUses(t, name)
+	var need []string
+	if u.secret {
+		need = append(need, callActions["secretsmanager.GetSecretValue"])
+	}
+	if len(u.interfaces) == 0 {
+		return need
+	}
+	for _, call := range slices.Sorted(maps.Keys(storeCalls(t, u.interfaces...))) {
+		action, ok := callActions[call]
+		if !ok {
+			t.Errorf("functions/%s: no IAM action known for %s", name, call)
+		}
+		need = append(need, action)
+	}
+	return need
+}
+
+// transactionKinds returns the kinds of TransactWriteItem (Put, Update, Delete,
+// ConditionCheck) that the dynamo package's source builds anywhere.
+func transactionKinds(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(root + "/internal/dynamo/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	isItem := func(e ast.Expr) bool {
+		sel, ok := e.(*ast.SelectorExpr)
+		return ok && sel.Sel.Name == "TransactWriteItem"
+	}
+	kinds := map[string]bool{}
+	addKeys := func(lit *ast.CompositeLit) {
+		for _, e := range lit.Elts {
+			if kv, ok := e.(*ast.KeyValueExpr); ok {
+				kinds[fmt.Sprint(kv.Key)] = true
+			}
+		}
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.CompositeLit)
+			if !ok {
+				return true
+			}
+			switch typ := lit.Type.(type) {
+			case *ast.SelectorExpr: // types.TransactWriteItem{Put: ...}
+				if isItem(typ) {
+					addKeys(lit)
+				}
+			case *ast.ArrayType: // []types.TransactWriteItem{{Put: ...}}
+				for _, e := range lit.Elts {
+					if inner, ok := e.(*ast.CompositeLit); ok && inner.Type == nil && isItem(typ.Elt) {
+						addKeys(inner)
+					}
+				}
+			}
+			return true
+		})
+	}
+	if len(kinds) == 0 {
+		t.Fatal("found no TransactWriteItem in internal/dynamo: has the store changed shape?")
+	}
+	return slices.Sorted(maps.Keys(kinds))
+}
+
+// TestDrivenPathsReachEveryTransactionKind: driving every store.Store method over the
+// scenarios reaches every kind of transaction item the dynamo package builds, so the
+// per-function derivation cannot miss a kind because a branch never ran.
+func TestDrivenPathsReachEveryTransactionKind(t *testing.T) {
+	calls := storeCalls(t, reflect.TypeFor[store.Store]())
+	for _, kind := range transactionKinds(t) {
+		if !calls["dynamodb."+kind] {
+			t.Errorf("the dynamo package builds %s items, but no driven path sends one: extend the scenarios", kind)
+		}
+	}
+}
+
+// TestFunctionUses: the derivation sees what each entry point wires (a check on the AST
+// reading itself, with what is known of today's functions).
+func TestFunctionUses(t *testing.T) {
+	for name, want := range map[string][]reflect.Type{
+		"seller-api":      {reflect.TypeFor[seller.Orders]()},
+		"payment-webhook": {reflect.TypeFor[httpapi.EventRecorder]()},
+	} {
+		if u := functionUses(t, name); !slices.Equal(u.interfaces, want) || !u.secret {
+			t.Errorf("functions/%s uses %v (secret %v), want %v and its secret", name, u.interfaces, u.secret, want)
+		}
+	}
+}

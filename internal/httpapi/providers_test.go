@@ -20,12 +20,17 @@ import (
 
 // TestProviderScenarios runs every scenario for every payment provider, end to end: signed
 // like the provider signs, through httpapi.New with the real providers, on the embedded store.
-// Each subtest (e.g. TestProviderScenarios/stripe/duplicate) has a store of its own.
+// Each subtest (e.g. TestProviderScenarios/stripe/duplicate) has a store of its own. A
+// scenario that does not apply to a provider (no timestamp window, no key list) is not run
+// for it, rather than reported as skipped: `make test` treats a skip as a missing service.
 func TestProviderScenarios(t *testing.T) {
 	for _, s := range signers() {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
 			for _, sc := range scenarios {
+				if sc.appliesTo != nil && !sc.appliesTo(s) {
+					continue
+				}
 				t.Run(sc.name, func(t *testing.T) { sc.run(t, newProviderHarness(t), s) })
 			}
 		})
@@ -33,16 +38,17 @@ func TestProviderScenarios(t *testing.T) {
 }
 
 var scenarios = []struct {
-	name string
-	run  func(t *testing.T, h *providerHarness, s signer)
+	name      string
+	appliesTo func(signer) bool // nil: every provider
+	run       func(t *testing.T, h *providerHarness, s signer)
 }{
-	{"valid", func(t *testing.T, h *providerHarness, s signer) {
+	{"valid", nil, func(t *testing.T, h *providerHarness, s signer) {
 		h.register(t, s, "AE-100")
 		e := s.success(t, "AE-100", "paid", paidAt)
 		h.wantAck(t, h.deliver(s.sign(t, e, signFirst, sentAt)), s)
 		h.wantPaid(t, s, "AE-100", e)
 	}},
-	{"duplicate", func(t *testing.T, h *providerHarness, s signer) {
+	{"duplicate", nil, func(t *testing.T, h *providerHarness, s signer) {
 		h.register(t, s, "AE-200")
 		d := s.sign(t, s.success(t, "AE-200", "paid", paidAt), signFirst, sentAt)
 		h.wantAck(t, h.deliver(d), s)
@@ -57,7 +63,7 @@ var scenarios = []struct {
 			t.Fatalf("%d deliveries logged as duplicate, want 1:\n%s", n, h.logs)
 		}
 	}},
-	{"out_of_order", func(t *testing.T, h *providerHarness, s signer) {
+	{"out_of_order", nil, func(t *testing.T, h *providerHarness, s signer) {
 		h.register(t, s, "AE-300")
 		h.wantAck(t, h.deliver(s.sign(t, s.success(t, "AE-300", "paid", paidAt), signFirst, sentAt)), s)
 		paid := h.getOrder(t, "AE-300")
@@ -77,7 +83,7 @@ var scenarios = []struct {
 			t.Errorf("timeline not in occurred-at order: %v", timeline)
 		}
 	}},
-	{"unregistered_order", func(t *testing.T, h *providerHarness, s signer) {
+	{"unregistered_order", nil, func(t *testing.T, h *providerHarness, s signer) {
 		e := s.success(t, "AE-400", "early", paidAt)
 		h.wantAck(t, h.deliver(s.sign(t, e, signFirst, sentAt)), s)
 		if !strings.Contains(h.logs.String(), `"outcome":"parked"`) {
@@ -91,31 +97,25 @@ var scenarios = []struct {
 		}
 		h.wantPaid(t, s, "AE-400", e)
 	}},
-	{"tampered_body", refused(func(t *testing.T, s signer, e event, orderID string) delivery {
+	{"tampered_body", nil, refused(func(t *testing.T, s signer, e event, orderID string) delivery {
 		return tamper(s.sign(t, e, signFirst, sentAt), orderID)
 	})},
-	{"wrong_key", refused(func(t *testing.T, s signer, e event, _ string) delivery {
+	{"wrong_key", nil, refused(func(t *testing.T, s signer, e event, _ string) delivery {
 		return s.sign(t, e, signWrong, sentAt)
 	})},
-	{"stale_timestamp", refused(func(t *testing.T, s signer, e event, _ string) delivery {
-		if !s.timed {
-			// Antom and Alipay document no validity window and retry for about a day; a
-			// replayed genuine notification is deduplicated (payment/antom.go, alipay.go).
-			t.Skip(s.name + " signs no timestamp that is checked against a tolerance")
-		}
+	// Antom and Alipay document no validity window and retry for about a day; a replayed
+	// genuine notification is deduplicated (payment/antom.go, alipay.go).
+	{"stale_timestamp", func(s signer) bool { return s.timed }, refused(func(t *testing.T, s signer, e event, _ string) delivery {
 		return s.sign(t, e, signFirst, provNow.Add(-10*time.Minute))
 	})},
-	{"rotated_secret", func(t *testing.T, h *providerHarness, s signer) {
-		if !s.rotates {
-			// PayPal, Antom and Alipay are configured with one certificate or public key.
-			t.Skip(s.name + " has one key, no list to rotate")
-		}
+	// PayPal, Antom and Alipay are configured with one certificate or public key.
+	{"rotated_secret", func(s signer) bool { return s.rotates }, func(t *testing.T, h *providerHarness, s signer) {
 		h.register(t, s, "AE-600")
 		e := s.success(t, "AE-600", "rotated", paidAt)
 		h.wantAck(t, h.deliver(s.sign(t, e, signSecond, sentAt)), s)
 		h.wantPaid(t, s, "AE-600", e)
 	}},
-	{"refusals_leave_order_unchanged", func(t *testing.T, h *providerHarness, s signer) {
+	{"refusals_leave_order_unchanged", nil, func(t *testing.T, h *providerHarness, s signer) {
 		h.register(t, s, "AE-700")
 		before := h.getOrder(t, "AE-700")
 		e := s.success(t, "AE-700", "refused", paidAt)

@@ -1,4 +1,5 @@
 # orderwire — the two commands a new user needs are `make run` and `make test`.
+SHELL     := bash
 GO        ?= go
 BIN       := bin
 FUNCTIONS := $(notdir $(wildcard functions/*))
@@ -32,7 +33,7 @@ build:
 ## bench: every benchmark, 6 runs each, summarised by benchstat (figures go in BENCHMARKS.md)
 bench:
 	mkdir -p $(BIN)
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee $(BIN)/bench.txt
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee $(BIN)/bench.txt
 	$(GO) run $(BENCHSTAT) $(BIN)/bench.txt
 
 vet:

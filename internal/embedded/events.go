@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -86,10 +87,16 @@ func apply(b *bolt.Bucket, o order.Order, ev order.Event, now time.Time) (order.
 }
 
 // ApplyParked implements store.Store: every parked event of the order, in one transaction.
+// A read-only look comes first, so that the common case (nothing parked) costs no commit.
 func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int, error) {
 	const op = "embedded.ApplyParked"
-	if err := ctx.Err(); err != nil {
+	prefix := key(store.ParkPK(id), "")
+	parked := false
+	if err := s.scan(ctx, prefix, func([]byte) error { parked = true; return errStopScan }); err != nil && err != errStopScan {
 		return 0, order.Internal(op, err)
+	}
+	if !parked {
+		return 0, nil
 	}
 	applied := 0
 	err := s.db.Batch(func(tx *bolt.Tx) error {
@@ -101,7 +108,6 @@ func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int,
 			return err
 		}
 		o := cur.Order()
-		prefix := key(store.ParkPK(id), "")
 		var done [][]byte
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -180,6 +186,9 @@ func (s *Store) scan(ctx context.Context, prefix []byte, fn func(v []byte) error
 		return nil
 	})
 }
+
+// errStopScan ends a scan early without an error.
+var errStopScan = errors.New("stop scan")
 
 func wrap(op string, err error) error {
 	if err == nil {

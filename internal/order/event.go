@@ -18,6 +18,10 @@ const (
 	KindDisputeClosed    EventKind = "dispute_closed"
 	KindFraudWarning     EventKind = "fraud_warning"
 	KindIgnored          EventKind = "ignored"
+
+	// The shipment kinds: the seller's registration of a parcel, a carrier's update.
+	KindShipmentRegistered EventKind = "shipment_registered"
+	KindTrackingUpdate     EventKind = "tracking_update"
 )
 
 // Dispute outcomes carried by dispute_closed events and shown on the order.
@@ -69,6 +73,12 @@ type TimelineEntry struct {
 	Currency    string
 	Applied     bool
 	Reason      string // why it was not applied, or what was odd about it
+	// For shipment entries: the parcel, the normalised status the event reports, the
+	// provider's sub-status and the checkpoints (dispute evidence).
+	TrackingNumber string
+	ShipmentStatus ShipmentStatus
+	SubStatus      string
+	Checkpoints    []Checkpoint
 }
 
 // Entry returns the timeline entry for ev with the given outcome.

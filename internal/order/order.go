@@ -36,6 +36,9 @@ type Order struct {
 	PaidMinor     int64
 	RefundedMinor int64
 	FraudWarning  bool // a provider flagged the payment as likely fraud
+	// Shipments are the order's parcels, in registration order. They live with the order so
+	// that a tracking event changes a parcel and the order's status in one versioned write.
+	Shipments []Shipment
 	// Version starts at 1 on creation and grows by one with every stored change; the store
 	// accepts a write only if it was computed from the version it holds (optimistic locking).
 	Version   int64

@@ -12,20 +12,63 @@ import (
 
 // OrderRecord is an order's META item.
 type OrderRecord struct {
-	ID            string    `json:"order_id" dynamodbav:"order_id"`
-	BuyerID       string    `json:"buyer_id" dynamodbav:"buyer_id"`
-	AmountMinor   int64     `json:"amount_minor" dynamodbav:"amount_minor"`
-	Currency      string    `json:"currency" dynamodbav:"currency"`
-	CreatedAt     time.Time `json:"created_at" dynamodbav:"created_at"`
-	PaymentDueAt  time.Time `json:"payment_due_at" dynamodbav:"payment_due_at"`
-	Status        string    `json:"status" dynamodbav:"status"`
-	PaymentStatus string    `json:"payment_status,omitempty" dynamodbav:"payment_status,omitempty"`
-	Dispute       string    `json:"dispute,omitempty" dynamodbav:"dispute,omitempty"`
-	PaidMinor     int64     `json:"paid_minor,omitempty" dynamodbav:"paid_minor,omitempty"`
-	RefundedMinor int64     `json:"refunded_minor,omitempty" dynamodbav:"refunded_minor,omitempty"`
-	FraudWarning  bool      `json:"fraud_warning,omitempty" dynamodbav:"fraud_warning,omitempty"`
-	Version       int64     `json:"version" dynamodbav:"version"`
-	UpdatedAt     time.Time `json:"updated_at" dynamodbav:"updated_at"`
+	ID            string           `json:"order_id" dynamodbav:"order_id"`
+	BuyerID       string           `json:"buyer_id" dynamodbav:"buyer_id"`
+	AmountMinor   int64            `json:"amount_minor" dynamodbav:"amount_minor"`
+	Currency      string           `json:"currency" dynamodbav:"currency"`
+	CreatedAt     time.Time        `json:"created_at" dynamodbav:"created_at"`
+	PaymentDueAt  time.Time        `json:"payment_due_at" dynamodbav:"payment_due_at"`
+	Status        string           `json:"status" dynamodbav:"status"`
+	PaymentStatus string           `json:"payment_status,omitempty" dynamodbav:"payment_status,omitempty"`
+	Dispute       string           `json:"dispute,omitempty" dynamodbav:"dispute,omitempty"`
+	PaidMinor     int64            `json:"paid_minor,omitempty" dynamodbav:"paid_minor,omitempty"`
+	RefundedMinor int64            `json:"refunded_minor,omitempty" dynamodbav:"refunded_minor,omitempty"`
+	FraudWarning  bool             `json:"fraud_warning,omitempty" dynamodbav:"fraud_warning,omitempty"`
+	Version       int64            `json:"version" dynamodbav:"version"`
+	UpdatedAt     time.Time        `json:"updated_at" dynamodbav:"updated_at"`
+	Shipments     []ShipmentRecord `json:"shipments,omitempty" dynamodbav:"shipments,omitempty"`
+}
+
+// ShipmentRecord is a parcel, stored inside its order's META item.
+type ShipmentRecord struct {
+	Carrier        string    `json:"carrier" dynamodbav:"carrier"`
+	TrackingNumber string    `json:"tracking_number" dynamodbav:"tracking_number"`
+	Service        string    `json:"service" dynamodbav:"service"`
+	ShippedAt      time.Time `json:"shipped_at" dynamodbav:"shipped_at"`
+	Status         string    `json:"status" dynamodbav:"status"`
+	ProviderStatus string    `json:"provider_status,omitempty" dynamodbav:"provider_status,omitempty"`
+	SubStatus      string    `json:"sub_status,omitempty" dynamodbav:"sub_status,omitempty"`
+	StatusAt       time.Time `json:"status_at" dynamodbav:"status_at"`
+	Reached        string    `json:"reached" dynamodbav:"reached"`
+	Notified       []string  `json:"notified,omitempty" dynamodbav:"notified,omitempty"`
+}
+
+func newShipmentRecords(list []order.Shipment) []ShipmentRecord {
+	var out []ShipmentRecord
+	for _, sh := range list {
+		r := ShipmentRecord{Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber, Service: string(sh.Service),
+			ShippedAt: sh.ShippedAt.UTC(), Status: string(sh.Status), ProviderStatus: sh.ProviderStatus,
+			SubStatus: sh.SubStatus, StatusAt: sh.StatusAt.UTC(), Reached: string(sh.Reached)}
+		for _, k := range sh.Notified {
+			r.Notified = append(r.Notified, string(k))
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func shipments(list []ShipmentRecord) []order.Shipment {
+	var out []order.Shipment
+	for _, r := range list {
+		sh := order.Shipment{Carrier: r.Carrier, TrackingNumber: r.TrackingNumber, Service: order.Service(r.Service),
+			ShippedAt: r.ShippedAt.UTC(), Status: order.ShipmentStatus(r.Status), ProviderStatus: r.ProviderStatus,
+			SubStatus: r.SubStatus, StatusAt: r.StatusAt.UTC(), Reached: order.ShipmentStatus(r.Reached)}
+		for _, k := range r.Notified {
+			sh.Notified = append(sh.Notified, order.NotificationKind(k))
+		}
+		out = append(out, sh)
+	}
+	return out
 }
 
 // NewOrderRecord is o as stored.
@@ -34,7 +77,7 @@ func NewOrderRecord(o order.Order) OrderRecord {
 		CreatedAt: o.CreatedAt.UTC(), PaymentDueAt: o.PaymentDueAt.UTC(), Status: string(o.Status),
 		PaymentStatus: string(o.PaymentStatus), Dispute: o.Dispute, PaidMinor: o.PaidMinor,
 		RefundedMinor: o.RefundedMinor, FraudWarning: o.FraudWarning, Version: o.Version,
-		UpdatedAt: o.UpdatedAt.UTC()}
+		UpdatedAt: o.UpdatedAt.UTC(), Shipments: newShipmentRecords(o.Shipments)}
 }
 
 // Order is the stored order.
@@ -43,7 +86,7 @@ func (r OrderRecord) Order() order.Order {
 		CreatedAt: r.CreatedAt.UTC(), PaymentDueAt: r.PaymentDueAt.UTC(), Status: order.Status(r.Status),
 		PaymentStatus: order.PaymentStatus(r.PaymentStatus), Dispute: r.Dispute, PaidMinor: r.PaidMinor,
 		RefundedMinor: r.RefundedMinor, FraudWarning: r.FraudWarning, Version: r.Version,
-		UpdatedAt: r.UpdatedAt.UTC()}
+		UpdatedAt: r.UpdatedAt.UTC(), Shipments: shipments(r.Shipments)}
 }
 
 // BuyerRecord is a buyer's PROFILE item. Fields that later features add (opt-outs, rating)
@@ -102,20 +145,55 @@ func (r EventRecord) Event() order.Event {
 		DisputeOutcome: r.DisputeOutcome, PaymentRef: r.PaymentRef}
 }
 
-// TimelineRecord is one timeline entry: the event and what applying it did.
+// TimelineRecord is one timeline entry: the event and what applying it did; shipment
+// entries also carry the parcel, its reported status and the carrier's checkpoints.
 type TimelineRecord struct {
 	EventRecord
-	Applied bool   `json:"applied" dynamodbav:"applied"`
-	Reason  string `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
+	Applied        bool               `json:"applied" dynamodbav:"applied"`
+	Reason         string             `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
+	TrackingNumber string             `json:"tracking_number,omitempty" dynamodbav:"tracking_number,omitempty"`
+	ShipmentStatus string             `json:"shipment_status,omitempty" dynamodbav:"shipment_status,omitempty"`
+	SubStatus      string             `json:"sub_status,omitempty" dynamodbav:"sub_status,omitempty"`
+	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty" dynamodbav:"checkpoints,omitempty"`
+}
+
+// CheckpointRecord is one carrier scan.
+type CheckpointRecord struct {
+	At       time.Time `json:"at" dynamodbav:"at"`
+	Location string    `json:"location,omitempty" dynamodbav:"location,omitempty"`
+	Message  string    `json:"message,omitempty" dynamodbav:"message,omitempty"`
+	Status   string    `json:"status,omitempty" dynamodbav:"status,omitempty"`
 }
 
 // NewTimelineRecord is the timeline entry of ev with outcome out.
 func NewTimelineRecord(ev order.Event, out order.Outcome) TimelineRecord {
-	return TimelineRecord{EventRecord: NewEventRecord(ev), Applied: out.Applied, Reason: out.Reason}
+	return EntryRecord(ev.OrderID, ev.Entry(out.Applied, out.Reason))
+}
+
+// EntryRecord is a timeline entry of order orderID as stored.
+func EntryRecord(orderID string, e order.TimelineEntry) TimelineRecord {
+	r := TimelineRecord{
+		EventRecord: EventRecord{Kind: string(e.Kind), Type: e.Type, Source: e.Source, EventID: e.EventID,
+			OrderID: orderID, OccurredAt: e.OccurredAt.UTC(), ReceivedAt: e.ReceivedAt.UTC(),
+			AmountMinor: e.AmountMinor, Currency: e.Currency},
+		Applied: e.Applied, Reason: e.Reason, TrackingNumber: e.TrackingNumber,
+		ShipmentStatus: string(e.ShipmentStatus), SubStatus: e.SubStatus,
+	}
+	for _, c := range e.Checkpoints {
+		r.Checkpoints = append(r.Checkpoints, CheckpointRecord{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
+	}
+	return r
 }
 
 // Entry is the stored timeline entry.
-func (r TimelineRecord) Entry() order.TimelineEntry { return r.Event().Entry(r.Applied, r.Reason) }
+func (r TimelineRecord) Entry() order.TimelineEntry {
+	e := r.Event().Entry(r.Applied, r.Reason)
+	e.TrackingNumber, e.ShipmentStatus, e.SubStatus = r.TrackingNumber, order.ShipmentStatus(r.ShipmentStatus), r.SubStatus
+	for _, c := range r.Checkpoints {
+		e.Checkpoints = append(e.Checkpoints, order.Checkpoint{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
+	}
+	return e
+}
 
 // NotificationRecord is an outbox row.
 type NotificationRecord struct {

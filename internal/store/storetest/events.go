@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func testEventApplied(t *testing.T, h Harness) {
 		t.Fatalf("order after payment = %+v", got)
 	}
 	tl := timeline(t, s, o.ID)
-	if len(tl) != 1 || tl[0] != ev.Entry(true, "") {
+	if len(tl) != 1 || !reflect.DeepEqual(tl[0], ev.Entry(true, "")) {
 		t.Fatalf("timeline = %+v\nwant [%+v]", tl, ev.Entry(true, ""))
 	}
 	evs, err := s.Evidence(context.Background(), o.ID)

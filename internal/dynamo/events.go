@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -118,6 +119,12 @@ func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int,
 	if err := s.queryAll(ctx, store.ParkPK(id), "", &parked); err != nil {
 		return 0, translate(op, err)
 	}
+	if len(parked) == 0 {
+		return 0, nil
+	}
+	if _, found, err := s.readOrder(ctx, id); err != nil || !found {
+		return 0, translate(op, err) // not registered yet: the events keep waiting
+	}
 	applied := 0
 	for _, p := range parked {
 		ok, err := s.applyOneParked(ctx, p, now)
@@ -137,25 +144,14 @@ func (s *Store) applyOneParked(ctx context.Context, p parkItem, now time.Time) (
 		TableName: &s.table, Key: itemKey(p.PK, p.SK),
 		ConditionExpression: aws.String("attribute_exists(PK)"),
 	}}
-	for attempt := 0; attempt < maxAttempts; attempt++ {
+	return s.retryTransact(ctx, func() ([]types.TransactWriteItem, error) {
 		cur, found, err := s.readOrder(ctx, ev.OrderID)
 		if err != nil || !found {
-			return false, err
+			return nil, errors.Join(err, fmt.Errorf("order %s of a parked event is missing", ev.OrderID))
 		}
 		items, _, _, err := s.applyItems(cur, ev, now)
-		if err != nil {
-			return false, order.Internal("dynamo.applyOneParked", err)
-		}
-		err = s.transact(ctx, append([]types.TransactWriteItem{unpark}, items...))
-		switch {
-		case errors.Is(err, errDuplicate):
-			return false, nil // already applied by someone else: the parked item is gone
-		case order.ErrorCode(err) == order.CodeConflict:
-			continue
-		}
-		return err == nil, err
-	}
-	return false, order.Errorf(order.CodeConflict, "dynamo.applyOneParked", "order %s kept changing", ev.OrderID)
+		return append([]types.TransactWriteItem{unpark}, items...), err
+	})
 }
 
 // transact runs one transaction. A failed condition on the FIRST item (the dedupe marker or

@@ -40,6 +40,11 @@ type evidenceItem struct {
 }
 
 func (s *Store) evidencePuts(ev order.Event, evidence order.Evidence) ([]types.TransactWriteItem, error) {
+	return s.evidenceItems(orderPK(ev.OrderID), store.EvidenceSK(ev), ev.Source, ev.EventID, ev.ReceivedAt, evidence)
+}
+
+// evidenceItems are the Puts of one webhook's evidence under partition pk, sort keys sk#NNN.
+func (s *Store) evidenceItems(pk, sk, source, eventID string, receivedAt time.Time, evidence order.Evidence) ([]types.TransactWriteItem, error) {
 	body, encoding := evidence.Body, ""
 	if len(body) > compressAbove {
 		if z, err := gzipped(body); err == nil && len(z) < len(body) {
@@ -50,8 +55,8 @@ func (s *Store) evidencePuts(ev order.Event, evidence order.Evidence) ([]types.T
 	var items []types.TransactWriteItem
 	for part := 0; part < parts; part++ {
 		chunk := body[part*chunkSize : min(len(body), (part+1)*chunkSize)]
-		it := evidenceItem{PK: orderPK(ev.OrderID), SK: fmt.Sprintf("%s#%03d", store.EvidenceSK(ev), part),
-			Type: "evidence", Source: ev.Source, EventID: ev.EventID, ReceivedAt: ev.ReceivedAt.UTC(),
+		it := evidenceItem{PK: pk, SK: fmt.Sprintf("%s#%03d", sk, part),
+			Type: "evidence", Source: source, EventID: eventID, ReceivedAt: receivedAt.UTC(),
 			Encoding: encoding, Part: part, Parts: parts, Body: chunk}
 		if part == 0 {
 			it.Headers = evidence.Headers
@@ -68,15 +73,35 @@ func (s *Store) evidencePuts(ev order.Event, evidence order.Evidence) ([]types.T
 // Evidence implements store.Store, reassembling and decompressing each webhook's parts.
 func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence, error) {
 	const op = "dynamo.Evidence"
-	var items []evidenceItem
-	if err := s.queryAll(ctx, orderPK(id), store.EvidencePrefix, &items); err != nil {
-		return nil, translate(op, err)
+	partitions := []string{orderPK(id)}
+	if o, err := s.GetOrder(ctx, id); err == nil {
+		for _, sh := range o.Shipments {
+			partitions = append(partitions, store.TrackPK(sh.TrackingNumber))
+		}
 	}
+	var out []store.StoredEvidence
+	for _, pk := range partitions {
+		var items []evidenceItem
+		if err := s.queryAll(ctx, pk, store.EvidencePrefix, &items); err != nil {
+			return nil, translate(op, err)
+		}
+		got, err := assemble(items)
+		if err != nil {
+			return nil, order.Internal(op, err)
+		}
+		out = append(out, got...)
+	}
+	store.SortEvidence(out)
+	return out, nil
+}
+
+// assemble reassembles and decompresses each webhook's parts.
+func assemble(items []evidenceItem) ([]store.StoredEvidence, error) {
 	var out []store.StoredEvidence
 	for i := 0; i < len(items); {
 		first := items[i]
 		if first.Part != 0 || i+first.Parts > len(items) {
-			return nil, order.Internal(op, fmt.Errorf("evidence %s is missing parts", first.SK))
+			return nil, fmt.Errorf("evidence %s is missing parts", first.SK)
 		}
 		var body []byte
 		for _, part := range items[i : i+first.Parts] {
@@ -86,7 +111,7 @@ func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence
 		if first.Encoding == "gzip" {
 			var err error
 			if body, err = gunzip(body); err != nil {
-				return nil, order.Internal(op, err)
+				return nil, err
 			}
 		}
 		out = append(out, store.StoredEvidence{Source: first.Source, EventID: first.EventID,

@@ -55,3 +55,44 @@ func ParkSK(ev order.Event) string {
 func OutboxSK(n order.Notification) string {
 	return fmt.Sprintf("%s%s#%012d", OutboxPrefix, n.Kind, n.Seq)
 }
+
+// TrackPK is the partition of a tracking number: the claims of the orders that registered
+// it (ClaimSK), a marker that one exists (ClaimedSK), and the carriers' evidence (RAW#).
+func TrackPK(number string) string { return "TRACK#" + number }
+
+// ParkTrackPK is the partition of the carrier events waiting for a tracking number to be
+// registered. (Order ids cannot contain '#', so it never meets ParkPK.)
+func ParkTrackPK(number string) string { return "PARK#TRACK#" + number }
+
+// ClaimPrefix starts the sort key of a claim; ClaimedSK marks that the number has a claim.
+const (
+	ClaimPrefix = "CLAIM#"
+	ClaimedSK   = "CLAIMED"
+)
+
+// ClaimSK is the sort key of one carrier's claim of a tracking number.
+func ClaimSK(carrier string) string { return ClaimPrefix + carrier }
+
+// TrackingDedupeSource keeps carrier event ids apart from payment event ids of the same
+// sender (a Standard Webhooks sender may report both).
+func TrackingDedupeSource(source string) string { return "track-" + source }
+
+// TrackingEvidenceSK orders a tracking number's evidence by received-at.
+func TrackingEvidenceSK(ev order.TrackingEvent) string {
+	return EvidencePrefix + SortableTime(ev.ReceivedAt) + "#" + ev.Source + "#" + ev.EventID
+}
+
+// ParkTrackingSK orders the parked events of a tracking number by occurred-at.
+func ParkTrackingSK(ev order.TrackingEvent) string {
+	return SortableTime(ev.OccurredAt) + "#" + ev.Source + "#" + ev.EventID
+}
+
+// TimelineTrackingSK orders a tracking event on its order's timeline by occurred-at.
+func TimelineTrackingSK(ev order.TrackingEvent) string {
+	return TimelinePrefix + SortableTime(ev.OccurredAt) + "#" + ev.Source + "#" + ev.EventID
+}
+
+// TimelineEntrySK is the sort key of any timeline entry.
+func TimelineEntrySK(e order.TimelineEntry) string {
+	return TimelinePrefix + SortableTime(e.OccurredAt) + "#" + e.Source + "#" + e.EventID
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"sort"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -225,4 +226,68 @@ func (r NotificationRecord) Notification() order.Notification {
 type DedupeRecord struct {
 	OrderID   string `json:"order_id" dynamodbav:"order_id"`
 	ExpiresAt int64  `json:"expires_at" dynamodbav:"expires_at"`
+}
+
+// ClaimRecord says which order registered a carrier's tracking number.
+type ClaimRecord struct {
+	OrderID        string `json:"order_id" dynamodbav:"order_id"`
+	Carrier        string `json:"carrier" dynamodbav:"carrier"`
+	TrackingNumber string `json:"tracking_number" dynamodbav:"tracking_number"`
+}
+
+// TrackingEventRecord is a parked carrier event.
+type TrackingEventRecord struct {
+	Source         string             `json:"source" dynamodbav:"source"`
+	EventID        string             `json:"event_id" dynamodbav:"event_id"`
+	Type           string             `json:"event_type" dynamodbav:"event_type"`
+	TrackingNumber string             `json:"tracking_number" dynamodbav:"tracking_number"`
+	Carrier        string             `json:"carrier,omitempty" dynamodbav:"carrier,omitempty"`
+	Status         string             `json:"shipment_status,omitempty" dynamodbav:"shipment_status,omitempty"`
+	ProviderStatus string             `json:"provider_status,omitempty" dynamodbav:"provider_status,omitempty"`
+	SubStatus      string             `json:"sub_status,omitempty" dynamodbav:"sub_status,omitempty"`
+	OccurredAt     time.Time          `json:"occurred_at" dynamodbav:"occurred_at"`
+	ReceivedAt     time.Time          `json:"received_at" dynamodbav:"received_at"`
+	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty" dynamodbav:"checkpoints,omitempty"`
+}
+
+// NewTrackingEventRecord is ev as stored.
+func NewTrackingEventRecord(ev order.TrackingEvent) TrackingEventRecord {
+	r := TrackingEventRecord{Source: ev.Source, EventID: ev.EventID, Type: ev.Type, TrackingNumber: ev.TrackingNumber,
+		Carrier: ev.Carrier, Status: string(ev.Status), ProviderStatus: ev.ProviderStatus, SubStatus: ev.SubStatus,
+		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC()}
+	for _, c := range ev.Checkpoints {
+		r.Checkpoints = append(r.Checkpoints, CheckpointRecord{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
+	}
+	return r
+}
+
+// Event is the stored carrier event.
+func (r TrackingEventRecord) Event() order.TrackingEvent {
+	ev := order.TrackingEvent{Source: r.Source, EventID: r.EventID, Type: r.Type, TrackingNumber: r.TrackingNumber,
+		Carrier: r.Carrier, Status: order.ShipmentStatus(r.Status), ProviderStatus: r.ProviderStatus,
+		SubStatus: r.SubStatus, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC()}
+	for _, c := range r.Checkpoints {
+		ev.Checkpoints = append(ev.Checkpoints, order.Checkpoint{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
+	}
+	return ev
+}
+
+// PickClaim chooses the claim a carrier event about trackingNumber belongs to: the only
+// one, or the one whose carrier is the event's; ok is false when there is none or the
+// choice is ambiguous.
+func PickClaim(claims []ClaimRecord, carrier string) (ClaimRecord, bool) {
+	if len(claims) == 1 {
+		return claims[0], true
+	}
+	for _, c := range claims {
+		if c.Carrier == carrier {
+			return c, true
+		}
+	}
+	return ClaimRecord{}, false
+}
+
+// SortEvidence orders evidence by received-at (stable: one webhook's parts keep their order).
+func SortEvidence(list []StoredEvidence) {
+	sort.SliceStable(list, func(i, j int) bool { return list[i].ReceivedAt.Before(list[j].ReceivedAt) })
 }

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -58,9 +59,33 @@ type Store interface {
 	// Notifications returns the order's outbox rows, by kind then sequence.
 	Notifications(ctx context.Context, id string) ([]order.Notification, error)
 
+	// AddShipment stores a shipment registration atomically: ch.Order (version-checked as in
+	// SaveOrder), the claim of the parcel's carrier and tracking number for this order, the
+	// timeline entry and the outbox rows. A claim another order holds is CodeConflict
+	// wrapping ErrTrackingTaken, and nothing is written.
+	AddShipment(ctx context.Context, ch order.ShipmentChange) error
+
+	// RecordTrackingEvent stores a verified carrier event, atomically, like RecordEvent: the
+	// dedupe marker; the evidence, kept under the tracking number (Evidence returns it for
+	// the order that claims the number); then, if an order claims the tracking number (the
+	// event's carrier decides between several claims), the timeline entry and the order
+	// changed by order.ApplyTracking with its outbox rows; if none does, the event is parked
+	// until ApplyParkedTracking runs for that number, conditional on the number still being
+	// unclaimed. Several claims none of whose carriers matches leave the event recorded but
+	// unapplied (Outcome.Reason says so).
+	RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (Recorded, error)
+
+	// ApplyParkedTracking applies the events parked under a tracking number, in the order
+	// they occurred, now that an order claims it; each is applied once.
+	ApplyParkedTracking(ctx context.Context, trackingNumber string, now time.Time) (int, error)
+
 	// Close releases the store's resources. The store is unusable afterwards.
 	Close() error
 }
+
+// ErrTrackingTaken is wrapped by the conflict AddShipment returns when another order
+// already claims the carrier and tracking number.
+var ErrTrackingTaken = errors.New("tracking number registered to another order")
 
 // DedupeTTL is how long a dedupe marker is kept: well past every provider's retry window
 // (Stripe 3 days, PayPal 3 days, AfterShip ~68 h, Antom 24 h).

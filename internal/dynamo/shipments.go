@@ -1,0 +1,239 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// keyed is a shared record stored under a key of the table.
+type keyed struct {
+	PK   string `dynamodbav:"PK"`
+	SK   string `dynamodbav:"SK"`
+	Type string `dynamodbav:"item_type"`
+}
+
+type claimItem struct {
+	keyed
+	store.ClaimRecord
+}
+
+type parkedTrackingItem struct {
+	keyed
+	store.TrackingEventRecord
+}
+
+func (s *Store) put(item any, condition string, values map[string]types.AttributeValue) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(item)
+	put := &types.Put{TableName: &s.table, Item: av}
+	if condition != "" {
+		put.ConditionExpression, put.ExpressionAttributeValues = aws.String(condition), values
+	}
+	return types.TransactWriteItem{Put: put}, err
+}
+
+// AddShipment implements store.Store in one TransactWriteItems: the order (version
+// condition), the claim (absent, or already this order's), the claimed marker, the timeline
+// entry and the outbox rows.
+func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error {
+	const op = "dynamo.AddShipment"
+	o, sh := ch.Order, ch.Shipment
+	orderPut, err := s.put(newOrderItem(o), "version = :prev", map[string]types.AttributeValue{
+		":prev": &types.AttributeValueMemberN{Value: strconv.FormatInt(o.Version-1, 10)}})
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	claim, err := s.put(claimItem{keyed{store.TrackPK(sh.TrackingNumber), store.ClaimSK(sh.Carrier), "tracking_claim"},
+		store.ClaimRecord{OrderID: o.ID, Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber}},
+		"attribute_not_exists(PK) OR order_id = :oid", map[string]types.AttributeValue{":oid": &types.AttributeValueMemberS{Value: o.ID}})
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	marker, _ := s.put(keyed{store.TrackPK(sh.TrackingNumber), store.ClaimedSK, "tracking_claimed"}, "", nil)
+	entry, err := s.put(struct {
+		keyed
+		store.TimelineRecord
+	}{keyed{orderPK(o.ID), store.TimelineEntrySK(ch.Entry), "timeline"}, store.EntryRecord(o.ID, ch.Entry)}, "", nil)
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	items := []types.TransactWriteItem{orderPut, claim, marker, entry}
+	for _, n := range ch.Notify {
+		row, err := s.put(newOutboxItem(n), "", nil)
+		if err != nil {
+			return order.Internal(op, err)
+		}
+		items = append(items, row)
+	}
+	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) && len(canceled.CancellationReasons) > 1 &&
+		aws.ToString(canceled.CancellationReasons[1].Code) == "ConditionalCheckFailed" {
+		return &order.Error{Code: order.CodeConflict, Op: op, Err: store.ErrTrackingTaken,
+			Message: fmt.Sprintf("%s %s is registered to another order", sh.Carrier, sh.TrackingNumber)}
+	}
+	return translate(op, err)
+}
+
+// RecordTrackingEvent implements store.Store: a consistent Query of the tracking number's
+// claims, a GetItem of the claiming order, and one transaction (three round trips).
+func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (store.Recorded, error) {
+	const op = "dynamo.RecordTrackingEvent"
+	dedupe, err := s.dedupePut(order.Event{Source: store.TrackingDedupeSource(ev.Source), EventID: ev.EventID, ReceivedAt: ev.ReceivedAt})
+	if err != nil {
+		return store.Recorded{}, order.Internal(op, err)
+	}
+	evidenceItems, err := s.evidenceItems(store.TrackPK(ev.TrackingNumber), store.TrackingEvidenceSK(ev), ev.Source, ev.EventID, ev.ReceivedAt, evidence)
+	if err != nil {
+		return store.Recorded{}, order.Internal(op, err)
+	}
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		var claims []store.ClaimRecord
+		if err := s.queryAll(ctx, store.TrackPK(ev.TrackingNumber), store.ClaimPrefix, &claims); err != nil {
+			return store.Recorded{}, translate(op, err)
+		}
+		items := append([]types.TransactWriteItem{dedupe}, evidenceItems...)
+		var res store.Recorded
+		claim, ok := store.PickClaim(claims, ev.Carrier)
+		switch {
+		case len(claims) == 0:
+			park, err := s.put(parkedTrackingItem{keyed{store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev), "parked_tracking"},
+				store.NewTrackingEventRecord(ev)}, "", nil)
+			if err != nil {
+				return store.Recorded{}, order.Internal(op, err)
+			}
+			items = append(items, park, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+				TableName: &s.table, Key: itemKey(store.TrackPK(ev.TrackingNumber), store.ClaimedSK),
+				ConditionExpression: aws.String("attribute_not_exists(PK)"),
+			}})
+			res.Parked = true
+		case !ok:
+			res.Outcome.Reason = fmt.Sprintf("ambiguous: %d orders registered %s with other carriers", len(claims), ev.TrackingNumber)
+		default:
+			applyItems, next, out, err := s.trackingItems(ctx, claim.OrderID, ev, ev.ReceivedAt)
+			if err != nil {
+				return store.Recorded{}, translate(op, err)
+			}
+			items = append(items, applyItems...)
+			res.Order, res.Outcome = next, out
+		}
+		err := s.transact(ctx, items)
+		switch {
+		case errors.Is(err, errDuplicate):
+			return store.Recorded{Duplicate: true}, nil
+		case order.ErrorCode(err) == order.CodeConflict:
+			continue
+		case err != nil:
+			return store.Recorded{}, translate(op, err)
+		}
+		return res, nil
+	}
+	return store.Recorded{}, order.Errorf(order.CodeConflict, op, "tracking number %s kept changing; try again", ev.TrackingNumber)
+}
+
+// trackingItems reads order id and returns the writes of ev applied to it (as applyItems
+// does for payment events).
+func (s *Store) trackingItems(ctx context.Context, id string, ev order.TrackingEvent, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
+	cur, found, err := s.readOrder(ctx, id)
+	if err != nil || !found {
+		return nil, cur, order.Outcome{}, errors.Join(err, fmt.Errorf("order %s of a tracking claim is missing", id))
+	}
+	next, out := order.ApplyTracking(cur, ev, now)
+	entry, err := s.put(struct {
+		keyed
+		store.TimelineRecord
+	}{keyed{orderPK(id), store.TimelineTrackingSK(ev), "timeline"}, store.EntryRecord(id, ev.Entry(out.Applied, out.Reason))}, "", nil)
+	if err != nil {
+		return nil, cur, out, err
+	}
+	version := map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(cur.Version, 10)}}
+	items := []types.TransactWriteItem{entry}
+	if !out.Applied {
+		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: itemKey(orderPK(id), metaSK),
+			ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: version,
+		}})
+		return items, cur, out, nil
+	}
+	orderPut, err := s.put(newOrderItem(next), "version = :v", version)
+	if err != nil {
+		return nil, cur, out, err
+	}
+	items = append(items, orderPut)
+	for _, n := range out.TrackingNotifications(next, ev, now) {
+		row, err := s.put(newOutboxItem(n), "", nil)
+		if err != nil {
+			return nil, cur, out, err
+		}
+		items = append(items, row)
+	}
+	return items, next, out, nil
+}
+
+// ApplyParkedTracking implements store.Store: one consistent Query of the parking, then per
+// event a transaction that deletes it (only if still there) and applies it.
+func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time.Time) (int, error) {
+	const op = "dynamo.ApplyParkedTracking"
+	var parked []parkedTrackingItem
+	if err := s.queryAll(ctx, store.ParkTrackPK(number), "", &parked); err != nil {
+		return 0, translate(op, err)
+	}
+	if len(parked) == 0 {
+		return 0, nil
+	}
+	var claims []store.ClaimRecord
+	if err := s.queryAll(ctx, store.TrackPK(number), store.ClaimPrefix, &claims); err != nil {
+		return 0, translate(op, err)
+	}
+	applied := 0
+	for _, p := range parked {
+		ev := p.Event()
+		unpark := types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: itemKey(p.PK, p.SK),
+			ConditionExpression: aws.String("attribute_exists(PK)")}}
+		claim, ok := store.PickClaim(claims, ev.Carrier)
+		if !ok {
+			continue // still unclaimed for this carrier: it waits
+		}
+		done, err := s.retryTransact(ctx, func() ([]types.TransactWriteItem, error) {
+			items, _, _, err := s.trackingItems(ctx, claim.OrderID, ev, now)
+			return append([]types.TransactWriteItem{unpark}, items...), err
+		})
+		if err != nil {
+			return applied, translate(op, err)
+		}
+		if done {
+			applied++
+		}
+	}
+	return applied, nil
+}
+
+// retryTransact builds and runs a transaction until it commits (true), its first item's
+// condition fails (false: someone else did the work), or the attempts run out.
+func (s *Store) retryTransact(ctx context.Context, build func() ([]types.TransactWriteItem, error)) (bool, error) {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		items, err := build()
+		if err != nil {
+			return false, err
+		}
+		err = s.transact(ctx, items)
+		switch {
+		case errors.Is(err, errDuplicate):
+			return false, nil
+		case order.ErrorCode(err) == order.CodeConflict:
+			continue
+		}
+		return err == nil, err
+	}
+	return false, order.Errorf(order.CodeConflict, "dynamo.retryTransact", "kept conflicting; try again")
+}

@@ -46,6 +46,12 @@ func (m *memOrders) ApplyParked(context.Context, string, time.Time) (int, error)
 
 func (m *memOrders) Timeline(context.Context, string) ([]order.TimelineEntry, error) { return nil, nil }
 
+func (m *memOrders) AddShipment(context.Context, order.ShipmentChange) error { return nil }
+
+func (m *memOrders) ApplyParkedTracking(context.Context, string, time.Time) (int, error) {
+	return 0, nil
+}
+
 // BenchmarkSellerAPI measures one request through the whole handler (routing, auth, body
 // decoding, validation, use case, JSON answer). "mem" isolates the API path; "embedded"
 // adds the durable bbolt store.

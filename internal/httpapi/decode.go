@@ -125,10 +125,12 @@ func decodeTerms(w http.ResponseWriter, r *http.Request, id string) (order.Terms
 	}
 	t.Buyer = t.Buyer.Normalize()
 	var domain *order.Error
-	if _, err := order.New(id, t, time.Now()); errors.As(err, &domain) {
+	if _, err := order.New(id, t, time.Now()); asError(err, &domain) {
 		for field, reason := range domain.Fields {
 			errs.Add(field, reason) // keeps the decoding reason where both have one
 		}
 	}
 	return order.Terms{}, errs.Err(op)
 }
+
+func asError(err error, target **order.Error) bool { return errors.As(err, target) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/seller"
 )
 
 // MaxBodyBytes is the largest request body accepted (1 MiB); larger is 413 too_large.
@@ -22,6 +23,7 @@ const MaxBodyBytes = 1 << 20
 type OrderService interface {
 	PutOrder(ctx context.Context, id string, t order.Terms) (order.Order, bool, error)
 	GetOrder(ctx context.Context, id string) (order.Order, []order.TimelineEntry, error)
+	AddShipment(ctx context.Context, id string, in seller.ShipmentInput) (order.Order, bool, error)
 }
 
 // Config wires the handler.
@@ -66,6 +68,7 @@ func New(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("/v1/orders/{order_id}", a.authenticated(a.order))
+	mux.Handle("POST /v1/orders/{order_id}/shipments", a.authenticated(a.shipments))
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, order.Errorf(order.CodeNotFound, "httpapi", "no route for %s %s", r.Method, r.URL.Path))

@@ -103,7 +103,7 @@ func TestPutThenGet(t *testing.T) {
 		"currency": "BRL", "buyer_id": "buyer-1", "payment_due_at": "2026-12-01T12:00:00Z",
 		"created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z", "version": 2.0,
 		"payment_status": "unpaid", "paid_minor": 0.0, "refunded_minor": 0.0, "dispute": nil,
-		"fraud_warning": false, "timeline": []any{}}
+		"fraud_warning": false, "shipments": []any{}, "timeline": []any{}}
 	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
 		t.Fatalf("GET body\n got %s\nwant %s", g, w)
 	}
@@ -252,6 +252,10 @@ var errSecret = errors.New("dial tcp 10.1.2.3:8000: secret-internal-detail")
 func (brokenOrders) PutOrder(context.Context, string, order.Terms) (order.Order, bool, error) {
 	return order.Order{}, false, order.Internal("store.SaveOrder", errSecret)
 }
+func (brokenOrders) AddShipment(context.Context, string, seller.ShipmentInput) (order.Order, bool, error) {
+	return order.Order{}, false, errSecret
+}
+
 func (brokenOrders) GetOrder(context.Context, string) (order.Order, []order.TimelineEntry, error) {
 	return order.Order{}, nil, errSecret // not even an *order.Error
 }

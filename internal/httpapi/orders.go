@@ -10,20 +10,21 @@ import (
 
 // orderResponse is an order as the API shows it. Buyer contact details are not echoed back.
 type orderResponse struct {
-	OrderID       string    `json:"order_id"`
-	Status        string    `json:"status"`
-	AmountMinor   int64     `json:"amount_minor"`
-	Currency      string    `json:"currency"`
-	BuyerID       string    `json:"buyer_id"`
-	CreatedAt     time.Time `json:"created_at"`
-	PaymentDueAt  time.Time `json:"payment_due_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Version       int64     `json:"version"`
-	PaymentStatus string    `json:"payment_status"`
-	PaidMinor     int64     `json:"paid_minor"`
-	RefundedMinor int64     `json:"refunded_minor"`
-	Dispute       *string   `json:"dispute"` // null, "open", "won" or "lost"
-	FraudWarning  bool      `json:"fraud_warning"`
+	OrderID       string         `json:"order_id"`
+	Status        string         `json:"status"`
+	AmountMinor   int64          `json:"amount_minor"`
+	Currency      string         `json:"currency"`
+	BuyerID       string         `json:"buyer_id"`
+	CreatedAt     time.Time      `json:"created_at"`
+	PaymentDueAt  time.Time      `json:"payment_due_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
+	Version       int64          `json:"version"`
+	PaymentStatus string         `json:"payment_status"`
+	PaidMinor     int64          `json:"paid_minor"`
+	RefundedMinor int64          `json:"refunded_minor"`
+	Dispute       *string        `json:"dispute"` // null, "open", "won" or "lost"
+	FraudWarning  bool           `json:"fraud_warning"`
+	Shipments     []shipmentJSON `json:"shipments"`
 	// Timeline is always present in a GET answer and left out of a PUT answer.
 	Timeline *[]timelineJSON `json:"timeline,omitempty"`
 }
@@ -40,6 +41,11 @@ type timelineJSON struct {
 	Currency    string    `json:"currency,omitempty"`
 	Applied     bool      `json:"applied"`
 	Reason      string    `json:"reason,omitempty"`
+	// Shipment entries only.
+	TrackingNumber string           `json:"tracking_number,omitempty"`
+	ShipmentStatus string           `json:"shipment_status,omitempty"`
+	SubStatus      string           `json:"sub_status,omitempty"`
+	Checkpoints    []checkpointJSON `json:"checkpoints,omitempty"`
 }
 
 func newOrderResponse(o order.Order, timeline []order.TimelineEntry) orderResponse {
@@ -47,6 +53,7 @@ func newOrderResponse(o order.Order, timeline []order.TimelineEntry) orderRespon
 		Currency: o.Currency, BuyerID: o.BuyerID, CreatedAt: o.CreatedAt, PaymentDueAt: o.PaymentDueAt,
 		UpdatedAt: o.UpdatedAt, Version: o.Version, PaymentStatus: string(o.PaymentStatus),
 		PaidMinor: o.PaidMinor, RefundedMinor: o.RefundedMinor, FraudWarning: o.FraudWarning,
+		Shipments: newShipmentsJSON(o.Shipments),
 	}
 	if o.Dispute != "" {
 		r.Dispute = &o.Dispute
@@ -59,7 +66,8 @@ func newOrderResponse(o order.Order, timeline []order.TimelineEntry) orderRespon
 	for _, e := range timeline {
 		entries = append(entries, timelineJSON{Kind: string(e.Kind), Type: e.Type, Source: e.Source,
 			EventID: e.EventID, OccurredAt: e.OccurredAt, ReceivedAt: e.ReceivedAt, AmountMinor: e.AmountMinor,
-			Currency: e.Currency, Applied: e.Applied, Reason: e.Reason})
+			Currency: e.Currency, Applied: e.Applied, Reason: e.Reason, TrackingNumber: e.TrackingNumber,
+			ShipmentStatus: string(e.ShipmentStatus), SubStatus: e.SubStatus, Checkpoints: newCheckpointsJSON(e.Checkpoints)})
 	}
 	return r
 }

@@ -31,7 +31,7 @@ type Shipment struct {
 	Status         ShipmentStatus
 	ProviderStatus string    // the last applied provider status, e.g. "Delivered"
 	SubStatus      string    // and its sub-status, e.g. "Delivered_001"
-	StatusAt       time.Time // when the last applied status occurred
+	StatusAt       time.Time // when the last applied carrier status occurred; zero before the first
 	// Reached is the furthest progress status so far; exception and attempt_failed are
 	// detours, so a late in_transit after out_for_delivery is still refused after one.
 	Reached ShipmentStatus
@@ -94,7 +94,7 @@ func NewShipment(carrier, trackingNumber string, service Service, shippedAt, now
 		return Shipment{}, err
 	}
 	return Shipment{Carrier: carrier, TrackingNumber: number, Service: service, ShippedAt: shippedAt.UTC(),
-		Status: ShipmentPending, Reached: ShipmentPending, StatusAt: shippedAt.UTC()}, nil
+		Status: ShipmentPending, Reached: ShipmentPending}, nil // StatusAt stays zero until a carrier reports
 }
 
 // S10CheckDigit is the UPU S10 check digit of an 8-digit serial: weights 8 6 4 2 3 5 9 7,

@@ -176,3 +176,12 @@ func TestNormalizeTrackingNumber(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestScanBeforeRegistrationIsApplied(t *testing.T) {
+	// The carrier scanned the label at 08:00; the seller registered the parcel as shipped at 09:00.
+	o := ship(t, paidOrder(t), "RR123456785CN")
+	o, out := ApplyTracking(o, track("RR123456785CN", ShipmentInfoReceived, -time.Hour), t0)
+	if !out.Applied || o.Shipments[0].Status != ShipmentInfoReceived {
+		t.Fatalf("an early carrier scan was refused: %q", out.Reason)
+	}
+}

@@ -15,6 +15,8 @@ type Orders interface {
 	SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error
 	ApplyParked(ctx context.Context, id string, now time.Time) (int, error)
 	Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error)
+	AddShipment(ctx context.Context, ch order.ShipmentChange) error
+	ApplyParkedTracking(ctx context.Context, trackingNumber string, now time.Time) (int, error)
 }
 
 // maxAttempts bounds the read-modify-write loop when concurrent writers keep winning.

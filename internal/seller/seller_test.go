@@ -104,3 +104,27 @@ func TestPutOrderRetriesAfterLosingARace(t *testing.T) {
 		t.Fatalf("PutOrder after a lost race = %+v, %v, %v", o, created, err)
 	}
 }
+
+func TestAddShipmentAppliesCarrierEventsThatArrivedFirst(t *testing.T) {
+	svc, st := newService(t)
+	ctx := context.Background()
+	if _, _, err := svc.PutOrder(ctx, "AE-10", terms()); err != nil {
+		t.Fatal(err)
+	}
+	pay := storetest.Event("stripe", "evt_10", "AE-10", order.KindPaymentSucceeded, 12990, time.Minute)
+	if _, err := st.RecordEvent(ctx, pay, order.Evidence{}); err != nil {
+		t.Fatal(err)
+	}
+	scan := storetest.Track("aftership", "as-1", "RR123456785CN", "china-post", order.ShipmentInTransit, 2*time.Hour)
+	if res, err := st.RecordTrackingEvent(ctx, scan, order.Evidence{Body: []byte("{}")}); err != nil || !res.Parked {
+		t.Fatalf("early scan: %+v, %v", res, err)
+	}
+	o, created, err := svc.AddShipment(ctx, "AE-10", seller.ShipmentInput{Carrier: "cainiao",
+		TrackingNumber: "RR123456785CN", Service: order.ServicePostal, ShippedAt: now})
+	if err != nil || !created {
+		t.Fatalf("AddShipment = %v, %v", created, err)
+	}
+	if o.Status != order.StatusShipped || o.Shipments[0].Status != order.ShipmentInTransit {
+		t.Fatalf("order after registration = %s, parcel %s: want the early scan applied", o.Status, o.Shipments[0].Status)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/tracking"
 )
 
 var errUsage = errors.New("usage")
@@ -92,6 +93,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("payment webhook settings: %w", err)
 	}
+	carriers, err := tracking.Providers(tracking.ConfigFrom(getenv))
+	if err != nil {
+		return fmt.Errorf("carrier webhook settings: %w", err)
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -105,7 +110,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
 			Orders: &seller.Service{Orders: st}, Tokens: cfg.Tokens,
-			Payments: providers, Events: st, Logger: logger,
+			Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -114,7 +119,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList(providers))
+	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList("/webhooks/payments/", providers))
+	fmt.Fprintf(stdout, "carrier webhooks enabled: %s\n", enabledList("/webhooks/carriers/", carriers))
 	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
 
 	served := make(chan error, 1)
@@ -149,14 +155,14 @@ func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error
 	return dynamo.New(client, cfg.Table), "DynamoDB table " + cfg.Table, nil
 }
 
-// enabledList names the configured providers, or says how to enable one.
-func enabledList(providers map[string]payment.Provider) string {
+// enabledList names the routes of the configured providers, or says how to enable one.
+func enabledList[P any](route string, providers map[string]P) string {
 	if len(providers) == 0 {
-		return "none (set ORDERWIRE_STRIPE_WEBHOOK_SECRETS, ORDERWIRE_STANDARD_WEBHOOK_SECRETS, ... — see README)"
+		return "none (set their ORDERWIRE_..._SECRETS settings, see README)"
 	}
 	names := make([]string, 0, len(providers))
 	for name := range providers {
-		names = append(names, "/webhooks/payments/"+name)
+		names = append(names, route+name)
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")

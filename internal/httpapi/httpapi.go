@@ -14,6 +14,7 @@ import (
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/seller"
+	"github.com/orderwire/orderwire/internal/tracking"
 )
 
 // MaxBodyBytes is the largest request body accepted (1 MiB); larger is 413 too_large.
@@ -32,6 +33,10 @@ type Config struct {
 	// Payments are the enabled payment providers by route name; Events records what they send.
 	Payments map[string]payment.Provider
 	Events   EventRecorder
+	// Carriers are the enabled carrier-tracking senders by route name; Tracking records
+	// what they send.
+	Carriers map[string]tracking.Provider
+	Tracking TrackingRecorder
 	// Now is the clock for signature time windows; nil means time.Now.
 	Now func() time.Time
 	// Tokens are the accepted bearer tokens of the seller API; several may be valid at once
@@ -44,6 +49,8 @@ type api struct {
 	orders      OrderService
 	payments    map[string]payment.Provider
 	events      EventRecorder
+	carriers    map[string]tracking.Provider
+	tracking    TrackingRecorder
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -51,7 +58,8 @@ type api struct {
 
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
-	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, now: cfg.Now, log: cfg.Logger}
+	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
+		tracking: cfg.Tracking, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -70,6 +78,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/v1/orders/{order_id}", a.authenticated(a.order))
 	mux.Handle("POST /v1/orders/{order_id}/shipments", a.authenticated(a.shipments))
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
+	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, order.Errorf(order.CodeNotFound, "httpapi", "no route for %s %s", r.Method, r.URL.Path))
 	})

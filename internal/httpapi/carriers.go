@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/tracking"
+)
+
+// TrackingRecorder stores verified carrier events (store.Store satisfies it).
+type TrackingRecorder interface {
+	RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (store.Recorded, error)
+}
+
+// carrierWebhook serves POST /webhooks/carriers/{provider} with the same answers as the
+// payment webhooks: the provider's success reply for a recorded, duplicate, parked or
+// ignored event; 404 unknown or disabled provider; 401 bad signature; 400 malformed; 413
+// too large; 5xx only when the store fails.
+func (a *api) carrierWebhook(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("provider")
+	p, ok := a.carriers[name]
+	if !ok {
+		writeError(w, order.Errorf(order.CodeNotFound, "httpapi.carrierWebhook", "carrier webhook %q is not enabled", name))
+		return
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	now := a.now()
+	req := tracking.Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header, Body: body}
+	if err := p.Verify(r.Context(), req, now); err != nil {
+		writeError(w, err)
+		return
+	}
+	ev, err := p.Parse(req)
+	if err == nil {
+		err = checkEventID(ev.EventID)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	ev.ReceivedAt = now
+	annotate(w, "provider", name, "event_type", ev.Type, "event_id", ev.EventID, "shipment_status", ev.Status)
+	if ev.TrackingNumber == "" {
+		// Verified, but about no parcel (another event type sent to the same URL).
+		annotate(w, "outcome", "no_tracking_number")
+		acknowledge(w, p)
+		return
+	}
+	res, err := a.tracking.RecordTrackingEvent(r.Context(), ev, order.Evidence{Body: body, Headers: safeHeaders(r.Header)})
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	annotate(w, "tracking_number", ev.TrackingNumber, "order_id", res.Order.ID, "outcome", outcomeOf(res), "reason", res.Outcome.Reason)
+	acknowledge(w, p)
+}

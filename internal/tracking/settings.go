@@ -1,0 +1,37 @@
+package tracking
+
+import "strings"
+
+// The settings that configure the tracking providers: environment variables for
+// `orderwire serve`, keys of the webhook secret (a JSON object) on AWS. Lists are
+// comma-separated so that a secret can be rotated (any one matching passes).
+//
+// SettingStandardSecrets is the same setting as payment.SettingStandardSecrets: one
+// Standard Webhooks sender signs payment and shipment events with the same secret.
+const (
+	SettingAfterShipSecrets   = "ORDERWIRE_AFTERSHIP_WEBHOOK_SECRETS"
+	SettingSeventeenTrackKeys = "ORDERWIRE_17TRACK_KEYS"
+	SettingEasyPostSecrets    = "ORDERWIRE_EASYPOST_WEBHOOK_SECRETS"
+	SettingStandardSecrets    = "ORDERWIRE_STANDARD_WEBHOOK_SECRETS"
+)
+
+// ConfigFrom builds a Config from settings looked up by name with get (os.Getenv locally,
+// the secret's values on AWS). Providers validates what it builds.
+func ConfigFrom(get func(string) string) Config {
+	return Config{
+		AfterShipSecrets:   list(get(SettingAfterShipSecrets)),
+		SeventeenTrackKeys: list(get(SettingSeventeenTrackKeys)),
+		EasyPostSecrets:    list(get(SettingEasyPostSecrets)),
+		StandardSecrets:    list(get(SettingStandardSecrets)),
+	}
+}
+
+func list(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}

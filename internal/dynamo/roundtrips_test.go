@@ -68,3 +68,53 @@ func TestRoundTripsPerEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundTripsPerTrackingEvent pins the cost of a carrier webhook: a consistent Query of
+// the tracking number's claims, a GetItem of the claiming order and one transaction (3); a
+// parked event skips the GetItem (2).
+func TestRoundTripsPerTrackingEvent(t *testing.T) {
+	client := testservice.DynamoDB(t)
+	table := testservice.NewTable(t, client)
+	var calls callCounter
+	counted := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, calls.addTo)
+	})
+	s := dynamo.New(counted, table)
+	ctx := context.Background()
+	b := storetest.Buyer("buyer-rt")
+	o := storetest.Order(t, "o-rt", b)
+	if err := s.SaveOrder(ctx, o, b); err != nil {
+		t.Fatal(err)
+	}
+	pay := storetest.Event("stripe", "evt_rt", o.ID, order.KindPaymentSucceeded, o.AmountMinor, time.Minute)
+	if _, err := s.RecordEvent(ctx, pay, order.Evidence{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := storetest.Ship(t, s, o.ID, "cainiao", "RR123456785CN"); err != nil {
+		t.Fatal(err)
+	}
+	scan := storetest.Track("aftership", "as-rt", "RR123456785CN", "", order.ShipmentInTransit, 2*time.Hour)
+	cases := []struct {
+		name string
+		ev   order.TrackingEvent
+		max  int64
+		want func(r store.Recorded) bool
+	}{
+		{"new event", scan, 3, func(r store.Recorded) bool { return r.Outcome.Applied }},
+		{"duplicate", scan, 3, func(r store.Recorded) bool { return r.Duplicate }},
+		{"parked", storetest.Track("aftership", "as-park", "LX000000005DE", "", order.ShipmentInTransit, time.Hour), 2,
+			func(r store.Recorded) bool { return r.Parked }},
+	}
+	for _, c := range cases {
+		calls.n.Store(0)
+		res, err := s.RecordTrackingEvent(ctx, c.ev, order.Evidence{Body: []byte(`{}`)})
+		if err != nil || !c.want(res) {
+			t.Fatalf("%s: %+v, %v", c.name, res, err)
+		}
+		if n := calls.n.Load(); n == 0 || n > c.max {
+			t.Errorf("%s took %d DynamoDB round trips, want at most %d", c.name, n, c.max)
+		} else {
+			t.Logf("%s: %d round trips", c.name, n)
+		}
+	}
+}

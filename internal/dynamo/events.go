@@ -108,6 +108,9 @@ func (s *Store) applyItems(cur order.Order, ev order.Event, now time.Time) ([]ty
 		}
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: row}})
 	}
+	if out.BuyerStat != "" {
+		items = append(items, s.buyerStatUpdate(next.BuyerID, out.BuyerStat))
+	}
 	return items, next, out, nil
 }
 

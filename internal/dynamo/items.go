@@ -26,16 +26,34 @@ func itemKey(pk, sk string) map[string]types.AttributeValue {
 	}
 }
 
-// orderItem is the order's META item.
+// orderItem is the order's META item. While the order awaits payment it carries the due
+// index keys (GSI2, sparse): every Put of the order moves it in the index or takes it out.
 type orderItem struct {
-	PK   string `dynamodbav:"PK"`
-	SK   string `dynamodbav:"SK"`
-	Type string `dynamodbav:"item_type"`
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Type   string `dynamodbav:"item_type"`
+	GSI2PK string `dynamodbav:"GSI2PK,omitempty"`
+	GSI2SK string `dynamodbav:"GSI2SK,omitempty"`
 	store.OrderRecord
 }
 
 func newOrderItem(o order.Order) orderItem {
-	return orderItem{PK: orderPK(o.ID), SK: metaSK, Type: "order", OrderRecord: store.NewOrderRecord(o)}
+	it := orderItem{PK: orderPK(o.ID), SK: metaSK, Type: "order", OrderRecord: store.NewOrderRecord(o)}
+	if store.InDueIndex(o) {
+		it.GSI2PK, it.GSI2SK = store.DuePK(o.ID), store.DueSK(o)
+	}
+	return it
+}
+
+// buyerStatUpdate adds one to a buyer's payment-history counter (ADD creates it at 0).
+func (s *Store) buyerStatUpdate(buyerID, stat string) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 &s.table,
+		Key:                       itemKey(buyerPK(buyerID), profileSK),
+		UpdateExpression:          aws.String("ADD #stat :one"),
+		ExpressionAttributeNames:  map[string]string{"#stat": stat},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}},
+	}}
 }
 
 // buyerContactUpdate sets the buyer's contact attributes and removes an email or phone the

@@ -121,7 +121,7 @@ func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) err
 		if err := write(bucket, buyerKey(b.ID), buyer); err != nil {
 			return err
 		}
-		return write(bucket, orderKey(o.ID), store.NewOrderRecord(o))
+		return putOrder(bucket, o)
 	})
 	if err != nil && order.ErrorCode(err) != order.CodeConflict {
 		return order.Internal(op, err)

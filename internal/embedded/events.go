@@ -75,7 +75,10 @@ func apply(b *bolt.Bucket, o order.Order, ev order.Event, now time.Time) (order.
 	if !out.Applied {
 		return o, out, nil
 	}
-	if err := write(b, orderKey(o.ID), store.NewOrderRecord(next)); err != nil {
+	if err := putOrder(b, next); err != nil {
+		return o, out, err
+	}
+	if err := addBuyerStat(b, next.BuyerID, out.BuyerStat); err != nil {
 		return o, out, err
 	}
 	for _, n := range out.Notifications(next, ev, now) {

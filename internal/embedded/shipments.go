@@ -44,7 +44,6 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 		}{
 			{claimKey, store.ClaimRecord{OrderID: o.ID, Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber}},
 			{key(store.TrackPK(sh.TrackingNumber), store.ClaimedSK), struct{}{}},
-			{orderKey(o.ID), store.NewOrderRecord(o)},
 			{key(store.OrderPK(o.ID), store.TimelineEntrySK(ch.Entry)), store.EntryRecord(o.ID, ch.Entry)},
 		}
 		for _, n := range ch.Notify {
@@ -58,7 +57,7 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 				return err
 			}
 		}
-		return nil
+		return putOrder(b, o)
 	})
 	if err != nil && order.ErrorCode(err) != order.CodeConflict {
 		return order.Internal(op, err)
@@ -126,7 +125,7 @@ func applyTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.T
 	if !out.Applied {
 		return o, out, nil
 	}
-	if err := write(b, orderKey(id), store.NewOrderRecord(next)); err != nil {
+	if err := putOrder(b, next); err != nil {
 		return o, out, err
 	}
 	for _, n := range out.TrackingNotifications(next, ev, now) {

@@ -46,6 +46,10 @@ func (m *memOrders) ApplyParked(context.Context, string, time.Time) (int, error)
 
 func (m *memOrders) Timeline(context.Context, string) ([]order.TimelineEntry, error) { return nil, nil }
 
+func (m *memOrders) GetBuyer(context.Context, string) (order.Buyer, error) {
+	return order.Buyer{}, order.Errorf(order.CodeNotFound, "mem", "not found")
+}
+
 func (m *memOrders) AddShipment(context.Context, order.ShipmentChange) error { return nil }
 
 func (m *memOrders) ApplyParkedTracking(context.Context, string, time.Time) (int, error) {

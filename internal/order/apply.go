@@ -23,8 +23,13 @@ const (
 // and sends it.
 type NotificationKind string
 
-// The notification kinds payment events produce.
-const NotifyPaymentReceived NotificationKind = "payment_received"
+// The notification kinds payment events and the reminder sweep produce.
+const (
+	NotifyPaymentReceived    NotificationKind = "payment_received"
+	NotifyPaymentReminder    NotificationKind = "payment_reminder"
+	NotifyPaymentFinalNotice NotificationKind = "payment_final_notice"
+	NotifyOrderTerminated    NotificationKind = "order_terminated"
+)
 
 // Outcome is what applying one event to an order did.
 type Outcome struct {
@@ -33,6 +38,9 @@ type Outcome struct {
 	// Notify lists the buyer messages the change implies (each at most once per order:
 	// a change happens once, later repeats are not applied).
 	Notify []NotificationKind
+	// BuyerStat names the buyer payment-history counter the change adds one to (see
+	// BuyerStats), in the same write; empty for none.
+	BuyerStat string
 }
 
 // ApplyEvent returns o changed by ev and what happened. It is pure and monotonic: events
@@ -92,7 +100,11 @@ func (o *Order) paymentSucceeded(ev Event) Outcome {
 	o.Status = StatusAwaitingShipment
 	o.PaymentStatus = PaymentPaid
 	o.PaidMinor = ev.AmountMinor
-	out := Outcome{Applied: true, Notify: []NotificationKind{NotifyPaymentReceived}}
+	o.NextActionAt = time.Time{} // leaves the due index: no reminder after payment, ever
+	out := Outcome{Applied: true, Notify: []NotificationKind{NotifyPaymentReceived}, BuyerStat: StatPaidBeforeReminder}
+	if o.RemindersSent > 0 {
+		out.BuyerStat = StatPaidAfterReminders
+	}
 	if ev.AmountMinor > o.AmountMinor {
 		out.Reason = fmt.Sprintf("anomaly: paid %d, more than the %d %s due", ev.AmountMinor, o.AmountMinor, o.Currency)
 	}
@@ -136,7 +148,7 @@ func (o *Order) refunded(ev Event, now time.Time) Outcome {
 	if CanTransition(o.Status, StatusRefunded) {
 		o.Status = StatusRefunded
 	}
-	return Outcome{Applied: true}
+	return Outcome{Applied: true, BuyerStat: StatFullRefunds}
 }
 
 func (o *Order) disputeOpened() Outcome {
@@ -155,5 +167,8 @@ func (o *Order) disputeClosed(ev Event) Outcome {
 		return Outcome{Reason: "stale: dispute already " + o.Dispute}
 	}
 	o.Dispute = ev.DisputeOutcome
+	if o.Dispute == DisputeLost {
+		return Outcome{Applied: true, BuyerStat: StatDisputesLost}
+	}
 	return Outcome{Applied: true}
 }

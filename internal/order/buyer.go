@@ -24,6 +24,8 @@ type Buyer struct {
 	Locale   string // BCP 47, canonical form, e.g. pt-BR
 	TimeZone string // IANA, e.g. America/Sao_Paulo
 	Country  string // ISO 3166-1 alpha-2, upper case
+	// Stats is the buyer's payment history, kept by the store (never set by the seller).
+	Stats BuyerStats
 }
 
 const maxNameLen = 200

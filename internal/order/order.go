@@ -36,6 +36,18 @@ type Order struct {
 	PaidMinor     int64
 	RefundedMinor int64
 	FraudWarning  bool // a provider flagged the payment as likely fraud
+	// The dunning state: how many payment reminders went out, whether the final notice did,
+	// and when the reminder sweep must look at the order next. NextActionAt is zero unless
+	// the order is pending_payment: it is the key of the due index, so an order leaves the
+	// index in the same write that takes it out of pending_payment.
+	RemindersSent   int
+	FinalNoticeSent bool
+	NextActionAt    time.Time
+	// DunningTier and BuyerTimeZone are copied from the buyer when the seller registers or
+	// updates the order (the rating tier that chose the cadence, the zone for quiet hours),
+	// so that the sweep acts on the due index alone, without reading every buyer.
+	DunningTier   string
+	BuyerTimeZone string
 	// Shipments are the order's parcels, in registration order. They live with the order so
 	// that a tracking event changes a parcel and the order's status in one versioned write.
 	Shipments []Shipment

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/reminder"
 )
 
 // Orders is the storage the seller use cases need (store.Store satisfies it).
 type Orders interface {
 	GetOrder(ctx context.Context, id string) (order.Order, error)
+	GetBuyer(ctx context.Context, id string) (order.Buyer, error)
 	SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error
 	ApplyParked(ctx context.Context, id string, now time.Time) (int, error)
 	Timeline(ctx context.Context, id string) ([]order.TimelineEntry, error)
@@ -23,9 +25,34 @@ type Orders interface {
 const maxAttempts = 8
 
 // Service runs the seller use cases. Now is swappable for tests; nil means time.Now.
+// Policy schedules the payment reminders of unpaid orders; nil means the default policy.
 type Service struct {
 	Orders Orders
 	Now    func() time.Time
+	Policy *reminder.Policy
+}
+
+func (s *Service) policy() reminder.Policy {
+	if s.Policy != nil {
+		return *s.Policy
+	}
+	return reminder.DefaultPolicy()
+}
+
+// schedule copies the buyer's rating tier and time zone onto o and sets its due-index time.
+func (s *Service) schedule(ctx context.Context, o order.Order, b order.Buyer) (order.Order, error) {
+	stats := order.BuyerStats{}
+	stored, err := s.Orders.GetBuyer(ctx, b.ID)
+	switch order.ErrorCode(err) {
+	case "":
+		stats = stored.Stats
+	case order.CodeNotFound: // a new buyer
+	default:
+		return o, err
+	}
+	o.DunningTier = string(reminder.Rate(stats).Tier)
+	o.BuyerTimeZone = b.TimeZone
+	return s.policy().Schedule(o), nil
 }
 
 func (s *Service) now() time.Time {
@@ -60,6 +87,9 @@ func (s *Service) PutOrder(ctx context.Context, id string, terms order.Terms) (o
 			next, err = order.New(id, terms, s.now())
 		case err == nil:
 			next, err = cur.Amend(terms, s.now())
+		}
+		if err == nil {
+			next, err = s.schedule(ctx, next, terms.Buyer)
 		}
 		if err != nil {
 			return order.Order{}, false, err

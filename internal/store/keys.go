@@ -96,3 +96,24 @@ func TimelineTrackingSK(ev order.TrackingEvent) string {
 func TimelineEntrySK(e order.TimelineEntry) string {
 	return TimelinePrefix + SortableTime(e.OccurredAt) + "#" + e.Source + "#" + e.EventID
 }
+
+// DueShards spreads the due index over this many partitions (DynamoDB GSI2 keys
+// DUE#0..DUE#7) so that no single index partition takes every pending order.
+const DueShards = 8
+
+// DuePK is the due-index partition of an order.
+func DuePK(orderID string) string {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(orderID); i++ {
+		h = (h ^ uint32(orderID[i])) * 16777619
+	}
+	return fmt.Sprintf("DUE#%d", h%DueShards)
+}
+
+// DueSK orders the due index by next action time, then order id.
+func DueSK(o order.Order) string { return SortableTime(o.NextActionAt) + "#" + o.ID }
+
+// InDueIndex reports whether o belongs in the due index.
+func InDueIndex(o order.Order) bool {
+	return o.Status == order.StatusPendingPayment && !o.NextActionAt.IsZero()
+}

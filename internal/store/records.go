@@ -28,6 +28,12 @@ type OrderRecord struct {
 	Version       int64            `json:"version" dynamodbav:"version"`
 	UpdatedAt     time.Time        `json:"updated_at" dynamodbav:"updated_at"`
 	Shipments     []ShipmentRecord `json:"shipments,omitempty" dynamodbav:"shipments,omitempty"`
+	// Dunning state (see order.Order).
+	RemindersSent   int       `json:"reminders_sent,omitempty" dynamodbav:"reminders_sent,omitempty"`
+	FinalNoticeSent bool      `json:"final_notice_sent,omitempty" dynamodbav:"final_notice_sent,omitempty"`
+	NextActionAt    time.Time `json:"next_action_at,omitempty" dynamodbav:"next_action_at,omitempty"`
+	DunningTier     string    `json:"dunning_tier,omitempty" dynamodbav:"dunning_tier,omitempty"`
+	BuyerTimeZone   string    `json:"buyer_timezone,omitempty" dynamodbav:"buyer_timezone,omitempty"`
 }
 
 // ShipmentRecord is a parcel, stored inside its order's META item.
@@ -78,7 +84,9 @@ func NewOrderRecord(o order.Order) OrderRecord {
 		CreatedAt: o.CreatedAt.UTC(), PaymentDueAt: o.PaymentDueAt.UTC(), Status: string(o.Status),
 		PaymentStatus: string(o.PaymentStatus), Dispute: o.Dispute, PaidMinor: o.PaidMinor,
 		RefundedMinor: o.RefundedMinor, FraudWarning: o.FraudWarning, Version: o.Version,
-		UpdatedAt: o.UpdatedAt.UTC(), Shipments: newShipmentRecords(o.Shipments)}
+		UpdatedAt: o.UpdatedAt.UTC(), Shipments: newShipmentRecords(o.Shipments),
+		RemindersSent: o.RemindersSent, FinalNoticeSent: o.FinalNoticeSent, NextActionAt: o.NextActionAt.UTC(),
+		DunningTier: o.DunningTier, BuyerTimeZone: o.BuyerTimeZone}
 }
 
 // Order is the stored order.
@@ -87,7 +95,9 @@ func (r OrderRecord) Order() order.Order {
 		CreatedAt: r.CreatedAt.UTC(), PaymentDueAt: r.PaymentDueAt.UTC(), Status: order.Status(r.Status),
 		PaymentStatus: order.PaymentStatus(r.PaymentStatus), Dispute: r.Dispute, PaidMinor: r.PaidMinor,
 		RefundedMinor: r.RefundedMinor, FraudWarning: r.FraudWarning, Version: r.Version,
-		UpdatedAt: r.UpdatedAt.UTC(), Shipments: shipments(r.Shipments)}
+		UpdatedAt: r.UpdatedAt.UTC(), Shipments: shipments(r.Shipments),
+		RemindersSent: r.RemindersSent, FinalNoticeSent: r.FinalNoticeSent, NextActionAt: r.NextActionAt.UTC(),
+		DunningTier: r.DunningTier, BuyerTimeZone: r.BuyerTimeZone}
 }
 
 // BuyerRecord is a buyer's PROFILE item. Fields that later features add (opt-outs, rating)
@@ -100,6 +110,24 @@ type BuyerRecord struct {
 	Locale   string `json:"locale" dynamodbav:"locale"`
 	TimeZone string `json:"timezone" dynamodbav:"timezone"`
 	Country  string `json:"country" dynamodbav:"country"`
+	// The payment history (order.BuyerStats), one counter per attribute.
+	PaidBeforeReminder int `json:"paid_before_reminder,omitempty" dynamodbav:"paid_before_reminder,omitempty"`
+	PaidAfterReminders int `json:"paid_after_reminders,omitempty" dynamodbav:"paid_after_reminders,omitempty"`
+	NeverPaid          int `json:"never_paid,omitempty" dynamodbav:"never_paid,omitempty"`
+	FullRefunds        int `json:"full_refunds,omitempty" dynamodbav:"full_refunds,omitempty"`
+	DisputesLost       int `json:"disputes_lost,omitempty" dynamodbav:"disputes_lost,omitempty"`
+}
+
+// AddStat increments the named payment-history counter.
+func (r *BuyerRecord) AddStat(stat string) {
+	s := r.stats().Add(stat)
+	r.PaidBeforeReminder, r.PaidAfterReminders, r.NeverPaid = s.PaidBeforeReminder, s.PaidAfterReminders, s.NeverPaid
+	r.FullRefunds, r.DisputesLost = s.FullRefunds, s.DisputesLost
+}
+
+func (r BuyerRecord) stats() order.BuyerStats {
+	return order.BuyerStats{PaidBeforeReminder: r.PaidBeforeReminder, PaidAfterReminders: r.PaidAfterReminders,
+		NeverPaid: r.NeverPaid, FullRefunds: r.FullRefunds, DisputesLost: r.DisputesLost}
 }
 
 // SetContact replaces the buyer's contact details with b's.
@@ -111,7 +139,7 @@ func (r *BuyerRecord) SetContact(b order.Buyer) {
 // Buyer is the stored buyer.
 func (r BuyerRecord) Buyer() order.Buyer {
 	return order.Buyer{ID: r.ID, Name: r.Name, Email: r.Email, Phone: r.Phone,
-		Locale: r.Locale, TimeZone: r.TimeZone, Country: r.Country}
+		Locale: r.Locale, TimeZone: r.TimeZone, Country: r.Country, Stats: r.stats()}
 }
 
 // EventRecord is a normalised event: a parked event, and the body of a timeline entry.

@@ -79,6 +79,18 @@ type Store interface {
 	// they occurred, now that an order claims it; each is applied once.
 	ApplyParkedTracking(ctx context.Context, trackingNumber string, now time.Time) (int, error)
 
+	// DueOrders returns up to limit orders from the due index whose NextActionAt is at or
+	// before now, earliest first within each index shard. Only orders awaiting payment are
+	// in the index. The copies may lag the orders (DynamoDB's index is eventually
+	// consistent): ApplyDunning's version check catches that.
+	DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error)
+
+	// ApplyDunning stores one reminder-sweep step atomically: ch.Order (version-checked as
+	// in SaveOrder; its NextActionAt moves it in the due index, or out of it), the timeline
+	// entry, the outbox rows, and the buyer statistic. A lost race is CodeConflict and writes
+	// nothing, so two overlapping sweeps never send one reminder twice.
+	ApplyDunning(ctx context.Context, ch order.DunningChange) error
+
 	// Close releases the store's resources. The store is unusable afterwards.
 	Close() error
 }

@@ -41,6 +41,7 @@ func runAll(t *testing.T, h Harness) {
 	t.Run("ReopenKeepsData", func(t *testing.T) { testReopen(t, h) })
 	runEvents(t, h)
 	runShipments(t, h)
+	runDunning(t, h)
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)

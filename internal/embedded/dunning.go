@@ -1,0 +1,119 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// The due index mirrors DynamoDB's GSI2 in the same bucket: key "DUE\x00<time>#<order id>",
+// value the order id. putOrder keeps it in step with every order write.
+var dueIndexPrefix = []byte("DUE\x00")
+
+func dueKey(o order.Order) []byte {
+	return append(append([]byte(nil), dueIndexPrefix...), store.DueSK(o)...)
+}
+
+// putOrder writes o and moves its due-index entry: the old one (from the stored order) is
+// removed, a new one added while o awaits payment.
+func putOrder(b *bolt.Bucket, o order.Order) error {
+	var prev store.OrderRecord
+	found, err := read(b, orderKey(o.ID), &prev)
+	if err != nil {
+		return err
+	}
+	if old := prev.Order(); found && store.InDueIndex(old) {
+		if err := b.Delete(dueKey(old)); err != nil {
+			return err
+		}
+	}
+	if store.InDueIndex(o) {
+		if err := b.Put(dueKey(o), []byte(o.ID)); err != nil {
+			return err
+		}
+	}
+	return write(b, orderKey(o.ID), store.NewOrderRecord(o))
+}
+
+// addBuyerStat increments a buyer's payment-history counter (nothing for an empty stat).
+func addBuyerStat(b *bolt.Bucket, buyerID, stat string) error {
+	if stat == "" {
+		return nil
+	}
+	var rec store.BuyerRecord
+	if _, err := read(b, buyerKey(buyerID), &rec); err != nil {
+		return err
+	}
+	rec.ID = buyerID
+	rec.AddStat(stat)
+	return write(b, buyerKey(buyerID), rec)
+}
+
+// DueOrders implements store.Store with a range scan of the due index.
+func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error) {
+	const op = "embedded.DueOrders"
+	if err := ctx.Err(); err != nil {
+		return nil, order.Internal(op, err)
+	}
+	end := append(append([]byte(nil), dueIndexPrefix...), store.SortableTime(now)+"#\xff"...)
+	var out []order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(tableBucket)
+		c := b.Cursor()
+		for k, v := c.Seek(dueIndexPrefix); k != nil && bytes.HasPrefix(k, dueIndexPrefix) && bytes.Compare(k, end) <= 0 && len(out) < limit; k, v = c.Next() {
+			var rec store.OrderRecord
+			if _, err := read(b, orderKey(string(v)), &rec); err != nil {
+				return err
+			}
+			out = append(out, rec.Order())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, order.Internal(op, err)
+	}
+	return out, nil
+}
+
+// ApplyDunning implements store.Store in one bbolt transaction.
+func (s *Store) ApplyDunning(ctx context.Context, ch order.DunningChange) error {
+	const op = "embedded.ApplyDunning"
+	if err := ctx.Err(); err != nil {
+		return order.Internal(op, err)
+	}
+	o := ch.Order
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(tableBucket)
+		var cur store.OrderRecord
+		found, err := read(b, orderKey(o.ID), &cur)
+		if err != nil {
+			return err
+		}
+		if !found || cur.Version != o.Version-1 {
+			return order.Errorf(order.CodeConflict, op, "order %s changed since it was read", o.ID)
+		}
+		if ch.Entry != nil {
+			if err := write(b, key(store.OrderPK(o.ID), store.TimelineEntrySK(*ch.Entry)), store.EntryRecord(o.ID, *ch.Entry)); err != nil {
+				return err
+			}
+		}
+		for _, n := range ch.Notify {
+			if err := write(b, key(store.OrderPK(o.ID), store.OutboxSK(n)), store.NewNotificationRecord(n)); err != nil {
+				return err
+			}
+		}
+		if err := addBuyerStat(b, o.BuyerID, ch.BuyerStat); err != nil {
+			return err
+		}
+		return putOrder(b, o)
+	})
+	if err != nil && order.ErrorCode(err) != order.CodeConflict {
+		return order.Internal(op, err)
+	}
+	return err
+}

@@ -56,7 +56,7 @@ func newWorld(t *testing.T, s store.Store) *world {
 func (w *world) register(id, buyer, tz string) {
 	w.t.Helper()
 	_, _, err := w.svc.PutOrder(context.Background(), id, order.Terms{
-		Buyer: order.Buyer{ID: buyer, Name: "Rui", Email: buyer + "@example.com", Locale: "pt-PT", TimeZone: tz, Country: "PT"},
+		Buyer:       order.Buyer{ID: buyer, Name: "Rui", Email: buyer + "@example.com", Locale: "pt-PT", TimeZone: tz, Country: "PT"},
 		AmountMinor: 5000, Currency: "EUR", PaymentDueAt: w.clock.Add(7 * 24 * time.Hour)})
 	if err != nil {
 		w.t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/reminder"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
@@ -34,6 +35,9 @@ type serveConfig struct {
 	Table       string // DynamoDB table; empty means the embedded store
 	CreateTable bool   // create Table first (for DynamoDB Local)
 	Tokens      []string
+	// SweepEvery is how often the reminder sweep runs; 0 turns the ticker off
+	// (POST /local/reminders/run still works).
+	SweepEvery time.Duration
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -50,6 +54,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&c.DataDir, "data-dir", env("ORDERWIRE_DATA_DIR", "./orderwire-data"), "where the embedded store and the generated API token live (env ORDERWIRE_DATA_DIR)")
 	fs.StringVar(&c.Table, "table", getenv("ORDERWIRE_TABLE"), "use this DynamoDB table instead of the embedded store (env ORDERWIRE_TABLE; endpoint from the standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB)")
 	fs.BoolVar(&c.CreateTable, "create-table", getenv("ORDERWIRE_CREATE_TABLE") == "1", "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env ORDERWIRE_CREATE_TABLE=1)")
+	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Minute, "how often the payment-reminder sweep runs; 0 disables it")
 	if err := fs.Parse(args); err != nil {
 		return c, errUsage // the flag package has printed what was wrong, and the usage
 	}
@@ -97,11 +102,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("carrier webhook settings: %w", err)
 	}
+	policy, err := loadPolicy(getenv)
+	if err != nil {
+		return fmt.Errorf("reminder policy: %w", err)
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	sweeper := &reminder.Sweeper{Store: st, Policy: policy}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -109,8 +119,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
-			Orders: &seller.Service{Orders: st}, Tokens: cfg.Tokens,
+			Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
 			Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
+			LocalSweep: func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) },
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -125,6 +136,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	sweepCtx, stopSweeps := context.WithCancel(ctx)
+	defer stopSweeps()
+	go sweepEvery(sweepCtx, sweeper, cfg.SweepEvery, logger)
 	select {
 	case err := <-served:
 		return err

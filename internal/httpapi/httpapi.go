@@ -25,6 +25,7 @@ type OrderService interface {
 	PutOrder(ctx context.Context, id string, t order.Terms) (order.Order, bool, error)
 	GetOrder(ctx context.Context, id string) (order.Order, []order.TimelineEntry, error)
 	AddShipment(ctx context.Context, id string, in seller.ShipmentInput) (order.Order, bool, error)
+	BuyerProfile(ctx context.Context, id string) (seller.BuyerProfile, error)
 }
 
 // Config wires the handler.
@@ -37,6 +38,8 @@ type Config struct {
 	// what they send.
 	Carriers map[string]tracking.Provider
 	Tracking TrackingRecorder
+	// LocalSweep, when set (local server only), serves POST /local/reminders/run.
+	LocalSweep SweepFunc
 	// Now is the clock for signature time windows; nil means time.Now.
 	Now func() time.Time
 	// Tokens are the accepted bearer tokens of the seller API; several may be valid at once
@@ -51,6 +54,7 @@ type api struct {
 	events      EventRecorder
 	carriers    map[string]tracking.Provider
 	tracking    TrackingRecorder
+	sweep       SweepFunc
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -59,7 +63,7 @@ type api struct {
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
-		tracking: cfg.Tracking, now: cfg.Now, log: cfg.Logger}
+		tracking: cfg.Tracking, sweep: cfg.LocalSweep, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -77,6 +81,10 @@ func New(cfg Config) http.Handler {
 	})
 	mux.Handle("/v1/orders/{order_id}", a.authenticated(a.order))
 	mux.Handle("POST /v1/orders/{order_id}/shipments", a.authenticated(a.shipments))
+	mux.Handle("GET /v1/buyers/{buyer_id}", a.authenticated(a.buyer))
+	if a.sweep != nil {
+		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))
+	}
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

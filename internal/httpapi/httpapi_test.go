@@ -256,6 +256,10 @@ func (brokenOrders) AddShipment(context.Context, string, seller.ShipmentInput) (
 	return order.Order{}, false, errSecret
 }
 
+func (brokenOrders) BuyerProfile(context.Context, string) (seller.BuyerProfile, error) {
+	return seller.BuyerProfile{}, errSecret
+}
+
 func (brokenOrders) GetOrder(context.Context, string) (order.Order, []order.TimelineEntry, error) {
 	return order.Order{}, nil, errSecret // not even an *order.Error
 }

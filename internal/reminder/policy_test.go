@@ -98,3 +98,16 @@ func TestLateSweepSendsOneReminderNotABurst(t *testing.T) {
 		t.Fatalf("next step after catching up = %+v", next)
 	}
 }
+
+func TestVeryLateSweepTerminatesWithoutStaleMessages(t *testing.T) {
+	p := DefaultPolicy()
+	o := order.Order{ID: "o", Status: order.StatusPendingPayment, CreatedAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC),
+		DunningTier: string(TierStandard), BuyerTimeZone: "UTC", Version: 1}
+	o.PaymentDueAt = o.CreatedAt.Add(7 * 24 * time.Hour)
+	if ch, ok := p.Decide(o, o.PaymentDueAt.Add(time.Hour)); !ok || ch.Order.Status != order.StatusTerminated {
+		t.Fatalf("past the due date: %+v", ch)
+	}
+	if ch, ok := p.Decide(o, o.PaymentDueAt.Add(-time.Hour)); !ok || ch.Notify[0].Kind != order.NotifyPaymentFinalNotice {
+		t.Fatalf("past the final-notice time: %+v", ch)
+	}
+}

@@ -36,7 +36,7 @@ func (p Policy) cadence(tier Tier) Cadence {
 // else the final notice, else the termination at the payment due date.
 func (p Policy) Next(o order.Order) Step {
 	c := p.cadence(Tier(o.DunningTier))
-	final := o.PaymentDueAt.Add(-time.Duration(c.FinalNoticeBeforeDue))
+	final := p.finalNoticeAt(o)
 	if o.RemindersSent < min(c.MaxReminders, len(c.AfterCreated)) {
 		if at := o.CreatedAt.Add(time.Duration(c.AfterCreated[o.RemindersSent])); at.Before(final) && at.Before(o.PaymentDueAt) {
 			return Step{StepRemind, at}
@@ -46,6 +46,10 @@ func (p Policy) Next(o order.Order) Step {
 		return Step{StepFinalNotice, final}
 	}
 	return Step{StepTerminate, o.PaymentDueAt}
+}
+
+func (p Policy) finalNoticeAt(o order.Order) time.Time {
+	return o.PaymentDueAt.Add(-time.Duration(p.cadence(Tier(o.DunningTier)).FinalNoticeBeforeDue))
 }
 
 // Schedule sets o's due-index time: the next step's time while o is pending_payment, zero
@@ -96,6 +100,14 @@ func (p Policy) Decide(o order.Order, now time.Time) (order.DunningChange, bool)
 		return order.DunningChange{Order: next}, true
 	}
 	step := p.Next(o)
+	switch {
+	case !now.Before(o.PaymentDueAt): // a sweep that comes late sends no stale reminder
+		step = Step{StepTerminate, o.PaymentDueAt}
+	case step.Kind == StepRemind && !o.FinalNoticeSent:
+		if final := p.finalNoticeAt(o); final.After(o.CreatedAt) && !now.Before(final) {
+			step = Step{StepFinalNotice, final}
+		}
+	}
 	if step.At.After(now) {
 		if step.At.Equal(o.NextActionAt) {
 			return order.DunningChange{}, false

@@ -128,3 +128,24 @@ func TestAddShipmentAppliesCarrierEventsThatArrivedFirst(t *testing.T) {
 		t.Fatalf("order after registration = %s, parcel %s: want the early scan applied", o.Status, o.Shipments[0].Status)
 	}
 }
+
+func TestBuyerProfileMasksContactAndExplainsRating(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+	if _, _, err := svc.PutOrder(ctx, "AE-11", terms()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.BuyerProfile(ctx, "buyer-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Buyer.Email != "b***@example.com" || p.Buyer.Phone != "+55*******5678" || p.Buyer.Name != "A*** S***" {
+		t.Fatalf("masked contact = %q %q %q", p.Buyer.Email, p.Buyer.Phone, p.Buyer.Name)
+	}
+	if p.Rating.Tier != "standard" || p.Rating.Reason != "new buyer" || p.Cadence.MaxReminders != 3 {
+		t.Fatalf("rating = %+v, cadence %+v", p.Rating, p.Cadence)
+	}
+	if _, err := svc.BuyerProfile(ctx, "nobody"); order.ErrorCode(err) != order.CodeNotFound {
+		t.Fatalf("unknown buyer: %v", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/tracking"
 )
 
 // settings are the keys the function reads from its secret (template.yaml: WebhookSecrets),
@@ -21,6 +22,14 @@ var settings = []string{
 	payment.SettingAlipayPublicKey,
 }
 
+// trackingSettings are the keys functions/tracking-webhook reads from the same secret: one
+// place holds a seller's webhook settings (ORDERWIRE_STANDARD_WEBHOOK_SECRETS, above, signs
+// payment and shipment events alike). They are known, so never reported as misspelt.
+var trackingSettings = []string{
+	tracking.SettingAfterShipSecrets, tracking.SettingSeventeenTrackKeys, tracking.SettingEasyPostSecrets,
+	tracking.SettingStandardSecrets,
+}
+
 // loadProviders returns the payment providers the function's secret enables, keyed by
 // route name: payment.ConfigFrom over the secret's values, then payment.Providers. A
 // provider without settings is left out, so its route answers 404; a secret of {} enables
@@ -29,7 +38,8 @@ var settings = []string{
 // A bad setting fails the cold start: the error is CodeInvalid and its Fields name each bad
 // setting by the key the operator wrote in the secret (ORDERWIRE_STANDARD_WEBHOOK_SECRETS[1]
 // is the second item of that list), never its value. It logs, once, the routes it enables
-// and the names of secret keys it does not know (a misspelt key leaves a provider off).
+// and the names of secret keys neither webhook function knows (a misspelt key leaves a
+// provider off); tracking-webhook's keys are not reported.
 func loadProviders(secret secrets.Bundle, readFile func(string) ([]byte, error), logger *slog.Logger) (map[string]payment.Provider, error) {
 	cfg, err := payment.ConfigFrom(secret.Value, readFile)
 	var providers map[string]payment.Provider
@@ -45,7 +55,8 @@ func loadProviders(secret secrets.Bundle, readFile func(string) ([]byte, error),
 	}
 	slices.Sort(enabled)
 	logger.Info("payment webhooks", "enabled", enabled)
-	if unknown := slices.DeleteFunc(secret.Keys(), func(k string) bool { return slices.Contains(settings, k) }); len(unknown) > 0 {
+	known := func(k string) bool { return slices.Contains(settings, k) || slices.Contains(trackingSettings, k) }
+	if unknown := slices.DeleteFunc(secret.Keys(), known); len(unknown) > 0 {
 		logger.Warn("payment webhook settings not understood, ignored", "keys", unknown, "known", settings)
 	}
 	return providers, nil
@@ -94,7 +105,7 @@ func renameFields(err error, get func(string) string) error {
 
 // newHandler is the HTTP handler of the function: the payment webhook route of httpapi,
 // recording into events. It is given no Orders and no Tokens on purpose: the function
-// holds no seller API token (its secret and role reach only its own settings), so every
+// holds no seller API token (its role reaches only the webhook settings), so every
 // /v1 request is answered 401 before any order code runs; API Gateway sends it only the
 // webhook route anyway.
 func newHandler(providers map[string]payment.Provider, events httpapi.EventRecorder, logger *slog.Logger) http.Handler {

@@ -19,6 +19,7 @@ import (
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/secrets"
 	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/tracking"
 )
 
 // secretOf returns the Bundle a Secrets Manager secret holding settings (as JSON) loads as.
@@ -120,15 +121,20 @@ func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
 }
 
 // TestUnknownSettingsAreWarned: a misspelt key leaves its provider off and is named (not
-// its value) in a warning, so the operator sees why the route answers 404.
+// its value) in a warning, so the operator sees why the route answers 404. The tracking
+// webhook's keys, in the same secret, are not warned about.
 func TestUnknownSettingsAreWarned(t *testing.T) {
 	var logs bytes.Buffer
-	providers, err := loadProviders(secretOf(t, map[string]string{"ORDERWIRE_STRIPE_WEBHOOK_SECRET": "whsec_s3cr3t"}),
-		noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
+	providers, err := loadProviders(secretOf(t, map[string]string{
+		"ORDERWIRE_STRIPE_WEBHOOK_SECRET":  "whsec_s3cr3t",
+		tracking.SettingAfterShipSecrets:   "s3cr3tAfterShip",
+		tracking.SettingSeventeenTrackKeys: "s3cr3t17Track",
+		tracking.SettingEasyPostSecrets:    "s3cr3tEasyPost",
+	}), noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil || len(providers) != 0 {
 		t.Fatalf("providers %v, %v", providers, err)
 	}
-	if !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), "ORDERWIRE_STRIPE_WEBHOOK_SECRET") ||
+	if !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), `"keys":["ORDERWIRE_STRIPE_WEBHOOK_SECRET"]`) ||
 		strings.Contains(logs.String(), "s3cr3t") {
 		t.Errorf("log:\n%s", logs.String())
 	}

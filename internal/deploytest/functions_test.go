@@ -17,6 +17,7 @@ import (
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/tracking"
 )
 
 // functions returns every Lambda function of the template, SAM's and plain ones.
@@ -116,14 +117,23 @@ func TestEveryFunctionFolderIsDeployed(t *testing.T) {
 	}
 }
 
+// secretReaders lists the functions/<name> folders allowed to read one secret together, and
+// why. Any other sharing fails TestFunctionEnvironments: a function's credentials are its own.
+var secretReaders = [][]string{
+	// One place for a seller's webhook settings: the Standard Webhooks secret
+	// (ORDERWIRE_STANDARD_WEBHOOK_SECRETS) signs payment and shipment events alike, and
+	// both functions can write the table those settings protect anyway.
+	{"payment-webhook", "tracking-webhook"},
+}
+
 // TestFunctionEnvironments: every function gets exactly the settings lambdaenv.Config
-// reads (so Validate passes on AWS), pointing at the table and at a secret of its own: no
-// two functions share a secret, so none can read another's credentials. The seller API's
-// secret generates the key its tokens are read from; the payment webhook's starts as {}
-// (no provider enabled) and generates nothing.
+// reads (so Validate passes on AWS), pointing at the table and at a secret; a secret is
+// read by one function, or by exactly one group of secretReaders, so the seller API's
+// tokens reach no other function. The seller API's secret generates the key its tokens are
+// read from; the webhooks' starts as {} (no provider enabled) and generates nothing.
 func TestFunctionEnvironments(t *testing.T) {
 	tm := loadTemplate(t)
-	secretOwner := map[string]string{}
+	readers := map[string][]string{} // secret → functions/<name> folders reading it
 	for id, fn := range tm.functions() {
 		vars, _ := get(fn, "Properties", "Environment", "Variables").(map[string]any)
 		setInTemplate := func(key string) string {
@@ -146,34 +156,38 @@ func TestFunctionEnvironments(t *testing.T) {
 			t.Errorf("%s: %s = %v, want !Ref of a secret", id, lambdaenv.EnvSecretsARN, vars[lambdaenv.EnvSecretsARN])
 			continue
 		}
-		if other, dup := secretOwner[secretID]; dup {
-			t.Errorf("%s and %s share the secret %s: give each function its own", id, other, secretID)
-		}
-		secretOwner[secretID] = id
+		readers[secretID] = append(readers[secretID], folderOf(fn))
 	}
 	for id := range tm.resources("AWS::SecretsManager::Secret") {
-		if secretOwner[id] == "" {
-			t.Errorf("secret %s is read by no function", id)
+		got := slices.Sorted(slices.Values(readers[id]))
+		allowed := len(got) == 1 || slices.ContainsFunc(secretReaders, func(group []string) bool { return slices.Equal(got, group) })
+		if !allowed {
+			t.Errorf("secret %s is read by %v: want one function, or one group of secretReaders", id, got)
 		}
 	}
-	_, seller := tm.function(t, "seller-api")
-	gen := get(tm.resources("AWS::SecretsManager::Secret")[refTo(get(seller, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))],
-		"Properties", "GenerateSecretString")
+	secretOf := func(name string) (string, any) {
+		_, fn := tm.function(t, name)
+		id := refTo(get(fn, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))
+		return id, get(tm.resources("AWS::SecretsManager::Secret")[id], "Properties")
+	}
+	_, seller := secretOf("seller-api")
 	want := map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": lambdaenv.APITokensKey,
 		"PasswordLength": "48", "ExcludePunctuation": "true"}
-	if !reflect.DeepEqual(gen, want) {
+	if gen := get(seller, "GenerateSecretString"); !reflect.DeepEqual(gen, want) {
 		t.Errorf("seller-api secret GenerateSecretString %v, want %v", gen, want)
 	}
-	_, webhook := tm.function(t, "payment-webhook")
-	props := get(tm.resources("AWS::SecretsManager::Secret")[refTo(get(webhook, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))],
-		"Properties")
-	if get(props, "SecretString") != "{}" || get(props, "GenerateSecretString") != nil {
-		t.Errorf("payment-webhook secret %v, want SecretString {} and nothing generated", props)
+	paymentID, webhooks := secretOf("payment-webhook")
+	if get(webhooks, "SecretString") != "{}" || get(webhooks, "GenerateSecretString") != nil {
+		t.Errorf("payment-webhook secret %v, want SecretString {} and nothing generated", webhooks)
+	}
+	if trackingID, _ := secretOf("tracking-webhook"); trackingID != paymentID {
+		t.Errorf("tracking-webhook reads %s, payment-webhook %s: the webhook settings live in one secret", trackingID, paymentID)
 	}
 }
 
-// probeProvider is a payment provider that refuses every signature: a route that reaches it
-// answers 401, which tells a served webhook route from httpapi's 404 for unknown ones.
+// probeProvider is a payment provider, and probeCarrier a carrier-tracking sender, that
+// refuses every signature: a route that reaches one answers 401, which tells a served
+// webhook route from httpapi's 404 for unknown ones.
 type probeProvider struct{}
 
 func (probeProvider) Name() string { return "probe" }
@@ -185,20 +199,35 @@ func (probeProvider) Acknowledge() (status int, ct string, b []byte) {
 	return http.StatusOK, "text/plain", nil
 }
 
+type probeCarrier struct{}
+
+func (probeCarrier) Name() string { return "probe" }
+func (probeCarrier) Verify(context.Context, tracking.Request, time.Time) error {
+	return order.Errorf(order.CodeUnauthorized, "probe", "no signature is good enough")
+}
+func (probeCarrier) Parse(tracking.Request) (order.TrackingEvent, error) {
+	return order.TrackingEvent{}, nil
+}
+func (probeCarrier) Acknowledge() (status int, ct string, b []byte) {
+	return http.StatusOK, "text/plain", nil
+}
+
 // TestRoutesExist: every HTTP route the template sends to a function is one httpapi serves
 // (anything but its 404 for unknown routes; path parameters are replaced by "probe", a
-// payment provider that is enabled), on the $default stage of the template's HTTP API; no
+// payment provider and a carrier that are enabled), on the $default stage of the template's HTTP API; no
 // route goes to two functions; and each function gets the routes it exists for. A made-up
 // route is 404, proving the probe tells them apart.
 func TestRoutesExist(t *testing.T) {
 	tm := loadTemplate(t)
-	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}}})
+	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}},
+		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
 		return rec.Code
 	}
-	if status(http.MethodGet, "/not-a-route") != http.StatusNotFound || status(http.MethodPost, "/webhooks/payments/none") != http.StatusNotFound {
+	if status(http.MethodGet, "/not-a-route") != http.StatusNotFound || status(http.MethodPost, "/webhooks/payments/none") != http.StatusNotFound ||
+		status(http.MethodPost, "/webhooks/carriers/none") != http.StatusNotFound {
 		t.Fatal("the probe cannot tell an unknown route")
 	}
 	param := regexp.MustCompile(`\{[^}]+\}`)
@@ -232,8 +261,10 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api":      {"GET /healthz", "GET /v1/orders/{order_id}", "PUT /v1/orders/{order_id}"},
-		"payment-webhook": {"POST /webhooks/payments/{provider}"},
+		"seller-api": {"GET /healthz", "GET /v1/orders/{order_id}", "POST /v1/orders/{order_id}/shipments",
+			"PUT /v1/orders/{order_id}"},
+		"payment-webhook":  {"POST /webhooks/payments/{provider}"},
+		"tracking-webhook": {"POST /webhooks/carriers/{provider}"},
 	} {
 		if got := slices.Sorted(slices.Values(routesOf[name])); !slices.Equal(got, want) {
 			t.Errorf("functions/%s gets routes %v, want %v", name, got, want)
@@ -242,11 +273,12 @@ func TestRoutesExist(t *testing.T) {
 }
 
 // TestOutputs: the stack tells the operator the API URL, the table, both secrets, where
-// providers send webhooks, and which function to refresh after changing its settings.
+// payment providers and carriers send webhooks, and which functions to refresh after
+// changing the webhook settings.
 func TestOutputs(t *testing.T) {
 	tm := loadTemplate(t)
 	for _, name := range []string{"ApiUrl", "TableName", "ApiTokensSecretArn", "WebhookSecretsArn",
-		"PaymentWebhookUrl", "PaymentWebhookFunctionName"} {
+		"PaymentWebhookUrl", "PaymentWebhookFunctionName", "TrackingWebhookUrl", "TrackingWebhookFunctionName"} {
 		if get(tm, "Outputs", name, "Value") == nil {
 			t.Errorf("no output %s", name)
 		}

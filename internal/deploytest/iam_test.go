@@ -50,9 +50,9 @@ func statements(role map[string]any) []any {
 // template (so SAM adds no managed policy); roles trust Lambda only and carry no managed
 // policies; every statement allows only actions on the allow-list, on resources of this
 // stack named exactly: DynamoDB actions on the table ARN (no index or stream), Secrets
-// Manager on the function's own secret only (the one its ORDERWIRE_SECRETS_ARN names, so
-// no function reads another's credentials), CloudWatch Logs on the function's own log
-// group, which has a retention.
+// Manager on the secret its ORDERWIRE_SECRETS_ARN names only (TestFunctionEnvironments
+// checks who else reads it), CloudWatch Logs on the function's own log group, which has a
+// retention.
 func TestIAMLeastPrivilege(t *testing.T) {
 	tm := loadTemplate(t)
 	roles := tm.resources("AWS::IAM::Role")

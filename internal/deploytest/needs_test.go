@@ -26,12 +26,16 @@ import (
 // The grants of a function are derived from its code in three steps:
 //
 //  1. functionUses reads functions/<name>/*.go: which httpapi.Config fields it sets (Orders:
-//     the store behind seller.Service; Events: the store as httpapi.EventRecorder) and
-//     whether it loads its secret through lambdaenv;
+//     the store behind seller.Service; Events: the store as httpapi.EventRecorder;
+//     Tracking: the store as httpapi.TrackingRecorder) and whether it loads its secret
+//     through lambdaenv;
 //  2. storeCalls drives every method of those interfaces on a real dynamo.Store over
-//     recordingDynamo, in two states of the table (empty; an order registered with events
-//     parked for it), with every kind of payment event, so that each branch that writes a
-//     different kind of item runs: parked, applied, recorded but not applied, unparked;
+//     recordingDynamo, in every state of the table the store branches on (empty; an order
+//     registered with payment events parked for it; a parcel registered, after carrier
+//     events were parked for its number or not; a number claimed by two orders), with every
+//     kind of payment event and of carrier event, the order id and the tracking number, so
+//     that each branch that writes a different kind of item runs: parked, applied, recorded
+//     but not applied, ambiguous, unparked (trackingstates_test.go);
 //  3. callActions turns the recorded operations into IAM actions. A TransactWriteItems is
 //     recorded as the kinds of its items (Put, Update, Delete, ConditionCheck), which is
 //     what IAM authorises.
@@ -46,6 +50,8 @@ type scenario struct {
 	buyer  order.Buyer
 	now    time.Time
 	events []order.Event // one of each kind, applied or not to the registered order
+	// tracking are the carrier events about trackingNumber (trackingstates_test.go).
+	tracking []order.TrackingEvent
 }
 
 func newScenario(t *testing.T) scenario {
@@ -58,7 +64,7 @@ func newScenario(t *testing.T) scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := scenario{order: o, buyer: buyer, now: now}
+	sc := scenario{order: o, buyer: buyer, now: now, tracking: trackingEvents(now)}
 	for i, ev := range []order.Event{
 		{Kind: order.KindPaymentSucceeded, AmountMinor: 12990, Currency: "BRL"}, // applied
 		{Kind: order.KindPaymentSucceeded, AmountMinor: 12990, Currency: "USD"}, // anomaly: not applied
@@ -74,8 +80,9 @@ func newScenario(t *testing.T) scenario {
 	return sc
 }
 
-// states returns the tables the interfaces are driven on: empty, and the order registered
-// with every scenario event parked for it (set up through the store itself).
+// states returns the tables the interfaces are driven on: empty, the order registered with
+// every scenario payment event parked for it, and the carrier states of trackingStates
+// (each set up through the store itself).
 func (sc scenario) states(t *testing.T) map[string]*recordingDynamo {
 	t.Helper()
 	setup := newRecorder(t)
@@ -95,40 +102,54 @@ func (sc scenario) states(t *testing.T) map[string]*recordingDynamo {
 	}
 	registered := newRecorder(t)
 	registered.table = setup.table
-	return map[string]*recordingDynamo{"empty": newRecorder(t), "registered with parked events": registered}
+	states := map[string]*recordingDynamo{"empty": newRecorder(t), "registered with parked events": registered}
+	maps.Copy(states, sc.trackingStates(t))
+	return states
 }
 
 // argSets returns the argument lists a method of type fn is called with: a context, the
-// order id, the order, its buyer, the time, some evidence, and each scenario event in turn
-// (one list per event when fn takes one); zero values for anything else.
+// order, its buyer, the time and some evidence; every value a parameter varies over (a
+// string is the order id, then the tracking number; an order.Event each payment event; an
+// order.TrackingEvent each carrier event), one list per combination; zero values for
+// anything else.
 func (sc scenario) argSets(fn reflect.Type) [][]reflect.Value {
-	byType := map[reflect.Type]any{
-		reflect.TypeFor[context.Context](): context.Background(),
-		reflect.TypeFor[string]():          sc.order.ID,
-		reflect.TypeFor[order.Order]():     sc.order,
-		reflect.TypeFor[order.Buyer]():     sc.buyer,
-		reflect.TypeFor[time.Time]():       sc.now,
-		reflect.TypeFor[order.Evidence](): order.Evidence{Body: []byte(`{"id":"evt"}`),
-			Headers: map[string]string{"stripe-signature": "t=1,v1=00"}},
+	of := func(vs ...any) []reflect.Value {
+		out := make([]reflect.Value, len(vs))
+		for i, v := range vs {
+			out[i] = reflect.ValueOf(v)
+		}
+		return out
 	}
-	var sets [][]reflect.Value
+	values := map[reflect.Type][]reflect.Value{
+		reflect.TypeFor[context.Context](): of(context.Background()),
+		reflect.TypeFor[string]():          of(sc.order.ID, trackingNumber),
+		reflect.TypeFor[order.Order]():     of(sc.order),
+		reflect.TypeFor[order.Buyer]():     of(sc.buyer),
+		reflect.TypeFor[time.Time]():       of(sc.now),
+		reflect.TypeFor[order.Evidence](): of(order.Evidence{Body: []byte(`{"id":"evt"}`),
+			Headers: map[string]string{"stripe-signature": "t=1,v1=00"}}),
+	}
 	for _, ev := range sc.events {
-		args := make([]reflect.Value, fn.NumIn())
-		takesEvent := false
-		for i := range args {
-			switch v, ok := byType[fn.In(i)]; {
-			case fn.In(i) == reflect.TypeFor[order.Event]():
-				args[i], takesEvent = reflect.ValueOf(ev), true
-			case ok:
-				args[i] = reflect.ValueOf(v)
-			default:
-				args[i] = reflect.Zero(fn.In(i))
+		values[reflect.TypeFor[order.Event]()] = append(values[reflect.TypeFor[order.Event]()], reflect.ValueOf(ev))
+	}
+	for _, ev := range sc.tracking {
+		values[reflect.TypeFor[order.TrackingEvent]()] = append(values[reflect.TypeFor[order.TrackingEvent]()], reflect.ValueOf(ev))
+	}
+	sets := [][]reflect.Value{make([]reflect.Value, fn.NumIn())}
+	for i := range fn.NumIn() {
+		vs := values[fn.In(i)]
+		if len(vs) == 0 {
+			vs = []reflect.Value{reflect.Zero(fn.In(i))}
+		}
+		var next [][]reflect.Value
+		for _, set := range sets {
+			for _, v := range vs {
+				args := slices.Clone(set)
+				args[i] = v
+				next = append(next, args)
 			}
 		}
-		sets = append(sets, args)
-		if !takesEvent {
-			break
-		}
+		sets = next
 	}
 	return sets
 }
@@ -179,8 +200,9 @@ type use struct {
 }
 
 // functionUses reads functions/<name>'s non-test Go files: the httpapi.Config fields set
-// (Orders → seller.Orders, Events → httpapi.EventRecorder; Payments, Tokens, Logger and Now
-// reach no AWS service), whether lambdaenv loads its secret, and no AWS client of its own.
+// (Orders → seller.Orders, Events → httpapi.EventRecorder, Tracking →
+// httpapi.TrackingRecorder; Payments, Carriers, Tokens, Logger and Now reach no AWS
+// service), whether lambdaenv loads its secret, and no AWS client of its own.
 func functionUses(t *testing.T, name string) use {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(root, "functions", name, "*.go"))
@@ -188,10 +210,11 @@ func functionUses(t *testing.T, name string) use {
 		t.Fatalf("functions/%s: no Go files (%v)", name, err)
 	}
 	storeFields := map[string]reflect.Type{
-		"Orders": reflect.TypeFor[seller.Orders](),
-		"Events": reflect.TypeFor[httpapi.EventRecorder](),
+		"Orders":   reflect.TypeFor[seller.Orders](),
+		"Events":   reflect.TypeFor[httpapi.EventRecorder](),
+		"Tracking": reflect.TypeFor[httpapi.TrackingRecorder](),
 	}
-	noAWS := map[string]bool{"Payments": true, "Tokens": true, "Logger": true, "Now": true}
+	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Logger": true, "Now": true}
 	var u use
 	for _, file := range files {
 		if strings.HasSuffix(file, "_test.go") {
@@ -340,8 +363,9 @@ func TestDrivenPathsReachEveryTransactionKind(t *testing.T) {
 // reading itself, with what is known of today's functions).
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string][]reflect.Type{
-		"seller-api":      {reflect.TypeFor[seller.Orders]()},
-		"payment-webhook": {reflect.TypeFor[httpapi.EventRecorder]()},
+		"seller-api":       {reflect.TypeFor[seller.Orders]()},
+		"payment-webhook":  {reflect.TypeFor[httpapi.EventRecorder]()},
+		"tracking-webhook": {reflect.TypeFor[httpapi.TrackingRecorder]()},
 	} {
 		if u := functionUses(t, name); !slices.Equal(u.interfaces, want) || !u.secret {
 			t.Errorf("functions/%s uses %v (secret %v), want %v and its secret", name, u.interfaces, u.secret, want)

@@ -1,13 +1,14 @@
 // Package lambdaenv is the cold-start configuration every orderwire Lambda function shares:
-// its settings from the environment (the table and the ARN of the function's own secret),
+// its settings from the environment (the table and the ARN of the secret the function reads),
 // the AWS configuration, and the content of that secret from Secrets Manager. Everything
 // here is loaded once per execution environment, before the first invocation, and reused by
 // every invocation after it.
 //
 // What a function reads from its secret is its own business: the seller API takes its
-// bearer tokens (APITokensKey) with Secrets.List, the payment webhook takes the providers'
-// settings by name with Secrets.Value. Each function has a secret of its own (template.yaml),
-// so neither can read the other's credentials.
+// bearer tokens (APITokensKey) with Secrets.List, the payment and tracking webhooks take
+// their senders' settings by name with Secrets.Value. The seller API's secret is its own
+// (template.yaml), so no webhook function can read its tokens; the two webhook functions
+// read one secret of webhook settings together (template.yaml: WebhookSecrets).
 package lambdaenv
 
 import (

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/tracking"
+)
+
+// secretOf returns the Bundle a Secrets Manager secret holding settings (as JSON) loads as.
+func secretOf(t *testing.T, settings map[string]string) secrets.Bundle {
+	t.Helper()
+	content, err := json.Marshal(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := secrets.Fetch(context.Background(), fakeSecrets(content), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:WebhookSecrets-AbCdEf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fakeSecrets is a Secrets Manager that answers every GetSecretValue with its content.
+type fakeSecrets []byte
+
+func (f fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	s := string(f)
+	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: &s}, nil
+}
+
+// TestLoadCarriersFromTheSecret: the senders with settings in the secret are enabled, the
+// others are not; the log names the enabled routes and never a secret value.
+func TestLoadCarriersFromTheSecret(t *testing.T) {
+	var logs bytes.Buffer
+	carriers, err := loadCarriers(secretOf(t, map[string]string{
+		tracking.SettingAfterShipSecrets:   "s3cr3tNewAfterShip, s3cr3tOldAfterShip",
+		tracking.SettingSeventeenTrackKeys: "s3cr3t17TrackKey",
+		tracking.SettingStandardSecrets:    "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==",
+	}), slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(carriers)); !slices.Equal(got, []string{"17track", "aftership", "standard"}) {
+		t.Fatalf("carriers %v", got)
+	}
+	if !strings.Contains(logs.String(), "/webhooks/carriers/aftership") || strings.Contains(logs.String(), "s3cr3t") ||
+		strings.Contains(logs.String(), "czNjcjN0") || strings.Contains(logs.String(), `"level":"WARN"`) {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
+
+// TestLoadCarriersFromAnEmptySecret: the secret as the stack creates it, {}, enables no
+// sender and still starts (every carrier route answers 404 until the seller adds keys).
+func TestLoadCarriersFromAnEmptySecret(t *testing.T) {
+	carriers, err := loadCarriers(secretOf(t, map[string]string{}), slog.New(slog.DiscardHandler))
+	if err != nil || len(carriers) != 0 {
+		t.Fatalf("carriers %v, %v", carriers, err)
+	}
+}
+
+// TestLoadCarriersFailsNamingTheSetting: a bad Standard Webhooks secret (the only setting
+// tracking.Providers can refuse) fails the cold start with one invalid error naming every
+// bad item by its key in the secret, never quoting a value.
+func TestLoadCarriersFailsNamingTheSetting(t *testing.T) {
+	_, err := loadCarriers(secretOf(t, map[string]string{
+		tracking.SettingAfterShipSecrets: "s3cr3tAfterShip",
+		tracking.SettingStandardSecrets:  "s3cr3t-without-prefix, whsec_czNjcjN0, whsec_!!s3cr3t-not-base64",
+	}), slog.New(slog.DiscardHandler))
+	var e *order.Error
+	if !errors.As(err, &e) || e.Code != order.CodeInvalid {
+		t.Fatalf("error %v, want invalid", err)
+	}
+	want := []string{tracking.SettingStandardSecrets + "[0]", tracking.SettingStandardSecrets + "[2]"}
+	if got := slices.Sorted(maps.Keys(e.Fields)); !slices.Equal(got, want) {
+		t.Errorf("fields %v, want %v", got, want)
+	}
+	for _, name := range want {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("%q does not name %s", err, name)
+		}
+	}
+	if strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "czNjcjN0") || strings.Contains(err.Error(), "StandardSecrets[") {
+		t.Errorf("the error quotes a secret or a Config field: %v", err)
+	}
+}
+
+// TestRenameFieldsKnowsEveryConfigField: configFields names every field of tracking.Config
+// after the setting tracking.ConfigFrom fills it from, and settings lists those settings, so
+// an error about a field added later cannot reach the operator under its Go name.
+func TestRenameFieldsKnowsEveryConfigField(t *testing.T) {
+	cfg := reflect.ValueOf(tracking.ConfigFrom(func(name string) string { return "from:" + name }))
+	for i := range cfg.NumField() {
+		field := cfg.Type().Field(i).Name
+		got := strings.Trim(fmt.Sprint(cfg.Field(i).Interface()), "[]")
+		if setting := configFields[field]; got != "from:"+setting || !slices.Contains(settings, setting) {
+			t.Errorf("tracking.Config.%s is filled %q; configFields names it %q (in settings: %v)",
+				field, got, setting, slices.Contains(settings, setting))
+		}
+	}
+	if len(configFields) != cfg.NumField() || len(settings) != cfg.NumField() {
+		t.Errorf("%d config fields, %d settings, tracking.Config has %d fields", len(configFields), len(settings), cfg.NumField())
+	}
+}
+
+// TestUnknownSettingsAreWarned: a misspelt key leaves its sender off and is named (not its
+// value) in a warning, so the operator sees why the route answers 404. The payment
+// webhook's keys, in the same secret, are not warned about, and the Standard Webhooks
+// secret both functions read enables the standard sender here too.
+func TestUnknownSettingsAreWarned(t *testing.T) {
+	var logs bytes.Buffer
+	shared := map[string]string{"ORDERWIRE_AFTERSHIP_WEBHOOK_SECRET": "s3cr3tMisspelt"}
+	for _, k := range paymentSettings {
+		shared[k] = "s3cr3t-payment-setting"
+	}
+	shared[payment.SettingStandardSecrets] = "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==" // the one setting both read
+	carriers, err := loadCarriers(secretOf(t, shared), slog.New(slog.NewJSONHandler(&logs, nil)))
+	if got := slices.Sorted(maps.Keys(carriers)); err != nil || !slices.Equal(got, []string{"standard"}) {
+		t.Fatalf("carriers %v, %v; want the shared Standard Webhooks sender only", got, err)
+	}
+	var warning struct {
+		Level string   `json:"level"`
+		Keys  []string `json:"keys"`
+	}
+	for line := range strings.Lines(logs.String()) {
+		if strings.Contains(line, `"level":"WARN"`) {
+			if err := json.Unmarshal([]byte(line), &warning); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !slices.Equal(warning.Keys, []string{"ORDERWIRE_AFTERSHIP_WEBHOOK_SECRET"}) || strings.Contains(logs.String(), "s3cr3t") ||
+		strings.Contains(logs.String(), "czNjcjN0") {
+		t.Errorf("warned about %v; log:\n%s", warning.Keys, logs.String())
+	}
+}
+
+// TestPaymentSettingsAreKnown: paymentSettings is every setting payment-webhook reads: a
+// payment.ConfigFrom that looks up another key would make this function warn about it.
+func TestPaymentSettingsAreKnown(t *testing.T) {
+	var read []string
+	_, _ = payment.ConfigFrom(func(k string) string { read = append(read, k); return "" },
+		func(string) ([]byte, error) { return nil, errors.New("no file") })
+	for _, k := range read {
+		if !slices.Contains(paymentSettings, k) {
+			t.Errorf("payment.ConfigFrom reads %s, which paymentSettings does not list", k)
+		}
+	}
+	if len(read) == 0 {
+		t.Fatal("payment.ConfigFrom read nothing")
+	}
+}
+
+// noTracking is a TrackingRecorder that fails the test if anything is recorded.
+type noTracking struct{ t *testing.T }
+
+func (n noTracking) RecordTrackingEvent(context.Context, order.TrackingEvent, order.Evidence) (store.Recorded, error) {
+	n.t.Error("a tracking event was recorded")
+	return store.Recorded{}, nil
+}
+
+// TestHandlerHasNoSellerAPI: the function's handler, given no Orders, no tokens and no
+// payment providers, answers every seller API request 401 (without reaching the missing
+// order service), a payment webhook 404, and a carrier that is not enabled 404.
+func TestHandlerHasNoSellerAPI(t *testing.T) {
+	h := newHandler(map[string]tracking.Provider{}, noTracking{t}, slog.New(slog.DiscardHandler))
+	for _, c := range []struct {
+		method, path, auth string
+		want               int
+	}{
+		{http.MethodGet, "/v1/orders/ord-1", "", http.StatusUnauthorized},
+		{http.MethodGet, "/v1/orders/ord-1", "Bearer anything", http.StatusUnauthorized},
+		{http.MethodPost, "/v1/orders/ord-1/shipments", "Bearer ", http.StatusUnauthorized},
+		{http.MethodPost, "/webhooks/carriers/aftership", "", http.StatusNotFound},
+		{http.MethodPost, "/webhooks/payments/stripe", "", http.StatusNotFound},
+	} {
+		req := httptest.NewRequest(c.method, c.path, strings.NewReader(`{}`))
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s %s (%q): %d %s, want %d", c.method, c.path, c.auth, rec.Code, rec.Body, c.want)
+		}
+	}
+}

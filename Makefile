@@ -30,10 +30,11 @@ build:
 			-ldflags="-s -w" -o $(BIN)/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 
-## bench: every benchmark, 6 runs each, summarised by benchstat (figures go in BENCHMARKS.md)
+## bench: every benchmark, 6 runs each (the emulators are started, so the DynamoDB Local ones
+## run too), summarised by benchstat (figures go in BENCHMARKS.md)
 bench:
 	mkdir -p $(BIN)
-	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee $(BIN)/bench.txt
+	set -o pipefail; bash scripts/with-services.sh $(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee $(BIN)/bench.txt
 	$(GO) run $(BENCHSTAT) $(BIN)/bench.txt
 
 vet:

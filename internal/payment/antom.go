@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // antom verifies Alipay+ global acquiring (Antom) notifications (source:
@@ -40,16 +41,16 @@ func (p *antom) Acknowledge() (int, string, []byte) {
 // or ISO 8601 depending on the product).
 func (p *antom) Verify(_ context.Context, r Request, _ time.Time) error {
 	const op = "payment.antom.Verify"
-	sigHeader := headerValue(r.Header, "signature")
-	clientID := headerValue(r.Header, "client-id")
-	reqTime := headerValue(r.Header, "request-time")
+	sigHeader := webhooksig.Header(r.Header, "signature")
+	clientID := webhooksig.Header(r.Header, "client-id")
+	reqTime := webhooksig.Header(r.Header, "request-time")
 	switch {
 	case sigHeader == "":
-		return missingHeader(op, "signature")
+		return webhooksig.MissingHeader(op, "signature")
 	case clientID == "":
-		return missingHeader(op, "client-id")
+		return webhooksig.MissingHeader(op, "client-id")
 	case reqTime == "":
-		return missingHeader(op, "request-time")
+		return webhooksig.MissingHeader(op, "request-time")
 	case r.Method == "" || r.Path == "":
 		return unauthorized(op, "request method and path are needed to check the signature")
 	}
@@ -199,7 +200,7 @@ func (p *antom) Parse(r Request) (order.Event, error) {
 		}
 		ev.AmountMinor, ev.Currency = minor, cur
 	}
-	for _, s := range append(times, headerValue(r.Header, "request-time")) {
+	for _, s := range append(times, webhooksig.Header(r.Header, "request-time")) {
 		if t, ok := parseAntomTime(s); ok {
 			ev.OccurredAt = t
 			break

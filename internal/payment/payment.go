@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // Request is a webhook as received. Body is the raw bytes exactly as they arrived.
@@ -85,8 +86,8 @@ func Providers(cfg Config) (map[string]Provider, error) {
 		out[NameStripe] = newStripe(secrets)
 	}
 	if secrets := nonEmpty(cfg.StandardSecrets); len(secrets) > 0 {
-		if p := newStandard(secrets, &fe); p != nil {
-			out[NameStandard] = p
+		if sig := webhooksig.NewStandard("StandardSecrets", secrets, &fe); sig != nil {
+			out[NameStandard] = &standard{sig: sig}
 		}
 	}
 	if id := strings.TrimSpace(cfg.PayPalWebhookID); id != "" {

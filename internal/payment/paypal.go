@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // payPal verifies PayPal webhooks offline (source: paypal/PayPal-node-SDK
@@ -54,17 +55,17 @@ func (p *payPal) Acknowledge() (int, string, []byte) {
 // valid at now. Cheap checks come first so that a bogus request costs no fetch.
 func (p *payPal) Verify(ctx context.Context, r Request, now time.Time) error {
 	const op = "payment.paypal.Verify"
-	id := headerValue(r.Header, "PAYPAL-TRANSMISSION-ID")
-	sentAt := headerValue(r.Header, "PAYPAL-TRANSMISSION-TIME")
-	sig := headerValue(r.Header, "PAYPAL-TRANSMISSION-SIG")
-	algo := headerValue(r.Header, "PAYPAL-AUTH-ALGO")
-	certURL := headerValue(r.Header, "PAYPAL-CERT-URL")
+	id := webhooksig.Header(r.Header, "PAYPAL-TRANSMISSION-ID")
+	sentAt := webhooksig.Header(r.Header, "PAYPAL-TRANSMISSION-TIME")
+	sig := webhooksig.Header(r.Header, "PAYPAL-TRANSMISSION-SIG")
+	algo := webhooksig.Header(r.Header, "PAYPAL-AUTH-ALGO")
+	certURL := webhooksig.Header(r.Header, "PAYPAL-CERT-URL")
 	for _, h := range []struct{ name, value string }{
 		{"PAYPAL-TRANSMISSION-ID", id}, {"PAYPAL-TRANSMISSION-TIME", sentAt},
 		{"PAYPAL-TRANSMISSION-SIG", sig}, {"PAYPAL-AUTH-ALGO", algo},
 	} {
 		if h.value == "" {
-			return missingHeader(op, h.name)
+			return webhooksig.MissingHeader(op, h.name)
 		}
 	}
 	if algo != "SHA256withRSA" {
@@ -74,7 +75,7 @@ func (p *payPal) Verify(ctx context.Context, r Request, now time.Time) error {
 	if err != nil {
 		return unauthorized(op, "PAYPAL-TRANSMISSION-TIME is not RFC 3339")
 	}
-	if err := checkTimestamp(op, "PAYPAL-TRANSMISSION-TIME", t, now); err != nil {
+	if err := webhooksig.CheckTimestamp(op, "PAYPAL-TRANSMISSION-TIME", t, now); err != nil {
 		return err
 	}
 	raw, err := base64.StdEncoding.DecodeString(sig)
@@ -84,7 +85,7 @@ func (p *payPal) Verify(ctx context.Context, r Request, now time.Time) error {
 	cert, key := p.pinned, p.pinnedKey
 	if key == nil {
 		if certURL == "" {
-			return missingHeader(op, "PAYPAL-CERT-URL")
+			return webhooksig.MissingHeader(op, "PAYPAL-CERT-URL")
 		}
 		if cert, err = p.certs.get(ctx, certURL); err != nil {
 			if errors.Is(err, errCertURL) {
@@ -219,7 +220,7 @@ func (p *payPal) Parse(r Request) (order.Event, error) {
 		}
 		ev.AmountMinor, ev.Currency = n, amount.CurrencyCode
 	}
-	for _, s := range []string{e.CreateTime, headerValue(r.Header, "PAYPAL-TRANSMISSION-TIME")} {
+	for _, s := range []string{e.CreateTime, webhooksig.Header(r.Header, "PAYPAL-TRANSMISSION-TIME")} {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 			ev.OccurredAt = t.UTC()
 			break

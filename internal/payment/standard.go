@@ -2,14 +2,11 @@ package payment
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // standard verifies Standard Webhooks (standardwebhooks.com; source:
@@ -36,33 +33,7 @@ import (
 // The event id is the webhook-id header (Standard Webhooks keeps it across retries). Any
 // other type is recorded and ignored.
 type standard struct {
-	keys [][]byte // base64-decoded part after whsec_
-}
-
-// newStandard decodes the whsec_<base64> secrets, recording bad ones in fe by position only.
-func newStandard(secrets []string, fe *order.FieldErrors) *standard {
-	p := &standard{}
-	for i, s := range secrets {
-		field := fmt.Sprintf("StandardSecrets[%d]", i)
-		b64, ok := strings.CutPrefix(s, "whsec_")
-		if !ok {
-			fe.Add(field, "must start with whsec_")
-			continue
-		}
-		key, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			key, err = base64.RawStdEncoding.DecodeString(b64)
-		}
-		if err != nil || len(key) == 0 {
-			fe.Add(field, "is not whsec_ followed by base64")
-			continue
-		}
-		p.keys = append(p.keys, key)
-	}
-	if len(p.keys) != len(secrets) {
-		return nil
-	}
-	return p
+	sig *webhooksig.Standard
 }
 
 func (p *standard) Name() string { return NameStandard }
@@ -71,59 +42,11 @@ func (p *standard) Acknowledge() (int, string, []byte) {
 	return http.StatusOK, "application/json", []byte(jsonAck)
 }
 
-// Verify checks webhook-signature: space-separated "v1,<base64 HMAC-SHA256>" entries over
-// "<webhook-id>.<webhook-timestamp>.<raw body>"; other versions (v1a is ed25519) are ignored.
-// The timestamp must be within 5 minutes of now in either direction.
+// Verify checks webhook-signature: v1 HMAC-SHA256 entries over
+// "<webhook-id>.<webhook-timestamp>.<raw body>", the timestamp within 5 minutes of now
+// (webhooksig.Standard.Verify).
 func (p *standard) Verify(_ context.Context, r Request, now time.Time) error {
-	const op = "payment.standard.Verify"
-	id := headerValue(r.Header, "webhook-id")
-	ts := headerValue(r.Header, "webhook-timestamp")
-	sigHeader := headerValue(r.Header, "webhook-signature")
-	switch {
-	case id == "":
-		return missingHeader(op, "webhook-id")
-	case ts == "":
-		return missingHeader(op, "webhook-timestamp")
-	case sigHeader == "":
-		return missingHeader(op, "webhook-signature")
-	}
-	signedAt, ok := unixSeconds(ts)
-	if !ok {
-		return unauthorized(op, "webhook-timestamp is not a unix time in seconds")
-	}
-	if err := checkTimestamp(op, "webhook-timestamp", signedAt, now); err != nil {
-		return err
-	}
-	var sigs [][]byte
-	for entry := range strings.FieldsSeq(sigHeader) {
-		version, sig, ok := strings.Cut(entry, ",")
-		if !ok || version != "v1" {
-			continue
-		}
-		if raw, err := base64.StdEncoding.DecodeString(sig); err == nil {
-			sigs = append(sigs, raw)
-		}
-	}
-	if len(sigs) == 0 {
-		return unauthorized(op, "webhook-signature has no v1 signature")
-	}
-	if !macMatches(p.keys, sigs, []byte(id), []byte{'.'}, []byte(ts), []byte{'.'}, r.Body) {
-		return unauthorized(op, "no matching signature for any configured secret")
-	}
-	return nil
-}
-
-type standardBody struct {
-	Type      string `json:"type"`
-	Timestamp string `json:"timestamp"`
-	Data      struct {
-		OrderID     string `json:"order_id"`
-		AmountMinor int64  `json:"amount_minor"`
-		Currency    string `json:"currency"`
-		PaymentRef  string `json:"payment_ref"`
-		RefundTotal bool   `json:"refund_total"`
-		Outcome     string `json:"outcome"`
-	} `json:"data"`
+	return p.sig.Verify("payment.standard.Verify", r.Header, r.Body, now)
 }
 
 var standardKinds = map[string]order.EventKind{
@@ -137,51 +60,49 @@ var standardKinds = map[string]order.EventKind{
 	"fraud.warning":     order.KindFraudWarning,
 }
 
+// standardData is the data object of the generic body.
+type standardData struct {
+	OrderID     string `json:"order_id"`
+	AmountMinor int64  `json:"amount_minor"`
+	Currency    string `json:"currency"`
+	PaymentRef  string `json:"payment_ref"`
+	RefundTotal bool   `json:"refund_total"`
+	Outcome     string `json:"outcome"`
+}
+
 // Parse maps the generic body (see the type's documentation); each type maps to the kind of
 // the same name, unknown types to ignored. An amount needs a currency.
 func (p *standard) Parse(r Request) (order.Event, error) {
 	const op = "payment.standard.Parse"
-	id := headerValue(r.Header, "webhook-id")
-	if id == "" {
-		return order.Event{}, invalid(op, "missing webhook-id header (the event id)")
+	m, err := webhooksig.ReadMessage[standardData](op, r.Header, r.Body)
+	if err != nil {
+		return order.Event{}, err
 	}
-	var b standardBody
-	if err := json.Unmarshal(r.Body, &b); err != nil {
-		return order.Event{}, invalid(op, "body is not JSON of the documented schema")
-	}
+	d := m.Data
 	ev := order.Event{
-		Source: NameStandard, EventID: id, Type: b.Type, Kind: order.KindIgnored,
-		OrderID: b.Data.OrderID, PaymentRef: b.Data.PaymentRef,
+		Source: NameStandard, EventID: m.ID, Type: m.Type, Kind: order.KindIgnored,
+		OrderID: d.OrderID, PaymentRef: d.PaymentRef, OccurredAt: m.SentAt.UTC(),
 	}
-	if k, ok := standardKinds[b.Type]; ok {
+	if k, ok := standardKinds[m.Type]; ok {
 		ev.Kind = k
 	}
-	if b.Timestamp != "" {
-		t, err := time.Parse(time.RFC3339Nano, b.Timestamp)
-		if err != nil {
-			return order.Event{}, invalid(op, "timestamp is not RFC 3339")
-		}
-		ev.OccurredAt = t.UTC()
-	} else if t, ok := unixSeconds(headerValue(r.Header, "webhook-timestamp")); ok {
-		ev.OccurredAt = t.UTC()
-	}
-	if b.Data.AmountMinor != 0 {
-		if err := checkAmount(op, "data.amount_minor", b.Data.AmountMinor); err != nil {
+	if d.AmountMinor != 0 {
+		if err := checkAmount(op, "data.amount_minor", d.AmountMinor); err != nil {
 			return order.Event{}, err
 		}
-		cur, ok := isoCurrency(b.Data.Currency)
+		cur, ok := isoCurrency(d.Currency)
 		if !ok {
 			return order.Event{}, invalid(op, "data.currency must be an ISO 4217 code with data.amount_minor")
 		}
-		ev.AmountMinor, ev.Currency = b.Data.AmountMinor, cur
+		ev.AmountMinor, ev.Currency = d.AmountMinor, cur
 	}
 	if ev.Kind == order.KindRefunded {
-		ev.RefundIsTotal = b.Data.RefundTotal
+		ev.RefundIsTotal = d.RefundTotal
 	}
 	if ev.Kind == order.KindDisputeClosed {
-		switch b.Data.Outcome {
+		switch d.Outcome {
 		case order.DisputeWon, order.DisputeLost:
-			ev.DisputeOutcome = b.Data.Outcome
+			ev.DisputeOutcome = d.Outcome
 		}
 	}
 	return ev, nil

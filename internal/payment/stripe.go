@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // stripe verifies Stripe webhooks (source: stripe/stripe-go webhook/client.go).
@@ -42,9 +43,9 @@ func (p *stripe) Acknowledge() (int, string, []byte) {
 // ignored. Unlike stripe-go, a timestamp more than 5 minutes in the future is refused too.
 func (p *stripe) Verify(_ context.Context, r Request, now time.Time) error {
 	const op = "payment.stripe.Verify"
-	sigHeader := headerValue(r.Header, "Stripe-Signature")
+	sigHeader := webhooksig.Header(r.Header, "Stripe-Signature")
 	if sigHeader == "" {
-		return missingHeader(op, "Stripe-Signature")
+		return webhooksig.MissingHeader(op, "Stripe-Signature")
 	}
 	var (
 		ts     string
@@ -75,18 +76,18 @@ func (p *stripe) Verify(_ context.Context, r Request, now time.Time) error {
 			sigs = append(sigs, dst)
 		}
 	}
-	signedAt, ok := unixSeconds(ts)
+	signedAt, ok := webhooksig.UnixSeconds(ts)
 	if !ok {
 		return unauthorized(op, "Stripe-Signature header has no valid timestamp (t=)")
 	}
 	if len(sigs) == 0 {
 		return unauthorized(op, "Stripe-Signature header has no v1 signature")
 	}
-	if err := checkTimestamp(op, "Stripe-Signature timestamp", signedAt, now); err != nil {
+	if err := webhooksig.CheckTimestamp(op, "Stripe-Signature timestamp", signedAt, now); err != nil {
 		return err
 	}
-	if !macMatches(p.keys, sigs, []byte(ts), []byte{'.'}, r.Body) {
-		return unauthorized(op, "no matching signature for any configured secret")
+	if !webhooksig.MACMatches(p.keys, sigs, []byte(ts), []byte{'.'}, r.Body) {
+		return webhooksig.NoMatch(op)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // afterShip verifies AfterShip Tracking webhooks (docs: aftership.com/docs/tracking/webhook/
@@ -46,16 +47,16 @@ func (p *afterShip) Acknowledge() (int, string, []byte) { return ack() }
 // ~68 h), so replays are caught by the event-id dedupe, not here.
 func (p *afterShip) Verify(_ context.Context, r Request, _ time.Time) error {
 	const op = "tracking.aftership.Verify"
-	sig := headerValue(r.Header, "aftership-hmac-sha256")
+	sig := webhooksig.Header(r.Header, "aftership-hmac-sha256")
 	if sig == "" {
-		return missingHeader(op, "aftership-hmac-sha256")
+		return webhooksig.MissingHeader(op, "aftership-hmac-sha256")
 	}
 	raw, err := base64.StdEncoding.DecodeString(sig)
 	if err != nil {
 		return unauthorized(op, "aftership-hmac-sha256 is not base64")
 	}
-	if !macMatches(p.keys, [][]byte{raw}, r.Body) {
-		return errNoMatch(op)
+	if !webhooksig.MACMatches(p.keys, [][]byte{raw}, r.Body) {
+		return webhooksig.NoMatch(op)
 	}
 	return nil
 }

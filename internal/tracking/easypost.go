@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -56,9 +57,9 @@ func (p *easyPost) Acknowledge() (int, string, []byte) { return ack() }
 // no timestamp in this header, so replays are caught by the event-id dedupe.
 func (p *easyPost) Verify(_ context.Context, r Request, _ time.Time) error {
 	const op = "tracking.easypost.Verify"
-	sig := headerValue(r.Header, "X-Hmac-Signature")
+	sig := webhooksig.Header(r.Header, "X-Hmac-Signature")
 	if sig == "" {
-		return missingHeader(op, "X-Hmac-Signature")
+		return webhooksig.MissingHeader(op, "X-Hmac-Signature")
 	}
 	const prefix = "hmac-sha256-hex="
 	if len(sig) < len(prefix) || !strings.EqualFold(sig[:len(prefix)], prefix) {
@@ -68,8 +69,8 @@ func (p *easyPost) Verify(_ context.Context, r Request, _ time.Time) error {
 	if err != nil {
 		return unauthorized(op, "X-Hmac-Signature is not a hex digest")
 	}
-	if !macMatches(p.keys, [][]byte{raw}, r.Body) {
-		return errNoMatch(op)
+	if !webhooksig.MACMatches(p.keys, [][]byte{raw}, r.Body) {
+		return webhooksig.NoMatch(op)
 	}
 	return nil
 }

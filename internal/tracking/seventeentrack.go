@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // seventeenTrack verifies 17TRACK Tracking API v2 pushes. The signing scheme is not in any
@@ -52,9 +53,9 @@ func (p *seventeenTrack) Acknowledge() (int, string, []byte) { return ack() }
 // HMAC — against every configured key in constant time. No timestamp is signed.
 func (p *seventeenTrack) Verify(_ context.Context, r Request, _ time.Time) error {
 	const op = "tracking.17track.Verify"
-	sig := headerValue(r.Header, "sign")
+	sig := webhooksig.Header(r.Header, "sign")
 	if sig == "" {
-		return missingHeader(op, "sign")
+		return webhooksig.MissingHeader(op, "sign")
 	}
 	var want [sha256.Size]byte
 	if len(sig) != hex.EncodedLen(sha256.Size) {
@@ -73,7 +74,7 @@ func (p *seventeenTrack) Verify(_ context.Context, r Request, _ time.Time) error
 		matched |= subtle.ConstantTimeCompare(h.Sum(sum[:0]), want[:])
 	}
 	if matched != 1 {
-		return errNoMatch(op)
+		return webhooksig.NoMatch(op)
 	}
 	return nil
 }

@@ -2,13 +2,11 @@ package tracking
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
 // standard verifies Standard Webhooks (standardwebhooks.com; source:
@@ -38,87 +36,20 @@ import (
 // not applied); any other type is recorded with Status "". The event id is the webhook-id
 // header (Standard Webhooks keeps it across retries).
 type standard struct {
-	keys [][]byte // base64-decoded part after whsec_
+	sig *webhooksig.Standard
 }
 
 // standardUpdate is the one type this schema defines.
 const standardUpdate = "shipment.updated"
 
-// newStandard decodes the whsec_<base64> secrets, recording bad ones in fe by position only.
-func newStandard(secrets []string, fe *order.FieldErrors) *standard {
-	p := &standard{}
-	for i, s := range secrets {
-		field := fmt.Sprintf("StandardSecrets[%d]", i)
-		b64, ok := strings.CutPrefix(s, "whsec_")
-		if !ok {
-			fe.Add(field, "must start with whsec_")
-			continue
-		}
-		key, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			key, err = base64.RawStdEncoding.DecodeString(b64)
-		}
-		if err != nil || len(key) == 0 {
-			fe.Add(field, "is not whsec_ followed by base64")
-			continue
-		}
-		p.keys = append(p.keys, key)
-	}
-	if len(p.keys) != len(secrets) {
-		return nil
-	}
-	return p
-}
-
 func (p *standard) Name() string                       { return NameStandard }
 func (p *standard) Acknowledge() (int, string, []byte) { return ack() }
 
-// Verify checks webhook-signature: space-separated "v1,<base64 HMAC-SHA256>" entries over
-// "<webhook-id>.<webhook-timestamp>.<raw body>"; other versions (v1a is ed25519) are ignored.
-// The timestamp must be within 5 minutes of now in either direction.
+// Verify checks webhook-signature: v1 HMAC-SHA256 entries over
+// "<webhook-id>.<webhook-timestamp>.<raw body>", the timestamp within 5 minutes of now
+// (webhooksig.Standard.Verify).
 func (p *standard) Verify(_ context.Context, r Request, now time.Time) error {
-	const op = "tracking.standard.Verify"
-	id := headerValue(r.Header, "webhook-id")
-	ts := headerValue(r.Header, "webhook-timestamp")
-	sigHeader := headerValue(r.Header, "webhook-signature")
-	switch {
-	case id == "":
-		return missingHeader(op, "webhook-id")
-	case ts == "":
-		return missingHeader(op, "webhook-timestamp")
-	case sigHeader == "":
-		return missingHeader(op, "webhook-signature")
-	}
-	signedAt, ok := unixSeconds(ts)
-	if !ok {
-		return unauthorized(op, "webhook-timestamp is not a unix time in seconds")
-	}
-	if err := checkTimestamp(op, "webhook-timestamp", signedAt, now); err != nil {
-		return err
-	}
-	var sigs [][]byte
-	for entry := range strings.FieldsSeq(sigHeader) {
-		version, sig, ok := strings.Cut(entry, ",")
-		if !ok || version != "v1" {
-			continue
-		}
-		if raw, err := base64.StdEncoding.DecodeString(sig); err == nil {
-			sigs = append(sigs, raw)
-		}
-	}
-	if len(sigs) == 0 {
-		return unauthorized(op, "webhook-signature has no v1 signature")
-	}
-	if !macMatches(p.keys, sigs, []byte(id), []byte{'.'}, []byte(ts), []byte{'.'}, r.Body) {
-		return errNoMatch(op)
-	}
-	return nil
-}
-
-type standardBody struct {
-	Type      string          `json:"type"`
-	Timestamp string          `json:"timestamp"`
-	Data      json.RawMessage `json:"data"` // read only for shipment.updated
+	return p.sig.Verify("tracking.standard.Verify", r.Header, r.Body, now)
 }
 
 type standardShipment struct {
@@ -137,28 +68,14 @@ type standardShipment struct {
 // Parse maps the generic body (see the type's documentation).
 func (p *standard) Parse(r Request) (order.TrackingEvent, error) {
 	const op = "tracking.standard.Parse"
-	id := headerValue(r.Header, "webhook-id")
-	if id == "" {
-		return order.TrackingEvent{}, invalid(op, "missing webhook-id header (the event id)")
+	m, err := webhooksig.ReadMessage[json.RawMessage](op, r.Header, r.Body) // data read only for shipment.updated
+	if err != nil {
+		return order.TrackingEvent{}, err
 	}
-	var b standardBody
-	if err := json.Unmarshal(r.Body, &b); err != nil {
-		return order.TrackingEvent{}, invalid(op, "body is not JSON of the documented schema")
-	}
-	ev := order.TrackingEvent{Source: NameStandard, EventID: id, Type: b.Type}
-	var sentAt time.Time
-	if b.Timestamp != "" {
-		t, err := time.Parse(time.RFC3339Nano, b.Timestamp)
-		if err != nil {
-			return order.TrackingEvent{}, invalid(op, "timestamp is not RFC 3339")
-		}
-		sentAt = t
-	} else if t, ok := unixSeconds(headerValue(r.Header, "webhook-timestamp")); ok {
-		sentAt = t
-	}
-	if b.Type == standardUpdate {
+	ev := order.TrackingEvent{Source: NameStandard, EventID: m.ID, Type: m.Type}
+	if m.Type == standardUpdate {
 		var s standardShipment
-		if err := json.Unmarshal(b.Data, &s); err != nil {
+		if err := json.Unmarshal(m.Data, &s); err != nil {
 			return order.TrackingEvent{}, invalid(op, "data is not the documented shipment object")
 		}
 		ev.TrackingNumber, ev.Carrier = s.TrackingNumber, s.Carrier
@@ -176,7 +93,7 @@ func (p *standard) Parse(r Request) (order.TrackingEvent, error) {
 			})
 		}
 	}
-	if err := finish(op, &ev, b.Type == standardUpdate, sentAt); err != nil {
+	if err := finish(op, &ev, m.Type == standardUpdate, m.SentAt); err != nil {
 		return order.TrackingEvent{}, err
 	}
 	return ev, nil

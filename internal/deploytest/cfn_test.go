@@ -18,7 +18,8 @@ const root = "../.."
 type template map[string]any
 
 // loadTemplate parses template.yaml, failing on unknown tags and duplicate keys (which
-// CloudFormation rejects too).
+// CloudFormation rejects too), and on plain scalars that YAML 1.1, which CloudFormation
+// reads, takes for booleans (Mode: OFF would reach Scheduler as false).
 func loadTemplate(t *testing.T) template {
 	t.Helper()
 	raw, err := os.ReadFile(root + "/template.yaml")
@@ -46,6 +47,9 @@ var shortTags = map[string]bool{"Ref": true, "Condition": true, "GetAtt": true, 
 	"And": true, "Or": true, "FindInMap": true, "Base64": true, "Cidr": true, "GetAZs": true,
 	"ImportValue": true, "Transform": true, "ToJsonString": true, "Length": true}
 
+// yaml11Bools are YAML 1.1's boolean words that YAML 1.2 (yaml.v3) reads as strings.
+var yaml11Bools = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true}
+
 func cfnValue(n *yaml.Node) (any, error) {
 	var v any
 	switch n.Kind {
@@ -54,6 +58,9 @@ func cfnValue(n *yaml.Node) (any, error) {
 	case yaml.AliasNode:
 		return cfnValue(n.Alias)
 	case yaml.ScalarNode:
+		if n.Style == 0 && n.Tag == "!!str" && yaml11Bools[strings.ToLower(n.Value)] {
+			return nil, fmt.Errorf("line %d: %s is a boolean in YAML 1.1, which CloudFormation reads: quote it", n.Line, n.Value)
+		}
 		v = n.Value
 	case yaml.SequenceNode:
 		list := []any{}
@@ -179,7 +186,7 @@ func TestShortTagsParse(t *testing.T) {
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
-	for _, bad := range []string{"a: !Reff X\n", "a: 1\na: 2\n"} {
+	for _, bad := range []string{"a: !Reff X\n", "a: 1\na: 2\n", "Mode: OFF\n", "a: [yes]\n"} {
 		var doc yaml.Node
 		_ = yaml.Unmarshal([]byte(bad), &doc)
 		if _, err := cfnValue(&doc); err == nil {

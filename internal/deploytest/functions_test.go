@@ -126,11 +126,14 @@ var secretReaders = [][]string{
 	{"payment-webhook", "tracking-webhook"},
 }
 
-// TestFunctionEnvironments: every function gets exactly the settings lambdaenv.Config
-// reads (so Validate passes on AWS), pointing at the table and at a secret; a secret is
-// read by one function, or by exactly one group of secretReaders, so the seller API's
-// tokens reach no other function. The seller API's secret generates the key its tokens are
-// read from; the webhooks' starts as {} (no provider enabled) and generates nothing.
+// TestFunctionEnvironments: every function gets exactly the settings the lambdaenv loader
+// it calls reads (so Validate, or ValidateTable for a function without a secret, passes on
+// AWS), pointing at the table and, for a function that reads one, at a secret; a function
+// that reads no secret is given none. The sweep may also get ORDERWIRE_POLICY_FILE, set
+// only when the stack's policy-file parameter (empty by default) is. A secret is read by
+// one function, or by exactly one group of secretReaders, so the seller API's tokens reach
+// no other function. The seller API's secret generates the key its tokens are read from;
+// the webhooks' starts as {} (no provider enabled) and generates nothing.
 func TestFunctionEnvironments(t *testing.T) {
 	tm := loadTemplate(t)
 	readers := map[string][]string{} // secret → functions/<name> folders reading it
@@ -142,14 +145,26 @@ func TestFunctionEnvironments(t *testing.T) {
 			}
 			return ""
 		}
-		if err := lambdaenv.FromEnv(setInTemplate).Validate(); err != nil {
+		u := functionUses(t, folderOf(fn))
+		validate, want := lambdaenv.FromEnv(setInTemplate).ValidateTable, []string{lambdaenv.EnvTable}
+		if u.secret {
+			validate, want = lambdaenv.FromEnv(setInTemplate).Validate, []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable}
+		}
+		if u.sweep && vars[lambdaenv.EnvPolicyFile] != nil {
+			want = append(want, lambdaenv.EnvPolicyFile)
+			checkPolicyFileSetting(t, tm, id, vars[lambdaenv.EnvPolicyFile])
+		}
+		if err := validate(); err != nil {
 			t.Errorf("%s: the template misses settings: %v", id, err)
 		}
-		if keys := slices.Sorted(maps.Keys(vars)); !slices.Equal(keys, []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable}) {
-			t.Errorf("%s: environment %v, want %v", id, keys, []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable})
+		if keys := slices.Sorted(maps.Keys(vars)); !slices.Equal(keys, slices.Sorted(slices.Values(want))) {
+			t.Errorf("%s: environment %v, want %v", id, keys, want)
 		}
 		if ref := refTo(vars[lambdaenv.EnvTable]); tm.resources("AWS::DynamoDB::Table")[ref] == nil {
 			t.Errorf("%s: %s = %v, want !Ref of the table", id, lambdaenv.EnvTable, vars[lambdaenv.EnvTable])
+		}
+		if !u.secret {
+			continue
 		}
 		secretID := refTo(vars[lambdaenv.EnvSecretsARN])
 		if tm.resources("AWS::SecretsManager::Secret")[secretID] == nil {
@@ -182,6 +197,26 @@ func TestFunctionEnvironments(t *testing.T) {
 	}
 	if trackingID, _ := secretOf("tracking-webhook"); trackingID != paymentID {
 		t.Errorf("tracking-webhook reads %s, payment-webhook %s: the webhook settings live in one secret", trackingID, paymentID)
+	}
+}
+
+// checkPolicyFileSetting: ORDERWIRE_POLICY_FILE is !If [<condition>, !Ref <parameter>,
+// !Ref AWS::NoValue], where the parameter defaults to "" and the condition is that it is
+// not "": a stack deployed without a policy file runs on the defaults instead of failing
+// its cold start on a file that is not there.
+func checkPolicyFileSetting(t *testing.T, tm template, id string, v any) {
+	t.Helper()
+	args, _ := get(v, "Fn::If").([]any)
+	if len(args) != 3 || refTo(args[2]) != "AWS::NoValue" {
+		t.Errorf("%s: %s = %v, want !If [<condition>, !Ref <parameter>, !Ref AWS::NoValue]", id, lambdaenv.EnvPolicyFile, v)
+		return
+	}
+	param := refTo(args[1])
+	cond, _ := args[0].(string)
+	wantCond := map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{map[string]any{"Ref": param}, ""}}}}
+	if get(tm, "Parameters", param, "Default") != "" || !reflect.DeepEqual(get(tm, "Conditions", cond), wantCond) {
+		t.Errorf("%s: %s reads parameter %q (default %v) under condition %q = %v; want a parameter defaulting to \"\" and the condition that it is set",
+			id, lambdaenv.EnvPolicyFile, param, get(tm, "Parameters", param, "Default"), cond, get(tm, "Conditions", cond))
 	}
 }
 
@@ -233,10 +268,11 @@ func TestRoutesExist(t *testing.T) {
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	routeOwner := map[string]string{}
 	routesOf := map[string][]string{}
+	scheduled := tm.scheduleTargets()
 	for id, fn := range tm.functions() {
 		events, _ := get(fn, "Properties", "Events").(map[string]any)
-		if len(events) == 0 {
-			t.Errorf("%s has no events", id)
+		if len(events) == 0 && len(scheduled[id]) == 0 {
+			t.Errorf("%s has no events and no schedule: nothing invokes it", id)
 		}
 		for name, ev := range events {
 			method, _ := get(ev, "Properties", "Method").(string)
@@ -265,6 +301,7 @@ func TestRoutesExist(t *testing.T) {
 			"PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},
 		"tracking-webhook": {"POST /webhooks/carriers/{provider}"},
+		"reminders":        nil, // invoked by its schedule only
 	} {
 		if got := slices.Sorted(slices.Values(routesOf[name])); !slices.Equal(got, want) {
 			t.Errorf("functions/%s gets routes %v, want %v", name, got, want)
@@ -273,14 +310,22 @@ func TestRoutesExist(t *testing.T) {
 }
 
 // TestOutputs: the stack tells the operator the API URL, the table, both secrets, where
-// payment providers and carriers send webhooks, and which functions to refresh after
-// changing the webhook settings.
+// payment providers and carriers send webhooks, which functions to refresh after changing
+// the webhook settings, the reminder function (to run a sweep by hand) and its schedule (to
+// pause reminders).
 func TestOutputs(t *testing.T) {
 	tm := loadTemplate(t)
 	for _, name := range []string{"ApiUrl", "TableName", "ApiTokensSecretArn", "WebhookSecretsArn",
-		"PaymentWebhookUrl", "PaymentWebhookFunctionName", "TrackingWebhookUrl", "TrackingWebhookFunctionName"} {
+		"PaymentWebhookUrl", "PaymentWebhookFunctionName", "TrackingWebhookUrl", "TrackingWebhookFunctionName",
+		"RemindersFunctionName", "RemindersScheduleName"} {
 		if get(tm, "Outputs", name, "Value") == nil {
 			t.Errorf("no output %s", name)
 		}
+	}
+	if id, _ := tm.function(t, "reminders"); refTo(get(tm, "Outputs", "RemindersFunctionName", "Value")) != id {
+		t.Errorf("RemindersFunctionName is %v, want !Ref %s", get(tm, "Outputs", "RemindersFunctionName", "Value"), id)
+	}
+	if id := refTo(get(tm, "Outputs", "RemindersScheduleName", "Value")); tm.resources("AWS::Scheduler::Schedule")[id] == nil {
+		t.Errorf("RemindersScheduleName is %v, want !Ref of the schedule", get(tm, "Outputs", "RemindersScheduleName", "Value"))
 	}
 }

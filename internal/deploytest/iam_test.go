@@ -3,6 +3,7 @@ package deploytest
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ var allowedActions = map[string]bool{
 	"logs:CreateLogStream":          true, // a function writes its own log group
 	"logs:PutLogEvents":             true,
 	"dynamodb:GetItem":              true, // dynamo.Store reads one item (ConsistentRead)
-	"dynamodb:Query":                true, // dynamo.Store reads one partition of the table
+	"dynamodb:Query":                true, // dynamo.Store reads one partition of the table, or of an index
 	"dynamodb:PutItem":              true, // the items of a TransactWriteItems ...
 	"dynamodb:UpdateItem":           true,
 	"dynamodb:DeleteItem":           true,
@@ -47,12 +48,14 @@ func statements(role map[string]any) []any {
 }
 
 // TestIAMLeastPrivilege: every function has a role and a log group of its own defined in the
-// template (so SAM adds no managed policy); roles trust Lambda only and carry no managed
-// policies; every statement allows only actions on the allow-list, on resources of this
-// stack named exactly: DynamoDB actions on the table ARN (no index or stream), Secrets
-// Manager on the secret its ORDERWIRE_SECRETS_ARN names only (TestFunctionEnvironments
-// checks who else reads it), CloudWatch Logs on the function's own log group, which has a
-// retention.
+// template (so SAM adds no managed policy); function roles trust Lambda only, and every
+// other role is a schedule's (TestSchedulesInvokeOnlyTheirFunction checks those); no role
+// carries managed policies; every statement allows only actions on the allow-list, on
+// resources of this stack named exactly: DynamoDB actions on the table ARN, or Query on the
+// ARN of an index the table defines (!Sub "${Table.Arn}/index/<name>"; never a stream),
+// Secrets Manager on the secret its ORDERWIRE_SECRETS_ARN names only
+// (TestFunctionEnvironments checks who else reads it), CloudWatch Logs on the function's
+// own log group, which has a retention.
 func TestIAMLeastPrivilege(t *testing.T) {
 	tm := loadTemplate(t)
 	roles := tm.resources("AWS::IAM::Role")
@@ -88,12 +91,19 @@ func TestIAMLeastPrivilege(t *testing.T) {
 			checkStatement(t, tm, roleID, own{logGroup: logGroup, secret: secret}, st)
 		}
 	}
+	scheduleRoles := tm.scheduleRoles()
 	for id, role := range roles {
-		if owner[id] == "" {
-			t.Errorf("role %s is used by no function", id)
-		}
 		if get(role, "Properties", "ManagedPolicyArns") != nil {
 			t.Errorf("role %s: managed policies are not allowed", id)
+		}
+		switch {
+		case owner[id] != "" && len(scheduleRoles[id]) > 0:
+			t.Errorf("role %s is used by function %s and by schedules %v", id, owner[id], scheduleRoles[id])
+			continue
+		case len(scheduleRoles[id]) > 0:
+			continue // a schedule's execution role: TestSchedulesInvokeOnlyTheirFunction
+		case owner[id] == "":
+			t.Errorf("role %s is used by no function and no schedule", id)
 		}
 		trust := list(get(role, "Properties", "AssumeRolePolicyDocument", "Statement"))
 		want := []any{map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}
@@ -129,18 +139,12 @@ func checkStatement(t *testing.T, tm template, roleID string, mine own, st any) 
 		}
 		service, _, _ := strings.Cut(action, ":")
 		for _, r := range resources {
-			id, attr := getAttOf(r)
-			ok := false
-			switch service {
-			case "dynamodb":
-				ok = tm.resources("AWS::DynamoDB::Table")[id] != nil && attr == "Arn"
-			case "logs":
-				ok = id == mine.logGroup && attr == "Arn"
-			case "secretsmanager":
-				ok = refTo(r) == mine.secret && tm.resources("AWS::SecretsManager::Secret")[mine.secret] != nil
-			}
-			if !ok {
-				t.Errorf("%s: %s on %v: want exactly the function's own %s resource (the table, its secret, its log group)", where, action, r, service)
+			name, ok := resourceName(tm, mine, service, r)
+			switch {
+			case !ok:
+				t.Errorf("%s: %s on %v: want exactly the function's own %s resource (the table or one of its indexes, its secret, its log group)", where, action, r, service)
+			case strings.HasPrefix(name, "index/") && action != "dynamodb:Query":
+				t.Errorf("%s: %s on %s: only a Query reads an index; grant the rest on the table", where, action, name)
 			}
 		}
 	}
@@ -149,29 +153,74 @@ func checkStatement(t *testing.T, tm template, roleID string, mine own, st any) 
 	}
 }
 
-// TestFunctionsGrantWhatTheyCall: every function's role grants exactly what its code calls
-// (DynamoDB and Secrets Manager, derived from the code: needs_test.go) plus its own logs:
-// nothing missing, nothing more.
+// indexARN is how the template names an index of the table: !Sub "${Table.Arn}/index/GSI2".
+var indexARN = regexp.MustCompile(`^\$\{([A-Za-z0-9]+)\.Arn\}/index/([A-Za-z0-9_.-]+)$`)
+
+// resourceName names a statement's resource as grants are compared: "table", "index/<name>"
+// (an index the table defines), "log group" (the function's own), "secret" (the one its
+// ORDERWIRE_SECRETS_ARN names); false for anything else.
+func resourceName(tm template, mine own, service string, r any) (string, bool) {
+	id, attr := getAttOf(r)
+	tables := tm.resources("AWS::DynamoDB::Table")
+	switch service {
+	case "dynamodb":
+		if tables[id] != nil && attr == "Arn" {
+			return "table", true
+		}
+		sub, _ := get(r, "Fn::Sub").(string)
+		if m := indexARN.FindStringSubmatch(sub); m != nil && tables[m[1]] != nil {
+			for _, ix := range list(get(tables[m[1]], "Properties", "GlobalSecondaryIndexes")) {
+				if get(ix, "IndexName") == m[2] {
+					return "index/" + m[2], true
+				}
+			}
+		}
+	case "logs":
+		if id == mine.logGroup && attr == "Arn" {
+			return "log group", true
+		}
+	case "secretsmanager":
+		if mine.secret != "" && refTo(r) == mine.secret && tm.resources("AWS::SecretsManager::Secret")[mine.secret] != nil {
+			return "secret", true
+		}
+	}
+	return "", false
+}
+
+// TestFunctionsGrantWhatTheyCall: every function's role grants exactly what its code calls,
+// each action on exactly the resource the call needs (DynamoDB on the table, Query of an
+// index on that index, Secrets Manager on its secret, all derived from the code:
+// needs_test.go, sweepstates_test.go) plus its own logs: nothing missing, nothing more.
 func TestFunctionsGrantWhatTheyCall(t *testing.T) {
 	tm := loadTemplate(t)
 	for id, fn := range tm.functions() {
 		name := folderOf(fn)
 		roleID, _ := getAttOf(get(fn, "Properties", "Role"))
+		mine := own{logGroup: refTo(get(fn, "Properties", "LoggingConfig", "LogGroup")),
+			secret: refTo(get(fn, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))}
 		var granted []string
 		for _, st := range statements(tm.resources("AWS::IAM::Role")[roleID]) {
 			for _, a := range list(get(st, "Action")) {
-				granted = append(granted, fmt.Sprint(a))
+				action := fmt.Sprint(a)
+				service, _, _ := strings.Cut(action, ":")
+				for _, r := range list(get(st, "Resource")) {
+					resource, ok := resourceName(tm, mine, service, r)
+					if !ok {
+						resource = fmt.Sprint(r)
+					}
+					granted = append(granted, action+" on "+resource)
+				}
 			}
 		}
-		want := append(functionNeeds(t, name), "logs:CreateLogStream", "logs:PutLogEvents")
+		want := append(functionNeeds(t, name), "logs:CreateLogStream on log group", "logs:PutLogEvents on log group")
 		slices.Sort(granted)
 		slices.Sort(want)
 		if !slices.Equal(granted, want) {
 			t.Errorf("%s (functions/%s) is granted\n  %v\nits code needs\n  %v", id, name, granted, want)
 		}
-		for _, a := range want {
-			if !allowedActions[a] {
-				t.Errorf("functions/%s needs %s, which is not on the allow-list", name, a)
+		for _, g := range want {
+			if action, _, _ := strings.Cut(g, " "); !allowedActions[action] {
+				t.Errorf("functions/%s needs %s, which is not on the allow-list", name, action)
 			}
 		}
 	}

@@ -10,33 +10,34 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/secrets"
-	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
 )
 
 // The grants of a function are derived from its code in three steps:
 //
-//  1. functionUses reads functions/<name>/*.go: which httpapi.Config fields it sets (Orders:
-//     the store behind seller.Service; Events: the store as httpapi.EventRecorder;
-//     Tracking: the store as httpapi.TrackingRecorder) and whether it loads its secret
-//     through lambdaenv;
+//  1. functionUses (uses_test.go) reads functions/<name>/*.go: which httpapi.Config fields
+//     it sets (Orders: the store behind seller.Service; Events: the store as
+//     httpapi.EventRecorder; Tracking: the store as httpapi.TrackingRecorder), whether it
+//     hands the store to a reminder.Sweeper (the sweep), and whether lambdaenv loads a
+//     secret for it (Load, LoadWithAPITokens) or the table only (LoadTable);
 //  2. storeCalls drives every method of those interfaces on a real dynamo.Store over
 //     recordingDynamo, in every state of the table the store branches on (empty; an order
 //     registered with payment events parked for it; a parcel registered, after carrier
 //     events were parked for its number or not; a number claimed by two orders), with every
 //     kind of payment event and of carrier event, the order id and the tracking number, so
 //     that each branch that writes a different kind of item runs: parked, applied, recorded
-//     but not applied, ambiguous, unparked (trackingstates_test.go);
-//  3. callActions turns the recorded operations into IAM actions. A TransactWriteItems is
+//     but not applied, ambiguous, unparked (trackingstates_test.go); the sweep is driven by
+//     running reminder.Sweeper.Run itself in tables where it reminds, sends a final notice,
+//     terminates and loses a race (sweepstates_test.go);
+//  3. callActions turns the recorded operations into IAM actions, each on the resource it
+//     reads: the table, or the index a Query names ("index/GSI2"). A TransactWriteItems is
 //     recorded as the kinds of its items (Put, Update, Delete, ConditionCheck), which is
 //     what IAM authorises.
 //
@@ -108,7 +109,7 @@ func (sc scenario) states(t *testing.T) map[string]*recordingDynamo {
 }
 
 // argSets returns the argument lists a method of type fn is called with: a context, the
-// order, its buyer, the time and some evidence; every value a parameter varies over (a
+// order, its buyer, the time, some evidence and a limit; every value a parameter varies over (a
 // string is the order id, then the tracking number; an order.Event each payment event; an
 // order.TrackingEvent each carrier event), one list per combination; zero values for
 // anything else.
@@ -126,6 +127,7 @@ func (sc scenario) argSets(fn reflect.Type) [][]reflect.Value {
 		reflect.TypeFor[order.Order]():     of(sc.order),
 		reflect.TypeFor[order.Buyer]():     of(sc.buyer),
 		reflect.TypeFor[time.Time]():       of(sc.now),
+		reflect.TypeFor[int]():             of(25), // DueOrders' limit: zero would read nothing
 		reflect.TypeFor[order.Evidence](): of(order.Evidence{Body: []byte(`{"id":"evt"}`),
 			Headers: map[string]string{"stripe-signature": "t=1,v1=00"}}),
 	}
@@ -158,10 +160,10 @@ func (sc scenario) argSets(fn reflect.Type) [][]reflect.Value {
 // that a dynamo.Store performs when every method of the interfaces is called on it, in
 // every state, with every argument set. A call must succeed or find nothing: an error
 // would hide the writes after it.
-func storeCalls(t *testing.T, interfaces ...reflect.Type) map[string]bool {
+func storeCalls(t *testing.T, interfaces ...reflect.Type) map[call]bool {
 	t.Helper()
 	sc := newScenario(t)
-	calls := map[string]bool{}
+	calls := map[call]bool{}
 	for state, rec := range sc.states(t) {
 		st := reflect.ValueOf(dynamo.New(rec, "orderwire"))
 		for _, iface := range interfaces {
@@ -171,9 +173,6 @@ func storeCalls(t *testing.T, interfaces ...reflect.Type) map[string]bool {
 					callMethod(t, fmt.Sprintf("%s.%s (table %s)", iface, m.Name, state), st.MethodByName(m.Name), args)
 				}
 			}
-		}
-		if len(rec.indexes) > 0 {
-			t.Errorf("the store queries indexes %v: grant them on their index ARNs and teach checkStatement", rec.indexes)
 		}
 		maps.Copy(calls, rec.calls)
 	}
@@ -193,75 +192,25 @@ func callMethod(t *testing.T, what string, method reflect.Value, args []reflect.
 	}
 }
 
-// use is what a function's code hands the store to, and whether it reads its secret.
-type use struct {
-	interfaces []reflect.Type
-	secret     bool
-}
-
-// functionUses reads functions/<name>'s non-test Go files: the httpapi.Config fields set
-// (Orders → seller.Orders, Events → httpapi.EventRecorder, Tracking →
-// httpapi.TrackingRecorder; Payments, Carriers, Tokens, Logger and Now reach no AWS
-// service), whether lambdaenv loads its secret, and no AWS client of its own.
-func functionUses(t *testing.T, name string) use {
+// grantOf names the permission a recorded call needs: its IAM action on the table, or on
+// the index it queries ("dynamodb:Query on index/GSI2"), as TestFunctionsGrantWhatTheyCall
+// reads the template's statements.
+func grantOf(t *testing.T, name string, c call) string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(root, "functions", name, "*.go"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("functions/%s: no Go files (%v)", name, err)
+	action, ok := callActions[c.op]
+	if !ok {
+		t.Errorf("functions/%s: no IAM action known for %s", name, c.op)
 	}
-	storeFields := map[string]reflect.Type{
-		"Orders":   reflect.TypeFor[seller.Orders](),
-		"Events":   reflect.TypeFor[httpapi.EventRecorder](),
-		"Tracking": reflect.TypeFor[httpapi.TrackingRecorder](),
+	if c.index != "" {
+		return action + " on index/" + c.index
 	}
-	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Logger": true, "Now": true}
-	var u use
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, imp := range f.Imports {
-			if path, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(path, "github.com/aws/aws-sdk-go-v2/service/") {
-				t.Errorf("%s imports %s: teach deploytest what it calls", file, path)
-			}
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.SelectorExpr:
-				if pkg, ok := n.X.(*ast.Ident); ok && pkg.Name == "lambdaenv" && strings.HasPrefix(n.Sel.Name, "Load") {
-					u.secret = true
-				}
-			case *ast.CompositeLit:
-				if sel, ok := n.Type.(*ast.SelectorExpr); !ok || fmt.Sprint(sel.X) != "httpapi" || sel.Sel.Name != "Config" {
-					return true
-				}
-				for _, e := range n.Elts {
-					kv, ok := e.(*ast.KeyValueExpr)
-					if !ok {
-						t.Errorf("functions/%s: an httpapi.Config literal without field names", name)
-						continue
-					}
-					field := fmt.Sprint(kv.Key)
-					if iface, ok := storeFields[field]; ok && !slices.Contains(u.interfaces, iface) {
-						u.interfaces = append(u.interfaces, iface)
-					} else if !ok && !noAWS[field] {
-						t.Errorf("functions/%s sets httpapi.Config.%s: teach deploytest what it calls", name, field)
-					}
-				}
-			}
-			return true
-		})
-	}
-	return u
+	return action + " on table"
 }
 
-// functionNeeds returns the IAM actions functions/<name>'s code needs (besides its logs).
-// A method added to dynamo.API or secrets.API fails the test until it is recorded here and
-// granted in template.yaml.
+// functionNeeds returns the permissions functions/<name>'s code needs (besides its logs),
+// as "<action> on <resource>": the table, an index ("index/GSI2") or its secret. A method
+// added to dynamo.API or secrets.API fails the test until it is recorded here and granted
+// in template.yaml.
 func functionNeeds(t *testing.T, name string) []string {
 	t.Helper()
 	known := map[reflect.Type][]string{
@@ -278,18 +227,20 @@ func functionNeeds(t *testing.T, name string) []string {
 	u := functionUses(t, name)
 	var need []string
 	if u.secret {
-		need = append(need, callActions["secretsmanager.GetSecretValue"])
+		need = append(need, callActions["secretsmanager.GetSecretValue"]+" on secret")
 	}
-	if len(u.interfaces) == 0 {
-		return need
+	calls := map[call]bool{}
+	if len(u.interfaces) > 0 {
+		maps.Copy(calls, storeCalls(t, u.interfaces...))
 	}
-	for _, call := range slices.Sorted(maps.Keys(storeCalls(t, u.interfaces...))) {
-		action, ok := callActions[call]
-		if !ok {
-			t.Errorf("functions/%s: no IAM action known for %s", name, call)
-		}
-		need = append(need, action)
+	if u.sweep {
+		swept, _ := sweepCalls(t)
+		maps.Copy(calls, swept)
 	}
+	for c := range calls {
+		need = append(need, grantOf(t, name, c))
+	}
+	slices.Sort(need)
 	return need
 }
 
@@ -353,22 +304,8 @@ func transactionKinds(t *testing.T) []string {
 func TestDrivenPathsReachEveryTransactionKind(t *testing.T) {
 	calls := storeCalls(t, reflect.TypeFor[store.Store]())
 	for _, kind := range transactionKinds(t) {
-		if !calls["dynamodb."+kind] {
+		if !calls[call{op: "dynamodb." + kind}] {
 			t.Errorf("the dynamo package builds %s items, but no driven path sends one: extend the scenarios", kind)
-		}
-	}
-}
-
-// TestFunctionUses: the derivation sees what each entry point wires (a check on the AST
-// reading itself, with what is known of today's functions).
-func TestFunctionUses(t *testing.T) {
-	for name, want := range map[string][]reflect.Type{
-		"seller-api":       {reflect.TypeFor[seller.Orders]()},
-		"payment-webhook":  {reflect.TypeFor[httpapi.EventRecorder]()},
-		"tracking-webhook": {reflect.TypeFor[httpapi.TrackingRecorder]()},
-	} {
-		if u := functionUses(t, name); !slices.Equal(u.interfaces, want) || !u.secret {
-			t.Errorf("functions/%s uses %v (secret %v), want %v and its secret", name, u.interfaces, u.secret, want)
 		}
 	}
 }

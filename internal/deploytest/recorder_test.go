@@ -17,21 +17,29 @@ import (
 
 // recordingDynamo is a hand-written dynamo.API that records the operations the store
 // performs. Reads are answered from table (PK → SK → item): GetItem by key, Query by
-// partition and sort-key prefix, in sort-key order, in one page. While keep is set, every
-// item a transaction Puts is stored in table (that is how a state is set up); otherwise
-// writes only are recorded. Conditions are not evaluated: every write succeeds. An API
-// method it does not implement panics through the nil embedded interface.
+// partition and sort-key prefix, in sort-key order, in one page; a Query of an index X by
+// its keys XPK = :pk AND XSK <= :upto (the due index), in index-key order, up to Limit.
+// While keep is set, every item a transaction Puts is stored in table (that is how a state
+// is set up); otherwise writes only are recorded. Conditions are not evaluated: every write
+// succeeds, except that the next conflicts transactions are cancelled with
+// ConditionalCheckFailed (another writer won the race). An API method it does not
+// implement panics through the nil embedded interface.
 type recordingDynamo struct {
 	dynamo.API
-	t       *testing.T
-	table   map[string]map[string]map[string]types.AttributeValue
-	keep    bool
-	calls   map[string]bool // "dynamodb.GetItem", "dynamodb.Query", "dynamodb.Put", ...
-	indexes []string        // IndexName of every Query
+	t         *testing.T
+	table     map[string]map[string]map[string]types.AttributeValue
+	keep      bool
+	conflicts int
+	calls     map[call]bool
 }
 
+// call is one kind of request the store sends: the SDK operation, or for a transaction the
+// kind of one of its items ("dynamodb.Put"), and the index a Query reads ("" for the table
+// itself). IAM authorises each on its own resource: the table's ARN, or the index's.
+type call struct{ op, index string }
+
 func newRecorder(t *testing.T) *recordingDynamo {
-	return &recordingDynamo{t: t, table: map[string]map[string]map[string]types.AttributeValue{}, calls: map[string]bool{}}
+	return &recordingDynamo{t: t, table: map[string]map[string]map[string]types.AttributeValue{}, calls: map[call]bool{}}
 }
 
 func str(av types.AttributeValue) string {
@@ -43,14 +51,15 @@ func str(av types.AttributeValue) string {
 }
 
 func (r *recordingDynamo) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	r.calls["dynamodb.GetItem"] = true
+	r.calls[call{op: "dynamodb.GetItem"}] = true
 	return &dynamodb.GetItemOutput{Item: r.table[str(in.Key["PK"])][str(in.Key["SK"])]}, nil
 }
 
 func (r *recordingDynamo) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	r.calls["dynamodb.Query"] = true
-	if in.IndexName != nil {
-		r.indexes = append(r.indexes, *in.IndexName)
+	index := aws.ToString(in.IndexName)
+	r.calls[call{op: "dynamodb.Query", index: index}] = true
+	if index != "" {
+		return r.queryIndex(index, in), nil
 	}
 	switch cond := aws.ToString(in.KeyConditionExpression); cond {
 	case "PK = :pk", "PK = :pk AND begins_with(SK, :prefix)":
@@ -68,7 +77,32 @@ func (r *recordingDynamo) Query(_ context.Context, in *dynamodb.QueryInput, _ ..
 	return out, nil
 }
 
+// queryIndex answers a Query of index by its keys (<index>PK, <index>SK), as the due index
+// is read: one partition, index sort keys up to :upto.
+func (r *recordingDynamo) queryIndex(index string, in *dynamodb.QueryInput) *dynamodb.QueryOutput {
+	pkAttr, skAttr := index+"PK", index+"SK"
+	if cond, want := aws.ToString(in.KeyConditionExpression), pkAttr+" = :pk AND "+skAttr+" <= :upto"; cond != want {
+		r.t.Errorf("recordingDynamo cannot answer the key condition %q on index %s: teach it", cond, index)
+	}
+	pk, upTo := str(in.ExpressionAttributeValues[":pk"]), str(in.ExpressionAttributeValues[":upto"])
+	var items []map[string]types.AttributeValue
+	for _, partition := range r.table {
+		for _, item := range partition {
+			if str(item[pkAttr]) == pk && str(item[skAttr]) != "" && str(item[skAttr]) <= upTo {
+				items = append(items, item)
+			}
+		}
+	}
+	slices.SortFunc(items, func(a, b map[string]types.AttributeValue) int { return strings.Compare(str(a[skAttr]), str(b[skAttr])) })
+	if in.Limit != nil && len(items) > int(*in.Limit) {
+		items = items[:*in.Limit]
+	}
+	return &dynamodb.QueryOutput{Items: items}
+}
+
 // TransactWriteItems records the kind of each item: the name of its one non-nil field.
+// While conflicts is above zero it then cancels the transaction, as DynamoDB does when a
+// condition fails, and writes nothing.
 func (r *recordingDynamo) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
 	for _, item := range in.TransactItems {
 		v := reflect.ValueOf(item)
@@ -82,8 +116,15 @@ func (r *recordingDynamo) TransactWriteItems(_ context.Context, in *dynamodb.Tra
 			r.t.Errorf("a TransactWriteItem with kinds %v, want exactly one", kinds)
 		}
 		for _, kind := range kinds {
-			r.calls["dynamodb."+kind] = true
+			r.calls[call{op: "dynamodb." + kind}] = true
 		}
+	}
+	if r.conflicts > 0 { // IAM authorises every item before any condition is evaluated
+		r.conflicts--
+		return nil, &types.TransactionCanceledException{Message: aws.String("Transaction cancelled"),
+			CancellationReasons: []types.CancellationReason{{Code: aws.String("ConditionalCheckFailed")}}}
+	}
+	for _, item := range in.TransactItems {
 		if r.keep && item.Put != nil {
 			pk, sk := str(item.Put.Item["PK"]), str(item.Put.Item["SK"])
 			if r.table[pk] == nil {

@@ -2,7 +2,8 @@
 // its settings from the environment (the table and the ARN of the secret the function reads),
 // the AWS configuration, and the content of that secret from Secrets Manager. Everything
 // here is loaded once per execution environment, before the first invocation, and reused by
-// every invocation after it.
+// every invocation after it. A function that reads no secret (the reminder sweep) loads with
+// LoadTable: it needs the table only, and gets neither a secret nor the right to read one.
 //
 // What a function reads from its secret is its own business: the seller API takes its
 // bearer tokens (APITokensKey) with Secrets.List, the payment and tracking webhooks take
@@ -29,6 +30,11 @@ const (
 	EnvTable      = "ORDERWIRE_TABLE"       // the DynamoDB table's name
 	EnvSecretsARN = "ORDERWIRE_SECRETS_ARN" // the ARN of the secret holding the settings below
 	APITokensKey  = "ORDERWIRE_API_TOKENS"  // comma-separated bearer tokens, so one can be rotated
+	// EnvPolicyFile is the reminder sweep's optional dunning policy file (YAML or JSON; unset
+	// means reminder.DefaultPolicy), a path relative to the function's code folder
+	// (LAMBDA_TASK_ROOT): a file deployed next to bootstrap. `orderwire serve` reads the same
+	// variable.
+	EnvPolicyFile = "ORDERWIRE_POLICY_FILE"
 )
 
 // Config is a function's settings from the environment.
@@ -46,14 +52,26 @@ func FromEnv(getenv func(string) string) Config {
 }
 
 // Validate reports every missing setting at once, as one CodeInvalid error whose Fields
-// name each missing variable and whose text lists them all.
+// name each missing variable and whose text lists them all. Both settings are required.
 func (c Config) Validate() error {
+	return c.require(EnvTable, EnvSecretsARN)
+}
+
+// ValidateTable is Validate for a function that reads no secret: only the table is
+// required.
+func (c Config) ValidateTable() error {
+	return c.require(EnvTable)
+}
+
+// require reports the named settings that are empty.
+func (c Config) require(names ...string) error {
+	values := map[string]string{EnvTable: c.Table, EnvSecretsARN: c.SecretsARN}
 	var missing []string
 	var fields order.FieldErrors
-	for _, s := range []struct{ name, value string }{{EnvTable, c.Table}, {EnvSecretsARN, c.SecretsARN}} {
-		if s.value == "" {
-			missing = append(missing, s.name)
-			fields.Add(s.name, "must be set")
+	for _, name := range names {
+		if values[name] == "" {
+			missing = append(missing, name)
+			fields.Add(name, "must be set")
 		}
 	}
 	if len(missing) == 0 {
@@ -95,6 +113,23 @@ func load(ctx context.Context, getenv func(string) string, newSecrets func(aws.C
 	}
 	if env.Secrets, err = secrets.Fetch(ctx, newSecrets(env.AWS), env.Config.SecretsARN); err != nil {
 		return Env{}, err
+	}
+	return env, nil
+}
+
+// LoadTable is Load for a function that reads no secret (the reminder sweep): it reads and
+// validates ORDERWIRE_TABLE only (CodeInvalid naming it when missing, before any AWS call)
+// and loads the AWS configuration. It never calls Secrets Manager, whatever the
+// environment says: Env.Config.SecretsARN and Env.Secrets are left empty.
+func LoadTable(ctx context.Context, getenv func(string) string) (Env, error) {
+	const op = "lambdaenv.LoadTable"
+	env := Env{Config: Config{Table: FromEnv(getenv).Table}}
+	if err := env.Config.ValidateTable(); err != nil {
+		return Env{}, err
+	}
+	var err error
+	if env.AWS, err = config.LoadDefaultConfig(ctx); err != nil {
+		return Env{}, order.Internal(op, err)
 	}
 	return env, nil
 }

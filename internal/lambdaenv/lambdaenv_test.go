@@ -111,3 +111,39 @@ func TestLoadFails(t *testing.T) {
 		t.Fatalf("bad secret: %v", err)
 	}
 }
+
+// TestValidateTable: a function without a secret needs the table only; the functions that
+// read a secret still need both (ValidateTable weakens nothing for them).
+func TestValidateTable(t *testing.T) {
+	tableOnly := Config{Table: "t"}
+	if err := tableOnly.ValidateTable(); err != nil {
+		t.Fatalf("table only: %v", err)
+	}
+	if err := tableOnly.Validate(); order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), EnvSecretsARN) {
+		t.Fatalf("Validate without the secret: %v", err)
+	}
+	err := FromEnv(mapEnv(map[string]string{EnvSecretsARN: testARN})).ValidateTable()
+	if order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), EnvTable) || strings.Contains(err.Error(), EnvSecretsARN) {
+		t.Fatalf("no table: %v, want one invalid error naming %s only", err, EnvTable)
+	}
+	if _, ok := err.(*order.Error).Fields[EnvTable]; !ok {
+		t.Errorf("Fields lack %s", EnvTable)
+	}
+}
+
+// TestLoadTable: the table and the AWS region come back with no secret; an
+// ORDERWIRE_SECRETS_ARN left in the environment is not taken up; a missing table stops the
+// cold start naming it.
+func TestLoadTable(t *testing.T) {
+	hermeticAWS(t)
+	env, err := LoadTable(context.Background(), mapEnv(map[string]string{EnvTable: " orderwire-Table-1 ", EnvSecretsARN: testARN}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.Config != (Config{Table: "orderwire-Table-1"}) || env.AWS.Region != "eu-west-1" || len(env.Secrets.Keys()) != 0 {
+		t.Fatalf("env %+v, region %q, secret keys %v", env.Config, env.AWS.Region, env.Secrets.Keys())
+	}
+	if _, err := LoadTable(context.Background(), mapEnv(nil)); order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), EnvTable) {
+		t.Fatalf("missing table: %v", err)
+	}
+}

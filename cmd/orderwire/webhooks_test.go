@@ -56,7 +56,7 @@ func TestServeRefusesBadProviderSettings(t *testing.T) {
 			"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "not-a-whsec-secret"}[k]
 	}
 	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, getenv, io.Discard, &stderr)
-	if code != 1 || !strings.Contains(stderr.String(), "StandardSecrets") || strings.Contains(stderr.String(), "not-a-whsec-secret") {
+	if code != 1 || !strings.Contains(stderr.String(), "ORDERWIRE_STANDARD_WEBHOOK_SECRETS[0]") || strings.Contains(stderr.String(), "not-a-whsec-secret") {
 		t.Fatalf("exit %d, stderr %q: want a refusal naming the setting, not the secret", code, stderr.String())
 	}
 }

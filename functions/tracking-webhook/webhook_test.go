@@ -5,12 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -102,24 +100,6 @@ func TestLoadCarriersFailsNamingTheSetting(t *testing.T) {
 	}
 }
 
-// TestRenameFieldsKnowsEveryConfigField: configFields names every field of tracking.Config
-// after the setting tracking.ConfigFrom fills it from, and settings lists those settings, so
-// an error about a field added later cannot reach the operator under its Go name.
-func TestRenameFieldsKnowsEveryConfigField(t *testing.T) {
-	cfg := reflect.ValueOf(tracking.ConfigFrom(func(name string) string { return "from:" + name }))
-	for i := range cfg.NumField() {
-		field := cfg.Type().Field(i).Name
-		got := strings.Trim(fmt.Sprint(cfg.Field(i).Interface()), "[]")
-		if setting := configFields[field]; got != "from:"+setting || !slices.Contains(settings, setting) {
-			t.Errorf("tracking.Config.%s is filled %q; configFields names it %q (in settings: %v)",
-				field, got, setting, slices.Contains(settings, setting))
-		}
-	}
-	if len(configFields) != cfg.NumField() || len(settings) != cfg.NumField() {
-		t.Errorf("%d config fields, %d settings, tracking.Config has %d fields", len(configFields), len(settings), cfg.NumField())
-	}
-}
-
 // TestUnknownSettingsAreWarned: a misspelt key leaves its sender off and is named (not its
 // value) in a warning, so the operator sees why the route answers 404. The payment
 // webhook's keys, in the same secret, are not warned about, and the Standard Webhooks
@@ -127,7 +107,7 @@ func TestRenameFieldsKnowsEveryConfigField(t *testing.T) {
 func TestUnknownSettingsAreWarned(t *testing.T) {
 	var logs bytes.Buffer
 	shared := map[string]string{"ORDERWIRE_AFTERSHIP_WEBHOOK_SECRET": "s3cr3tMisspelt"}
-	for _, k := range paymentSettings {
+	for _, k := range payment.Settings {
 		shared[k] = "s3cr3t-payment-setting"
 	}
 	shared[payment.SettingStandardSecrets] = "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==" // the one setting both read
@@ -149,22 +129,6 @@ func TestUnknownSettingsAreWarned(t *testing.T) {
 	if !slices.Equal(warning.Keys, []string{"ORDERWIRE_AFTERSHIP_WEBHOOK_SECRET"}) || strings.Contains(logs.String(), "s3cr3t") ||
 		strings.Contains(logs.String(), "czNjcjN0") {
 		t.Errorf("warned about %v; log:\n%s", warning.Keys, logs.String())
-	}
-}
-
-// TestPaymentSettingsAreKnown: paymentSettings is every setting payment-webhook reads: a
-// payment.ConfigFrom that looks up another key would make this function warn about it.
-func TestPaymentSettingsAreKnown(t *testing.T) {
-	var read []string
-	_, _ = payment.ConfigFrom(func(k string) string { read = append(read, k); return "" },
-		func(string) ([]byte, error) { return nil, errors.New("no file") })
-	for _, k := range read {
-		if !slices.Contains(paymentSettings, k) {
-			t.Errorf("payment.ConfigFrom reads %s, which paymentSettings does not list", k)
-		}
-	}
-	if len(read) == 0 {
-		t.Fatal("payment.ConfigFrom read nothing")
 	}
 }
 

@@ -10,6 +10,7 @@
 package payment
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strings"
@@ -55,6 +56,9 @@ type Config struct {
 	// PayPalCertPEM is an optional pinned signing certificate; without it the certificate at
 	// the request's PAYPAL-CERT-URL is fetched, only from PayPal's API hosts over https.
 	PayPalCertPEM []byte
+	// PayPalCertSetting is the setting PayPalCertPEM came from, named when it is bad:
+	// SettingPayPalCert or SettingPayPalCertFile (ConfigFrom sets it); "" means SettingPayPalCert.
+	PayPalCertSetting string
 	// AntomPublicKeyPEM and AlipayPublicKeyPEM are the provider's RSA public key: a PEM block
 	// (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE) or the bare base64 key the consoles show.
 	AntomPublicKeyPEM  []byte
@@ -76,7 +80,8 @@ const (
 // Providers returns the providers that have configuration, keyed by Name(). A provider with
 // no secret/key configured is absent (the HTTP layer answers 404 for it). Bad configuration
 // (unparsable PEM, a Standard secret without whsec_ prefix or bad base64) is a CodeInvalid
-// *order.Error whose Fields name every bad setting at once, never echoing the secret.
+// *order.Error whose Fields name every bad setting at once by the setting it comes from
+// (SettingStandardSecrets+"[1]" is the second secret of that list), never echoing the secret.
 func Providers(cfg Config) (map[string]Provider, error) {
 	const op = "payment.Providers"
 	var fe order.FieldErrors
@@ -86,27 +91,28 @@ func Providers(cfg Config) (map[string]Provider, error) {
 		out[NameStripe] = newStripe(secrets)
 	}
 	if secrets := nonEmpty(cfg.StandardSecrets); len(secrets) > 0 {
-		if sig := webhooksig.NewStandard("StandardSecrets", secrets, &fe); sig != nil {
+		if sig := webhooksig.NewStandard(SettingStandardSecrets, secrets, &fe); sig != nil {
 			out[NameStandard] = &standard{sig: sig}
 		}
 	}
+	certSetting := cmp.Or(cfg.PayPalCertSetting, SettingPayPalCert)
 	if id := strings.TrimSpace(cfg.PayPalWebhookID); id != "" {
-		if p := newPayPal(id, cfg.PayPalCertPEM, cfg.HTTPClient, &fe); p != nil {
+		if p := newPayPal(id, cfg.PayPalCertPEM, certSetting, cfg.HTTPClient, &fe); p != nil {
 			out[NamePayPal] = p
 		}
 	} else if len(strings.TrimSpace(string(cfg.PayPalCertPEM))) > 0 {
-		fe.Add("PayPalWebhookID", "is required when PayPalCertPEM is set")
+		fe.Add(SettingPayPalWebhookID, "is required when "+certSetting+" is set")
 	}
 	if pem := strings.TrimSpace(string(cfg.AntomPublicKeyPEM)); pem != "" {
 		if key, err := parseRSAPublicKey([]byte(pem)); err != nil {
-			fe.Add("AntomPublicKeyPEM", err.Error())
+			fe.Add(SettingAntomPublicKey, err.Error())
 		} else {
 			out[NameAntom] = &antom{key: key}
 		}
 	}
 	if pem := strings.TrimSpace(string(cfg.AlipayPublicKeyPEM)); pem != "" {
 		if key, err := parseRSAPublicKey([]byte(pem)); err != nil {
-			fe.Add("AlipayPublicKeyPEM", err.Error())
+			fe.Add(SettingAlipayPublicKey, err.Error())
 		} else {
 			out[NameAlipay] = &alipay{key: key}
 		}

@@ -79,16 +79,29 @@ func TestProvidersReportsEveryBadSettingWithoutSecrets(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != order.CodeInvalid {
 		t.Fatalf("err = %v, want an invalid *order.Error", err)
 	}
-	for _, field := range []string{"StandardSecrets[1]", "StandardSecrets[2]", "PayPalWebhookID", "AntomPublicKeyPEM", "AlipayPublicKeyPEM"} {
+	want := []string{SettingStandardSecrets + "[1]", SettingStandardSecrets + "[2]", SettingPayPalWebhookID,
+		SettingAntomPublicKey, SettingAlipayPublicKey}
+	if got := slices.Sorted(maps.Keys(e.Fields)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+		t.Errorf("fields %v, want the settings %v", got, want)
+	}
+	for _, field := range want {
 		if e.Fields[field] == "" {
 			t.Errorf("no reason for %s in %v", field, e.Fields)
 		}
 	}
+	if reason := e.Fields[SettingPayPalWebhookID]; !strings.Contains(reason, SettingPayPalCert) {
+		t.Errorf("%s: %q, want it to name %s", SettingPayPalWebhookID, reason, SettingPayPalCert)
+	}
 	if strings.Contains(e.Error(), secretish) || strings.Contains(strings.Join(slices.Collect(maps.Values(e.Fields)), " "), secretish) {
 		t.Fatalf("error echoes a secret: %v %v", e, e.Fields)
 	}
-	_, err = Providers(Config{PayPalWebhookID: payPalWebhookID, PayPalCertPEM: []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")})
-	if !errors.As(err, &e) || e.Fields["PayPalCertPEM"] == "" {
-		t.Fatalf("bad pinned certificate: %v", err)
+	badCert := []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+	for _, c := range []struct{ from, want string }{
+		{"", SettingPayPalCert}, {SettingPayPalCert, SettingPayPalCert}, {SettingPayPalCertFile, SettingPayPalCertFile},
+	} {
+		_, err = Providers(Config{PayPalWebhookID: payPalWebhookID, PayPalCertPEM: badCert, PayPalCertSetting: c.from})
+		if !errors.As(err, &e) || e.Fields[c.want] == "" || len(e.Fields) != 1 {
+			t.Fatalf("bad pinned certificate from %q: %v, want it named %s", c.from, err, c.want)
+		}
 	}
 }

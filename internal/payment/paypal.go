@@ -27,13 +27,14 @@ type payPal struct {
 	certs     *certSource
 }
 
-// newPayPal builds the provider, recording a bad pinned certificate in fe.
-func newPayPal(webhookID string, certPEM []byte, client *http.Client, fe *order.FieldErrors) *payPal {
+// newPayPal builds the provider, recording a bad pinned certificate in fe under certSetting,
+// the setting it came from.
+func newPayPal(webhookID string, certPEM []byte, certSetting string, client *http.Client, fe *order.FieldErrors) *payPal {
 	p := &payPal{webhookID: webhookID, certs: newCertSource(client)}
 	if len(strings.TrimSpace(string(certPEM))) > 0 {
 		key, cert, err := parseRSAKeyOrCert(certPEM)
 		if err != nil {
-			fe.Add("PayPalCertPEM", err.Error())
+			fe.Add(certSetting, err.Error())
 			return nil
 		}
 		p.pinned, p.pinnedKey = cert, key

@@ -19,15 +19,24 @@ const (
 	SettingAlipayPublicKey = "ORDERWIRE_ALIPAY_PUBLIC_KEY"
 )
 
+// Settings are the names ConfigFrom reads, every setting above: the keys of the webhook
+// secret (template.yaml: WebhookSecrets) the payment webhooks use.
+var Settings = []string{
+	SettingStripeSecrets, SettingStandardSecrets, SettingPayPalWebhookID, SettingPayPalCertFile,
+	SettingPayPalCert, SettingAntomPublicKey, SettingAlipayPublicKey,
+}
+
 // ConfigFrom builds a Config from settings looked up by name with get (os.Getenv locally,
 // the secret's values on AWS); readFile reads the pinned PayPal certificate when
-// ORDERWIRE_PAYPAL_CERT_FILE names one. An unreadable file is CodeInvalid naming the setting.
+// ORDERWIRE_PAYPAL_CERT_FILE names one (and PayPalCertSetting says so). An unreadable file is
+// CodeInvalid naming the setting.
 func ConfigFrom(get func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
 	cfg := Config{
 		StripeSecrets:      list(get(SettingStripeSecrets)),
 		StandardSecrets:    list(get(SettingStandardSecrets)),
 		PayPalWebhookID:    strings.TrimSpace(get(SettingPayPalWebhookID)),
 		PayPalCertPEM:      []byte(get(SettingPayPalCert)),
+		PayPalCertSetting:  SettingPayPalCert,
 		AntomPublicKeyPEM:  []byte(get(SettingAntomPublicKey)),
 		AlipayPublicKeyPEM: []byte(get(SettingAlipayPublicKey)),
 	}
@@ -38,7 +47,7 @@ func ConfigFrom(get func(string) string, readFile func(string) ([]byte, error)) 
 			fe.Add(SettingPayPalCertFile, "cannot be read: "+err.Error())
 			return Config{}, fe.Err("payment.ConfigFrom")
 		}
-		cfg.PayPalCertPEM = pem
+		cfg.PayPalCertPEM, cfg.PayPalCertSetting = pem, SettingPayPalCertFile
 	}
 	return cfg, nil
 }

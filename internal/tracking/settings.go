@@ -15,6 +15,12 @@ const (
 	SettingStandardSecrets    = "ORDERWIRE_STANDARD_WEBHOOK_SECRETS"
 )
 
+// Settings are the names ConfigFrom reads, every setting above: the keys of the webhook
+// secret (template.yaml: WebhookSecrets) the carrier webhooks use.
+var Settings = []string{
+	SettingAfterShipSecrets, SettingSeventeenTrackKeys, SettingEasyPostSecrets, SettingStandardSecrets,
+}
+
 // ConfigFrom builds a Config from settings looked up by name with get (os.Getenv locally,
 // the secret's values on AWS). Providers validates what it builds.
 func ConfigFrom(get func(string) string) Config {

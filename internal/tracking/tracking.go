@@ -72,7 +72,8 @@ const (
 // Providers returns the providers that have configuration, keyed by Name(). A provider with
 // no secret configured is absent (the HTTP layer answers 404 for it). Bad configuration (a
 // Standard secret without whsec_ prefix or with bad base64) is a CodeInvalid *order.Error
-// whose Fields name every bad setting at once, by position, never echoing the secret.
+// whose Fields name every bad setting at once, by setting and position
+// (SettingStandardSecrets+"[1]" is the second secret of that list), never echoing the secret.
 func Providers(cfg Config) (map[string]Provider, error) {
 	const op = "tracking.Providers"
 	var fe order.FieldErrors
@@ -87,7 +88,7 @@ func Providers(cfg Config) (map[string]Provider, error) {
 		out[NameEasyPost] = newEasyPost(secrets)
 	}
 	if secrets := nonEmpty(cfg.StandardSecrets); len(secrets) > 0 {
-		if sig := webhooksig.NewStandard("StandardSecrets", secrets, &fe); sig != nil {
+		if sig := webhooksig.NewStandard(SettingStandardSecrets, secrets, &fe); sig != nil {
 			out[NameStandard] = &standard{sig: sig}
 		}
 	}

@@ -2,8 +2,10 @@ package tracking
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -50,7 +52,7 @@ func TestProvidersReportsEveryBadSettingWithoutSecrets(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != order.CodeInvalid {
 		t.Fatalf("err = %v, want an invalid *order.Error", err)
 	}
-	for _, field := range []string{"StandardSecrets[1]", "StandardSecrets[2]"} {
+	for _, field := range []string{SettingStandardSecrets + "[1]", SettingStandardSecrets + "[2]"} {
 		if e.Fields[field] == "" {
 			t.Errorf("no reason for %s in %v", field, e.Fields)
 		}
@@ -95,6 +97,23 @@ func TestConfigFrom(t *testing.T) {
 	if SettingStandardSecrets != "ORDERWIRE_STANDARD_WEBHOOK_SECRETS" || SettingSeventeenTrackKeys != "ORDERWIRE_17TRACK_KEYS" ||
 		SettingAfterShipSecrets != "ORDERWIRE_AFTERSHIP_WEBHOOK_SECRETS" || SettingEasyPostSecrets != "ORDERWIRE_EASYPOST_WEBHOOK_SECRETS" {
 		t.Fatal("setting names differ from issue 4")
+	}
+}
+
+// TestSettingsAreWhatConfigFromReads: Settings lists every key ConfigFrom looks up, and
+// nothing else, and every field of Config is filled from one of them, so the webhook
+// functions warn about no setting they use.
+func TestSettingsAreWhatConfigFromReads(t *testing.T) {
+	var read []string
+	cfg := reflect.ValueOf(ConfigFrom(func(k string) string { read = append(read, k); return "from:" + k }))
+	if got, want := slices.Sorted(slices.Values(read)), slices.Sorted(slices.Values(Settings)); !slices.Equal(got, want) {
+		t.Fatalf("ConfigFrom reads %v, Settings lists %v", got, want)
+	}
+	for i := range cfg.NumField() {
+		got := strings.Trim(fmt.Sprint(cfg.Field(i).Interface()), "[]")
+		if setting, ok := strings.CutPrefix(got, "from:"); !ok || !slices.Contains(Settings, setting) {
+			t.Errorf("Config.%s is filled %q, not from one of Settings", cfg.Type().Field(i).Name, got)
+		}
 	}
 }
 

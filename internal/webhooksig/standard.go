@@ -25,13 +25,13 @@ type Standard struct {
 }
 
 // NewStandard decodes whsec_<base64> secrets (standard base64, padded or not). A bad entry
-// is recorded in fe as field[i] ("StandardSecrets[1]"), by position only, never echoing the
-// secret; NewStandard then returns nil, so a provider is enabled only when every secret is
-// good.
-func NewStandard(field string, secrets []string, fe *order.FieldErrors) *Standard {
+// is recorded in fe as setting[i] ("ORDERWIRE_STANDARD_WEBHOOK_SECRETS[1]"), setting being
+// the name the operator gave the list, by position only, never echoing the secret;
+// NewStandard then returns nil, so a provider is enabled only when every secret is good.
+func NewStandard(setting string, secrets []string, fe *order.FieldErrors) *Standard {
 	s := &Standard{}
 	for i, secret := range secrets {
-		name := fmt.Sprintf("%s[%d]", field, i)
+		name := fmt.Sprintf("%s[%d]", setting, i)
 		b64, ok := strings.CutPrefix(secret, "whsec_")
 		if !ok {
 			fe.Add(name, "must start with whsec_")

@@ -31,7 +31,7 @@ const (
 func mustStandard(t testing.TB, secrets ...string) *Standard {
 	t.Helper()
 	var fe order.FieldErrors
-	s := NewStandard("StandardSecrets", secrets, &fe)
+	s := NewStandard("ORDERWIRE_STANDARD_WEBHOOK_SECRETS", secrets, &fe)
 	if s == nil || len(fe) != 0 {
 		t.Fatalf("NewStandard: %v", fe)
 	}
@@ -127,14 +127,14 @@ func TestNewStandard(t *testing.T) {
 
 	const secretish = "c2VjcmV0LXZhbHVlLW5ldmVyLWVjaG9lZA"
 	var fe order.FieldErrors
-	got := NewStandard("Cfg.Secrets", []string{vectorSecret, secretish, "whsec_!!!" + secretish, "whsec_"}, &fe)
+	got := NewStandard("ORDERWIRE_STANDARD_WEBHOOK_SECRETS", []string{vectorSecret, secretish, "whsec_!!!" + secretish, "whsec_"}, &fe)
 	if got != nil {
 		t.Fatal("a bad entry must disable the verifier")
 	}
 	want := map[string]string{
-		"Cfg.Secrets[1]": "must start with whsec_",
-		"Cfg.Secrets[2]": "is not whsec_ followed by base64",
-		"Cfg.Secrets[3]": "is not whsec_ followed by base64",
+		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS[1]": "must start with whsec_",
+		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS[2]": "is not whsec_ followed by base64",
+		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS[3]": "is not whsec_ followed by base64",
 	}
 	if !maps.Equal(map[string]string(fe), want) {
 		t.Fatalf("field errors = %v, want %v", fe, want)

@@ -62,32 +62,11 @@ func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]orde
 // ApplyDunning implements store.Store in one TransactWriteItems.
 func (s *Store) ApplyDunning(ctx context.Context, ch order.DunningChange) error {
 	const op = "dynamo.ApplyDunning"
-	o := ch.Order
-	orderPut, err := s.put(newOrderItem(o), "version = :prev", map[string]types.AttributeValue{
-		":prev": &types.AttributeValueMemberN{Value: strconv.FormatInt(o.Version-1, 10)}})
+	prev := ch.Order
+	prev.Version--
+	items, err := s.changeItems(prev, ch.Order, true, ch.Entry, ch.Notify, ch.BuyerStat)
 	if err != nil {
 		return order.Internal(op, err)
-	}
-	items := []types.TransactWriteItem{orderPut}
-	if ch.Entry != nil {
-		entry, err := s.put(struct {
-			keyed
-			store.TimelineRecord
-		}{keyed{orderPK(o.ID), store.TimelineEntrySK(*ch.Entry), "timeline"}, store.EntryRecord(o.ID, *ch.Entry)}, "", nil)
-		if err != nil {
-			return order.Internal(op, err)
-		}
-		items = append(items, entry)
-	}
-	for _, n := range ch.Notify {
-		row, err := s.put(newOutboxItem(n), "", nil)
-		if err != nil {
-			return order.Internal(op, err)
-		}
-		items = append(items, row)
-	}
-	if ch.BuyerStat != "" {
-		items = append(items, s.buyerStatUpdate(o.BuyerID, ch.BuyerStat))
 	}
 	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	return translate(op, err)

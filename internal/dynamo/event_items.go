@@ -28,19 +28,6 @@ func newParkItem(ev order.Event) parkItem {
 		EventRecord: store.NewEventRecord(ev)}
 }
 
-// timelineItem is one entry of an order's timeline.
-type timelineItem struct {
-	PK   string `dynamodbav:"PK"`
-	SK   string `dynamodbav:"SK"`
-	Type string `dynamodbav:"item_type"`
-	store.TimelineRecord
-}
-
-func newTimelineItem(orderID string, ev order.Event, out order.Outcome) timelineItem {
-	return timelineItem{PK: orderPK(orderID), SK: store.TimelineSK(ev), Type: "timeline",
-		TimelineRecord: store.NewTimelineRecord(ev, out)}
-}
-
 // outboxItem is a notification row waiting for the notifier.
 type outboxItem struct {
 	PK   string `dynamodbav:"PK"`

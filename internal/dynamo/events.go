@@ -75,43 +75,53 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 	return store.Recorded{}, order.Errorf(order.CodeConflict, op, "order %s kept changing; try again", ev.OrderID)
 }
 
-// applyItems are the writes of ev applied to cur: the timeline entry and either the changed
-// order (version-conditioned) with its outbox rows, or a check that the order is still the
-// version the "not applied" decision was made on.
+// applyItems are the writes of ev applied to cur (see changeItems).
 func (s *Store) applyItems(cur order.Order, ev order.Event, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
 	next, out := order.ApplyEvent(cur, ev, now)
-	entry, err := attributevalue.MarshalMap(newTimelineItem(cur.ID, ev, out))
-	if err != nil {
-		return nil, cur, out, err
+	entry := ev.Entry(out.Applied, out.Reason)
+	items, err := s.changeItems(cur, next, out.Applied, &entry, out.Notifications(next, ev, now), out.BuyerStat)
+	return items, next, out, err
+}
+
+// changeItems are the writes of one change to order cur: its timeline entry (if any), then
+// either the changed order next (conditioned on cur's version) with its outbox rows and the
+// buyer's counter, or, when nothing changed, a check that the order is still cur's version
+// (the "not applied" decision was made on it).
+func (s *Store) changeItems(cur, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stat string) ([]types.TransactWriteItem, error) {
+	var items []types.TransactWriteItem
+	if entry != nil {
+		put, err := s.put(struct {
+			keyed
+			store.TimelineRecord
+		}{keyed{orderPK(cur.ID), store.TimelineEntrySK(*entry), "timeline"}, store.EntryRecord(cur.ID, *entry)}, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, put)
 	}
-	items := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.table, Item: entry}}}
 	version := map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(cur.Version, 10)}}
-	if !out.Applied {
-		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+	if !changed {
+		return append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 			TableName: &s.table, Key: itemKey(orderPK(cur.ID), metaSK),
 			ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: version,
-		}})
-		return items, cur, out, nil
+		}}), nil
 	}
-	orderAV, err := attributevalue.MarshalMap(newOrderItem(next))
+	orderPut, err := s.put(newOrderItem(next), "version = :v", version)
 	if err != nil {
-		return nil, cur, out, err
+		return nil, err
 	}
-	items = append(items, types.TransactWriteItem{Put: &types.Put{
-		TableName: &s.table, Item: orderAV,
-		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: version,
-	}})
-	for _, n := range out.Notifications(next, ev, now) {
-		row, err := attributevalue.MarshalMap(newOutboxItem(n))
+	items = append(items, orderPut)
+	for _, n := range notes {
+		row, err := s.put(newOutboxItem(n), "", nil)
 		if err != nil {
-			return nil, cur, out, err
+			return nil, err
 		}
-		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: row}})
+		items = append(items, row)
 	}
-	if out.BuyerStat != "" {
-		items = append(items, s.buyerStatUpdate(next.BuyerID, out.BuyerStat))
+	if stat != "" {
+		items = append(items, s.buyerStatUpdate(next.BuyerID, stat))
 	}
-	return items, next, out, nil
+	return items, nil
 }
 
 // ApplyParked implements store.Store: one consistent Query of the parking, then per event a

@@ -149,35 +149,9 @@ func (s *Store) trackingItems(ctx context.Context, id string, ev order.TrackingE
 		return nil, cur, order.Outcome{}, errors.Join(err, fmt.Errorf("order %s of a tracking claim is missing", id))
 	}
 	next, out := order.ApplyTracking(cur, ev, now)
-	entry, err := s.put(struct {
-		keyed
-		store.TimelineRecord
-	}{keyed{orderPK(id), store.TimelineTrackingSK(ev), "timeline"}, store.EntryRecord(id, ev.Entry(out.Applied, out.Reason))}, "", nil)
-	if err != nil {
-		return nil, cur, out, err
-	}
-	version := map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(cur.Version, 10)}}
-	items := []types.TransactWriteItem{entry}
-	if !out.Applied {
-		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName: &s.table, Key: itemKey(orderPK(id), metaSK),
-			ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: version,
-		}})
-		return items, cur, out, nil
-	}
-	orderPut, err := s.put(newOrderItem(next), "version = :v", version)
-	if err != nil {
-		return nil, cur, out, err
-	}
-	items = append(items, orderPut)
-	for _, n := range out.TrackingNotifications(next, ev, now) {
-		row, err := s.put(newOutboxItem(n), "", nil)
-		if err != nil {
-			return nil, cur, out, err
-		}
-		items = append(items, row)
-	}
-	return items, next, out, nil
+	entry := ev.Entry(out.Applied, out.Reason)
+	items, err := s.changeItems(cur, next, out.Applied, &entry, out.TrackingNotifications(next, ev, now), out.BuyerStat)
+	return items, next, out, err
 }
 
 // ApplyParkedTracking implements store.Store: one consistent Query of the parking, then per

@@ -97,20 +97,7 @@ func (s *Store) ApplyDunning(ctx context.Context, ch order.DunningChange) error 
 		if !found || cur.Version != o.Version-1 {
 			return order.Errorf(order.CodeConflict, op, "order %s changed since it was read", o.ID)
 		}
-		if ch.Entry != nil {
-			if err := write(b, key(store.OrderPK(o.ID), store.TimelineEntrySK(*ch.Entry)), store.EntryRecord(o.ID, *ch.Entry)); err != nil {
-				return err
-			}
-		}
-		for _, n := range ch.Notify {
-			if err := write(b, key(store.OrderPK(o.ID), store.OutboxSK(n)), store.NewNotificationRecord(n)); err != nil {
-				return err
-			}
-		}
-		if err := addBuyerStat(b, o.BuyerID, ch.BuyerStat); err != nil {
-			return err
-		}
-		return putOrder(b, o)
+		return writeChange(b, o.ID, o, true, ch.Entry, ch.Notify, ch.BuyerStat)
 	})
 	if err != nil && order.ErrorCode(err) != order.CodeConflict {
 		return order.Internal(op, err)

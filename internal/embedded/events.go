@@ -65,28 +65,37 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 	return res, nil
 }
 
-// apply writes ev's effect on o: the timeline entry, and when it changes the order, the
-// order and its outbox rows.
+// apply writes ev's effect on o (see writeChange).
 func apply(b *bolt.Bucket, o order.Order, ev order.Event, now time.Time) (order.Order, order.Outcome, error) {
 	next, out := order.ApplyEvent(o, ev, now)
-	if err := write(b, key(store.OrderPK(o.ID), store.TimelineSK(ev)), store.NewTimelineRecord(ev, out)); err != nil {
+	entry := ev.Entry(out.Applied, out.Reason)
+	if err := writeChange(b, o.ID, next, out.Applied, &entry, out.Notifications(next, ev, now), out.BuyerStat); err != nil || !out.Applied {
 		return o, out, err
-	}
-	if !out.Applied {
-		return o, out, nil
-	}
-	if err := putOrder(b, next); err != nil {
-		return o, out, err
-	}
-	if err := addBuyerStat(b, next.BuyerID, out.BuyerStat); err != nil {
-		return o, out, err
-	}
-	for _, n := range out.Notifications(next, ev, now) {
-		if err := write(b, key(store.OrderPK(o.ID), store.OutboxSK(n)), store.NewNotificationRecord(n)); err != nil {
-			return o, out, err
-		}
 	}
 	return next, out, nil
+}
+
+// writeChange writes one change to order id: its timeline entry (if any) and, when the
+// order changed, the order next (moving it in the due index), its outbox rows and the
+// buyer's counter. The caller's transaction has already checked the version it read.
+func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stat string) error {
+	if entry != nil {
+		if err := write(b, key(store.OrderPK(id), store.TimelineEntrySK(*entry)), store.EntryRecord(id, *entry)); err != nil {
+			return err
+		}
+	}
+	if !changed {
+		return nil
+	}
+	for _, n := range notes {
+		if err := write(b, key(store.OrderPK(id), store.OutboxSK(n)), store.NewNotificationRecord(n)); err != nil {
+			return err
+		}
+	}
+	if err := addBuyerStat(b, next.BuyerID, stat); err != nil {
+		return err
+	}
+	return putOrder(b, next)
 }
 
 // ApplyParked implements store.Store: every parked event of the order, in one transaction.

@@ -119,19 +119,9 @@ func applyTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.T
 	}
 	o := cur.Order()
 	next, out := order.ApplyTracking(o, ev, now)
-	if err := write(b, key(store.OrderPK(id), store.TimelineTrackingSK(ev)), store.EntryRecord(id, ev.Entry(out.Applied, out.Reason))); err != nil {
+	entry := ev.Entry(out.Applied, out.Reason)
+	if err := writeChange(b, id, next, out.Applied, &entry, out.TrackingNotifications(next, ev, now), out.BuyerStat); err != nil || !out.Applied {
 		return o, out, err
-	}
-	if !out.Applied {
-		return o, out, nil
-	}
-	if err := putOrder(b, next); err != nil {
-		return o, out, err
-	}
-	for _, n := range out.TrackingNotifications(next, ev, now) {
-		if err := write(b, key(store.OrderPK(id), store.OutboxSK(n)), store.NewNotificationRecord(n)); err != nil {
-			return o, out, err
-		}
 	}
 	return next, out, nil
 }

@@ -36,11 +36,6 @@ const (
 	OutboxPrefix   = "MSG#"
 )
 
-// TimelineSK orders an order's timeline by occurred-at.
-func TimelineSK(ev order.Event) string {
-	return TimelinePrefix + SortableTime(ev.OccurredAt) + "#" + ev.Source + "#" + ev.EventID
-}
-
 // EvidenceSK orders an order's evidence by received-at.
 func EvidenceSK(ev order.Event) string {
 	return EvidencePrefix + SortableTime(ev.ReceivedAt) + "#" + ev.Source + "#" + ev.EventID
@@ -87,12 +82,8 @@ func ParkTrackingSK(ev order.TrackingEvent) string {
 	return SortableTime(ev.OccurredAt) + "#" + ev.Source + "#" + ev.EventID
 }
 
-// TimelineTrackingSK orders a tracking event on its order's timeline by occurred-at.
-func TimelineTrackingSK(ev order.TrackingEvent) string {
-	return TimelinePrefix + SortableTime(ev.OccurredAt) + "#" + ev.Source + "#" + ev.EventID
-}
-
-// TimelineEntrySK is the sort key of any timeline entry.
+// TimelineEntrySK is the sort key of any timeline entry: by occurred-at, then source and
+// event id (payment events, carrier events, registrations and reminder steps alike).
 func TimelineEntrySK(e order.TimelineEntry) string {
 	return TimelinePrefix + SortableTime(e.OccurredAt) + "#" + e.Source + "#" + e.EventID
 }

@@ -194,11 +194,6 @@ type CheckpointRecord struct {
 	Status   string    `json:"status,omitempty" dynamodbav:"status,omitempty"`
 }
 
-// NewTimelineRecord is the timeline entry of ev with outcome out.
-func NewTimelineRecord(ev order.Event, out order.Outcome) TimelineRecord {
-	return EntryRecord(ev.OrderID, ev.Entry(out.Applied, out.Reason))
-}
-
 // EntryRecord is a timeline entry of order orderID as stored.
 func EntryRecord(orderID string, e order.TimelineEntry) TimelineRecord {
 	r := TimelineRecord{

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
@@ -25,23 +26,17 @@ func (a *api) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, order.Errorf(order.CodeNotFound, "httpapi.carrierWebhook", "carrier webhook %q is not enabled", name))
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	now := a.now()
-	req := tracking.Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header, Body: body}
-	if err := p.Verify(r.Context(), req, now); err != nil {
-		writeError(w, err)
-		return
-	}
-	ev, err := p.Parse(req)
-	if err == nil {
-		err = checkEventID(ev.EventID)
-	}
-	if err != nil {
-		writeError(w, err)
+	var ev order.TrackingEvent
+	body, now, ok := a.received(w, r, func(body []byte, now time.Time) (string, error) {
+		req := tracking.Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header, Body: body}
+		if err := p.Verify(r.Context(), req, now); err != nil {
+			return "", err
+		}
+		var err error
+		ev, err = p.Parse(req)
+		return ev.EventID, err
+	})
+	if !ok {
 		return
 	}
 	ev.ReceivedAt = now
@@ -53,10 +48,5 @@ func (a *api) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := a.tracking.RecordTrackingEvent(r.Context(), ev, order.Evidence{Body: body, Headers: safeHeaders(r.Header)})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	annotate(w, "tracking_number", ev.TrackingNumber, "order_id", res.Order.ID, "outcome", outcomeOf(res), "reason", res.Outcome.Reason)
-	acknowledge(w, p)
+	a.recorded(w, p, res, err, "tracking_number", ev.TrackingNumber, "order_id", res.Order.ID)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
@@ -30,23 +31,17 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, order.Errorf(order.CodeNotFound, "httpapi.paymentWebhook", "payment provider %q is not enabled", name))
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	now := a.now()
-	req := payment.Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header, Body: body}
-	if err := p.Verify(r.Context(), req, now); err != nil {
-		writeError(w, err)
-		return
-	}
-	ev, err := p.Parse(req)
-	if err == nil {
-		err = checkEventID(ev.EventID)
-	}
-	if err != nil {
-		writeError(w, err)
+	var ev order.Event
+	body, now, ok := a.received(w, r, func(body []byte, now time.Time) (string, error) {
+		req := payment.Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header, Body: body}
+		if err := p.Verify(r.Context(), req, now); err != nil {
+			return "", err
+		}
+		var err error
+		ev, err = p.Parse(req)
+		return ev.EventID, err
+	})
+	if !ok {
 		return
 	}
 	ev.ReceivedAt = now
@@ -59,11 +54,37 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := a.events.RecordEvent(r.Context(), ev, order.Evidence{Body: body, Headers: safeHeaders(r.Header)})
+	a.recorded(w, p, res, err, "order_id", ev.OrderID)
+}
+
+// received reads and authenticates a webhook delivery, the steps every webhook route
+// shares: the body (at most MaxBodyBytes), then check, which verifies the signature over it,
+// parses it and returns the event id. On any failure it answers the error and reports false.
+func (a *api) received(w http.ResponseWriter, r *http.Request, check func(body []byte, now time.Time) (string, error)) ([]byte, time.Time, bool) {
+	now := a.now()
+	body, err := readBody(w, r)
+	var id string
+	if err == nil {
+		id, err = check(body, now)
+	}
+	if err == nil {
+		err = checkEventID(id)
+	}
+	if err != nil {
+		writeError(w, err)
+		return nil, now, false
+	}
+	return body, now, true
+}
+
+// recorded answers a delivery the store has recorded: the provider's own success reply, or
+// the store's error (5xx, so that the provider retries). kv go on the request's log line.
+func (a *api) recorded(w http.ResponseWriter, p acknowledger, res store.Recorded, err error, kv ...any) {
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	annotate(w, "order_id", ev.OrderID, "outcome", outcomeOf(res), "reason", res.Outcome.Reason)
+	annotate(w, append(kv, "outcome", outcomeOf(res), "reason", res.Outcome.Reason)...)
 	acknowledge(w, p)
 }
 

@@ -21,42 +21,58 @@ const DueIndex = "GSI2"
 // DueOrders implements store.Store: one Query per shard of the due index for keys up to
 // now, reading only due items (the index projects whole orders, so no GetItem follows).
 func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error) {
-	const op = "dynamo.DueOrders"
 	var out []order.Order
+	err := s.queryDue(ctx, "DUE#", now, limit, func(items []map[string]types.AttributeValue) (int, error) {
+		var recs []store.OrderRecord
+		if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
+			return 0, err
+		}
+		for _, r := range recs {
+			out = append(out, r.Order())
+		}
+		return len(out), nil
+	})
+	if err != nil {
+		return nil, translate("dynamo.DueOrders", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].NextActionAt.Before(out[j].NextActionAt) })
+	return out, nil
+}
+
+// queryDue queries the shards <prefix>0..<prefix>7 of the due index (GSI2) for keys up to
+// now, handing each page to take, which returns how many items it holds in all, until
+// limit are held.
+func (s *Store) queryDue(ctx context.Context, prefix string, now time.Time, limit int, take func([]map[string]types.AttributeValue) (int, error)) error {
 	upTo := store.SortableTime(now) + "#\xff"
-	for shard := 0; shard < store.DueShards && len(out) < limit; shard++ {
+	held := 0
+	for shard := 0; shard < store.DueShards && held < limit; shard++ {
 		in := &dynamodb.QueryInput{
 			TableName:              &s.table,
 			IndexName:              aws.String(DueIndex),
 			KeyConditionExpression: aws.String("GSI2PK = :pk AND GSI2SK <= :upto"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk":   &types.AttributeValueMemberS{Value: "DUE#" + strconv.Itoa(shard)},
+				":pk":   &types.AttributeValueMemberS{Value: prefix + strconv.Itoa(shard)},
 				":upto": &types.AttributeValueMemberS{Value: upTo},
 			},
-			Limit:                  aws.Int32(int32(limit - len(out))),
+			Limit:                  aws.Int32(int32(limit - held)),
 			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
 		}
 		for {
 			page, err := s.api.Query(ctx, in)
 			if err != nil {
-				return nil, translate(op, err)
+				return err
 			}
-			var recs []store.OrderRecord
-			if err := attributevalue.UnmarshalListOfMaps(page.Items, &recs); err != nil {
-				return nil, order.Internal(op, err)
+			if held, err = take(page.Items); err != nil {
+				return order.Internal("dynamo.queryDue", err)
 			}
-			for _, r := range recs {
-				out = append(out, r.Order())
-			}
-			if page.LastEvaluatedKey == nil || len(out) >= limit {
+			if page.LastEvaluatedKey == nil || held >= limit {
 				break
 			}
 			in.ExclusiveStartKey = page.LastEvaluatedKey
-			in.Limit = aws.Int32(int32(limit - len(out)))
+			in.Limit = aws.Int32(int32(limit - held))
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].NextActionAt.Before(out[j].NextActionAt) })
-	return out, nil
+	return nil
 }
 
 // ApplyDunning implements store.Store in one TransactWriteItems.

@@ -28,15 +28,23 @@ func newParkItem(ev order.Event) parkItem {
 		EventRecord: store.NewEventRecord(ev)}
 }
 
-// outboxItem is a notification row waiting for the notifier.
+// outboxItem is a notification row. While it is pending or sending it carries the outbox
+// due-index keys (GSI2, sparse, partitions MSGDUE#<shard>): every Put of the row moves it
+// in the index or takes it out. Its INSERT on the table's stream is what wakes the notifier.
 type outboxItem struct {
-	PK   string `dynamodbav:"PK"`
-	SK   string `dynamodbav:"SK"`
-	Type string `dynamodbav:"item_type"`
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Type   string `dynamodbav:"item_type"`
+	GSI2PK string `dynamodbav:"GSI2PK,omitempty"`
+	GSI2SK string `dynamodbav:"GSI2SK,omitempty"`
 	store.NotificationRecord
 }
 
 func newOutboxItem(n order.Notification) outboxItem {
-	return outboxItem{PK: orderPK(n.OrderID), SK: store.OutboxSK(n), Type: "notification",
+	it := outboxItem{PK: orderPK(n.OrderID), SK: store.OutboxSK(n), Type: "notification",
 		NotificationRecord: store.NewNotificationRecord(n)}
+	if store.InOutboxDueIndex(n) {
+		it.GSI2PK, it.GSI2SK = store.OutboxDuePK(n.OrderID), store.OutboxDueSK(n)
+	}
+	return it
 }

@@ -76,7 +76,8 @@ func (c *sweepCounter) counted(client *dynamodb.Client) *dynamodb.Client {
 // TransactWriteItems that SaveOrder builds (its first Put), so the fixture stores exactly
 // the item the store would, through the store's own marshalling.
 type orderItemOf struct {
-	item map[string]types.AttributeValue
+	dynamo.API // nil: PutItem and UpdateItem are not used either
+	item       map[string]types.AttributeValue
 }
 
 func (c *orderItemOf) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {

@@ -88,7 +88,7 @@ func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entr
 		return nil
 	}
 	for _, n := range notes {
-		if err := write(b, key(store.OrderPK(id), store.OutboxSK(n)), store.NewNotificationRecord(n)); err != nil {
+		if err := putNotification(b, n); err != nil {
 			return err
 		}
 	}

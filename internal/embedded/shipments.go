@@ -46,14 +46,13 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 			{key(store.TrackPK(sh.TrackingNumber), store.ClaimedSK), struct{}{}},
 			{key(store.OrderPK(o.ID), store.TimelineEntrySK(ch.Entry)), store.EntryRecord(o.ID, ch.Entry)},
 		}
-		for _, n := range ch.Notify {
-			writes = append(writes, struct {
-				k []byte
-				v any
-			}{key(store.OrderPK(o.ID), store.OutboxSK(n)), store.NewNotificationRecord(n)})
-		}
 		for _, w := range writes {
 			if err := write(b, w.k, w.v); err != nil {
+				return err
+			}
+		}
+		for _, n := range ch.Notify {
+			if err := putNotification(b, n); err != nil {
 				return err
 			}
 		}

@@ -26,6 +26,9 @@ type Buyer struct {
 	Country  string // ISO 3166-1 alpha-2, upper case
 	// Stats is the buyer's payment history, kept by the store (never set by the seller).
 	Stats BuyerStats
+	// Preferences are the buyer's message choices, kept by the store apart from the
+	// contact details (SaveOrder leaves them as they are).
+	Preferences Preferences
 }
 
 const maxNameLen = 200

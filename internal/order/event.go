@@ -88,23 +88,6 @@ func (ev Event) Entry(applied bool, reason string) TimelineEntry {
 		Currency: ev.Currency, Applied: applied, Reason: reason}
 }
 
-// Notification is an outbox row: a message to the buyer that a change of the order implies.
-// The notifier claims pending rows, renders them in the buyer's language and sends them.
-type Notification struct {
-	OrderID   string
-	BuyerID   string
-	Kind      NotificationKind
-	Seq       int64  // the order version whose change produced it; unique per order and kind
-	Status    string // NotificationPending when written
-	CreatedAt time.Time
-	// CauseSource and CauseEventID name the event that produced it.
-	CauseSource  string
-	CauseEventID string
-}
-
-// NotificationPending is the status of a notification nobody has claimed yet.
-const NotificationPending = "pending"
-
 // Notifications returns the outbox rows for an applied outcome of ev that produced order o.
 func (out Outcome) Notifications(o Order, ev Event, now time.Time) []Notification {
 	var rows []Notification

@@ -157,6 +157,7 @@ func (o Order) AddShipment(sh Shipment, force bool, now time.Time) (ShipmentChan
 		EventID: "shipment:" + sh.Carrier + ":" + sh.TrackingNumber, OccurredAt: sh.ShippedAt, ReceivedAt: now.UTC(),
 		Applied: true, Reason: reason, TrackingNumber: sh.TrackingNumber, ShipmentStatus: sh.Status}
 	note := Notification{OrderID: o.ID, BuyerID: o.BuyerID, Kind: NotifyShipmentShipped, Seq: next.Version,
-		Status: NotificationPending, CreatedAt: now.UTC(), CauseSource: entry.Source, CauseEventID: entry.EventID}
+		Status: NotificationPending, CreatedAt: now.UTC(), CauseSource: entry.Source, CauseEventID: entry.EventID,
+		Parcel: sh.TrackingNumber}
 	return ShipmentChange{Order: next, Shipment: sh, Entry: entry, Notify: []Notification{note}}, nil
 }

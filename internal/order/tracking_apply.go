@@ -113,5 +113,9 @@ func allDelivered(shipments []Shipment) bool {
 
 // TrackingNotifications returns the outbox rows for an applied tracking outcome.
 func (out Outcome) TrackingNotifications(o Order, ev TrackingEvent, now time.Time) []Notification {
-	return out.Notifications(o, Event{Source: ev.Source, EventID: ev.EventID}, now)
+	rows := out.Notifications(o, Event{Source: ev.Source, EventID: ev.EventID}, now)
+	for i := range rows {
+		rows[i].Parcel = ev.TrackingNumber
+	}
+	return rows
 }

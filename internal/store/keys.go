@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -99,6 +101,41 @@ func DuePK(orderID string) string {
 		h = (h ^ uint32(orderID[i])) * 16777619
 	}
 	return fmt.Sprintf("DUE#%d", h%DueShards)
+}
+
+// OutboxDuePK is the due-index partition of an order's outbox rows (MSGDUE#0..7; the
+// orders' own DUE# partitions are apart).
+func OutboxDuePK(orderID string) string { return "MSG" + DuePK(orderID) }
+
+// OutboxDueSK orders the outbox due index by n.DueAt, then row.
+func OutboxDueSK(n order.Notification) string {
+	return SortableTime(n.DueAt()) + "#" + n.OrderID + "#" + OutboxSK(n)
+}
+
+// InOutboxDueIndex reports whether n belongs in the outbox due index: pending or sending.
+func InOutboxDueIndex(n order.Notification) bool { return !n.DueAt().IsZero() }
+
+// OutboxRefSK is the sort key of ref's row (OutboxSK without a whole Notification).
+func OutboxRefSK(ref order.NotificationRef) string {
+	return OutboxSK(order.Notification{Kind: ref.Kind, Seq: ref.Seq})
+}
+
+// ParseOutboxKey returns the row that PK/SK name, and false for any other item.
+func ParseOutboxKey(pk, sk string) (order.NotificationRef, bool) {
+	id, ok := strings.CutPrefix(pk, "ORDER#")
+	rest, isMsg := strings.CutPrefix(sk, OutboxPrefix)
+	if !ok || !isMsg {
+		return order.NotificationRef{}, false
+	}
+	i := strings.LastIndexByte(rest, '#')
+	if i <= 0 {
+		return order.NotificationRef{}, false
+	}
+	seq, err := strconv.ParseInt(rest[i+1:], 10, 64)
+	if err != nil || seq < 0 {
+		return order.NotificationRef{}, false
+	}
+	return order.NotificationRef{OrderID: id, Kind: order.NotificationKind(rest[:i]), Seq: seq}, true
 }
 
 // DueSK orders the due index by next action time, then order id.

@@ -116,6 +116,8 @@ type BuyerRecord struct {
 	NeverPaid          int `json:"never_paid,omitempty" dynamodbav:"never_paid,omitempty"`
 	FullRefunds        int `json:"full_refunds,omitempty" dynamodbav:"full_refunds,omitempty"`
 	DisputesLost       int `json:"disputes_lost,omitempty" dynamodbav:"disputes_lost,omitempty"`
+	// Preferences are the buyer's message choices (SetPreferences), nil until set.
+	Preferences *PreferencesRecord `json:"preferences,omitempty" dynamodbav:"preferences,omitempty"`
 }
 
 // AddStat increments the named payment-history counter.
@@ -139,7 +141,8 @@ func (r *BuyerRecord) SetContact(b order.Buyer) {
 // Buyer is the stored buyer.
 func (r BuyerRecord) Buyer() order.Buyer {
 	return order.Buyer{ID: r.ID, Name: r.Name, Email: r.Email, Phone: r.Phone,
-		Locale: r.Locale, TimeZone: r.TimeZone, Country: r.Country, Stats: r.stats()}
+		Locale: r.Locale, TimeZone: r.TimeZone, Country: r.Country, Stats: r.stats(),
+		Preferences: r.Preferences.Preferences()}
 }
 
 // EventRecord is a normalised event: a parked event, and the body of a timeline entry.
@@ -217,31 +220,6 @@ func (r TimelineRecord) Entry() order.TimelineEntry {
 		e.Checkpoints = append(e.Checkpoints, order.Checkpoint{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
 	}
 	return e
-}
-
-// NotificationRecord is an outbox row.
-type NotificationRecord struct {
-	OrderID      string    `json:"order_id" dynamodbav:"order_id"`
-	BuyerID      string    `json:"buyer_id" dynamodbav:"buyer_id"`
-	Kind         string    `json:"kind" dynamodbav:"kind"`
-	Seq          int64     `json:"seq" dynamodbav:"seq"`
-	Status       string    `json:"status" dynamodbav:"status"`
-	CreatedAt    time.Time `json:"created_at" dynamodbav:"created_at"`
-	CauseSource  string    `json:"cause_source" dynamodbav:"cause_source"`
-	CauseEventID string    `json:"cause_event_id" dynamodbav:"cause_event_id"`
-}
-
-// NewNotificationRecord is n as stored.
-func NewNotificationRecord(n order.Notification) NotificationRecord {
-	return NotificationRecord{OrderID: n.OrderID, BuyerID: n.BuyerID, Kind: string(n.Kind), Seq: n.Seq,
-		Status: n.Status, CreatedAt: n.CreatedAt.UTC(), CauseSource: n.CauseSource, CauseEventID: n.CauseEventID}
-}
-
-// Notification is the stored outbox row.
-func (r NotificationRecord) Notification() order.Notification {
-	return order.Notification{OrderID: r.OrderID, BuyerID: r.BuyerID, Kind: order.NotificationKind(r.Kind),
-		Seq: r.Seq, Status: r.Status, CreatedAt: r.CreatedAt.UTC(), CauseSource: r.CauseSource,
-		CauseEventID: r.CauseEventID}
 }
 
 // DedupeRecord marks a provider event as seen until ExpiresAt (unix seconds; DynamoDB's TTL

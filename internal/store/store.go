@@ -91,8 +91,44 @@ type Store interface {
 	// nothing, so two overlapping sweeps never send one reminder twice.
 	ApplyDunning(ctx context.Context, ch order.DunningChange) error
 
+	// SetPreferences replaces buyer id's message preferences, leaving everything else about
+	// the buyer as it was. An unknown buyer is CodeNotFound.
+	SetPreferences(ctx context.Context, buyerID string, p order.Preferences) error
+
+	// Outbox is the notifier's side of the outbox rows (see order.Notification).
+	Outbox
+
 	// Close releases the store's resources. The store is unusable afterwards.
 	Close() error
+}
+
+// Outbox moves outbox rows through their delivery states. Each method is one conditional
+// write, so any number of notifiers may run at once; a lost race is CodeConflict and
+// writes nothing.
+type Outbox interface {
+	// ClaimNotification claims the row ref for owner until now+lease: only a pending row
+	// that is due (NotBefore at or before now) becomes sending, with Owner, LeaseUntil and
+	// Attempts+1, and is returned. A row in any other state, or not yet due, is
+	// CodeConflict; no such row is CodeNotFound.
+	ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error)
+
+	// FinishNotification records the outcome of n's claim: n.Status (sent, skipped, failed,
+	// or pending again with a later NotBefore, for a deferral or a retry), n.Reason,
+	// n.Deliveries, n.NotBefore, n.UpdatedAt. It applies only while n.Owner holds the row:
+	// status sending, or unknown after the lease lapsed (the true outcome then replaces
+	// unknown), with the same owner; otherwise CodeConflict. The row's identity, cause
+	// and attempt count are kept as stored.
+	FinishNotification(ctx context.Context, n order.Notification) error
+
+	// ExpireNotification marks row ref unknown, with reason, if it is still sending and its
+	// lease ended at or before now; otherwise CodeConflict.
+	ExpireNotification(ctx context.Context, ref order.NotificationRef, now time.Time, reason string) error
+
+	// DueNotifications returns up to limit rows from the outbox's due index, earliest
+	// first within each shard: pending rows whose NotBefore (or CreatedAt) is at or before
+	// now, and sending rows whose lease ended at or before now. Like DueOrders, the copies
+	// may lag the rows: the conditional writes above catch that.
+	DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error)
 }
 
 // ErrTrackingTaken is wrapped by the conflict AddShipment returns when another order

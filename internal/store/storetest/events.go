@@ -91,7 +91,7 @@ func testEventApplied(t *testing.T, h Harness) {
 	}
 	wantMsg := order.Notification{OrderID: o.ID, BuyerID: o.BuyerID, Kind: order.NotifyPaymentReceived, Seq: 2,
 		Status: order.NotificationPending, CreatedAt: ev.ReceivedAt, CauseSource: "stripe", CauseEventID: "evt_1"}
-	if msgs[0] != wantMsg {
+	if !reflect.DeepEqual(msgs[0], wantMsg) {
 		t.Fatalf("outbox row = %+v\nwant %+v", msgs[0], wantMsg)
 	}
 }

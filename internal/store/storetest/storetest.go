@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -42,6 +43,7 @@ func runAll(t *testing.T, h Harness) {
 	runEvents(t, h)
 	runShipments(t, h)
 	runDunning(t, h)
+	runOutbox(t, h)
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)
@@ -110,7 +112,7 @@ func testCreateAndGet(t *testing.T, h Harness) {
 		t.Fatalf("GetOrder = %+v\nwant %+v", got, o)
 	}
 	gotB, err := s.GetBuyer(context.Background(), b.ID)
-	if err != nil || gotB != b {
+	if err != nil || !reflect.DeepEqual(gotB, b) {
 		t.Fatalf("GetBuyer = %+v, %v\nwant %+v", gotB, err, b)
 	}
 	// Times come back at full precision and in UTC.
@@ -168,7 +170,7 @@ func testConflictWritesNothing(t *testing.T, h Harness) {
 	changed := b
 	changed.Email, changed.Locale = "new@example.com", "en-US"
 	wantCode(t, "conflicting create", s.SaveOrder(context.Background(), o, changed), order.CodeConflict)
-	if got, _ := s.GetBuyer(context.Background(), b.ID); got != b {
+	if got, _ := s.GetBuyer(context.Background(), b.ID); !reflect.DeepEqual(got, b) {
 		t.Fatalf("buyer changed by a refused write: %+v", got)
 	}
 }
@@ -180,7 +182,7 @@ func testBuyerShared(t *testing.T, h Harness) {
 	moved := b
 	moved.Email, moved.TimeZone, moved.Country = "ana@example.org", "Europe/Lisbon", "PT"
 	mustSave(t, s, Order(t, "o-b", moved), moved)
-	if got, _ := s.GetBuyer(context.Background(), b.ID); got != moved {
+	if got, _ := s.GetBuyer(context.Background(), b.ID); !reflect.DeepEqual(got, moved) {
 		t.Fatalf("GetBuyer = %+v, want the latest contact details %+v", got, moved)
 	}
 	if mustGet(t, s, "o-a").BuyerID != b.ID || mustGet(t, s, "o-b").BuyerID != b.ID {
@@ -277,7 +279,7 @@ func testReopen(t *testing.T, h Harness) {
 	if got := mustGet(t, s, o.ID); !equalOrders(got, o) {
 		t.Fatalf("after reopen GetOrder = %+v\nwant %+v", got, o)
 	}
-	if got, err := s.GetBuyer(context.Background(), b.ID); err != nil || got != b {
+	if got, err := s.GetBuyer(context.Background(), b.ID); err != nil || !reflect.DeepEqual(got, b) {
 		t.Fatalf("after reopen GetBuyer = %+v, %v", got, err)
 	}
 }

@@ -1,0 +1,140 @@
+package dynamo
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// transitionNotification moves outbox row ref by change: a strongly consistent GetItem,
+// then a PutItem of the changed row on condition that the row is still as read (status,
+// claim count and owner: every transition changes at least one of them, so two notifiers
+// that read the same row cannot both write it). A lost race is CodeConflict.
+func (s *Store) transitionNotification(ctx context.Context, op string, ref order.NotificationRef, change func(cur order.Notification) (order.Notification, error)) error {
+	var rec store.NotificationRecord
+	if err := s.get(ctx, op, orderPK(ref.OrderID), store.OutboxRefSK(ref), &rec); err != nil {
+		return err
+	}
+	cur := rec.Notification()
+	next, err := change(cur)
+	if err != nil {
+		return err
+	}
+	item, err := attributevalue.MarshalMap(newOutboxItem(next))
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	values := map[string]types.AttributeValue{":status": &types.AttributeValueMemberS{Value: cur.Status}}
+	condition := "#status = :status AND " + equalOrAbsent("#attempts", cur.Attempts != 0, ":attempts") +
+		" AND " + equalOrAbsent("#owner", cur.Owner != "", ":owner")
+	if cur.Attempts != 0 {
+		values[":attempts"] = &types.AttributeValueMemberN{Value: strconv.Itoa(cur.Attempts)}
+	}
+	if cur.Owner != "" {
+		values[":owner"] = &types.AttributeValueMemberS{Value: cur.Owner}
+	}
+	_, err = s.api.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.table, Item: item, ConditionExpression: aws.String(condition),
+		ExpressionAttributeNames:  map[string]string{"#status": "status", "#attempts": "attempts", "#owner": "owner"},
+		ExpressionAttributeValues: values,
+	})
+	return translate(op, err)
+}
+
+// equalOrAbsent is the condition that attribute name (a #placeholder: OWNER is a reserved
+// word) equals the value placeholder, or is
+// absent when the value read was its zero (omitted) value.
+func equalOrAbsent(name string, present bool, placeholder string) string {
+	if present {
+		return name + " = " + placeholder
+	}
+	return "attribute_not_exists(" + name + ")"
+}
+
+// ClaimNotification implements store.Outbox.
+func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error) {
+	const op = "dynamo.ClaimNotification"
+	var claimed order.Notification
+	err := s.transitionNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
+		if cur.Status != order.NotificationPending || cur.DueAt().After(now) {
+			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (due %s)", ref, cur.Status, cur.DueAt().Format(time.RFC3339))
+		}
+		claimed = store.Claimed(cur, owner, now, lease)
+		return claimed, nil
+	})
+	if err != nil {
+		return order.Notification{}, err
+	}
+	return claimed, nil
+}
+
+// FinishNotification implements store.Outbox.
+func (s *Store) FinishNotification(ctx context.Context, n order.Notification) error {
+	const op = "dynamo.FinishNotification"
+	return s.transitionNotification(ctx, op, n.Ref(), func(cur order.Notification) (order.Notification, error) {
+		if !store.HeldBy(cur, n.Owner) {
+			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s, held by %q", n.Ref(), cur.Status, cur.Owner)
+		}
+		return store.Finished(cur, n), nil
+	})
+}
+
+// ExpireNotification implements store.Outbox.
+func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRef, now time.Time, reason string) error {
+	const op = "dynamo.ExpireNotification"
+	return s.transitionNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
+		if cur.Status != order.NotificationSending || cur.LeaseUntil.After(now) {
+			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (lease until %s)", ref, cur.Status, cur.LeaseUntil.Format(time.RFC3339))
+		}
+		return store.Expired(cur, now, reason), nil
+	})
+}
+
+// DueNotifications implements store.Outbox: one Query per MSGDUE# shard of GSI2.
+func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error) {
+	var out []order.Notification
+	err := s.queryDue(ctx, "MSGDUE#", now, limit, func(items []map[string]types.AttributeValue) (int, error) {
+		var recs []store.NotificationRecord
+		if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
+			return 0, err
+		}
+		for _, r := range recs {
+			out = append(out, r.Notification())
+		}
+		return len(out), nil
+	})
+	if err != nil {
+		return nil, translate("dynamo.DueNotifications", err)
+	}
+	return out, nil
+}
+
+// SetPreferences implements store.Store with one UpdateItem of the buyer's PROFILE item,
+// on condition that the buyer exists (a profile holding only counters is not a buyer).
+func (s *Store) SetPreferences(ctx context.Context, buyerID string, p order.Preferences) error {
+	const op = "dynamo.SetPreferences"
+	value, err := attributevalue.Marshal(store.NewPreferencesRecord(p))
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	_, err = s.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 &s.table,
+		Key:                       itemKey(buyerPK(buyerID), profileSK),
+		UpdateExpression:          aws.String("SET preferences = :p"),
+		ConditionExpression:       aws.String("attribute_exists(#name)"),
+		ExpressionAttributeNames:  map[string]string{"#name": "name"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": value},
+	})
+	if err = translate(op, err); order.ErrorCode(err) == order.CodeConflict {
+		return order.Errorf(order.CodeNotFound, op, "no buyer %s", buyerID)
+	}
+	return err
+}

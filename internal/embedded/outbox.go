@@ -1,0 +1,158 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// The outbox due index mirrors the MSGDUE# partitions of DynamoDB's GSI2 in the same bucket:
+// key "MSGDUE\x00<due time>#<order id>#<row sort key>", value the row's key. putNotification
+// keeps it in step with every write of an outbox row.
+var outboxDuePrefix = []byte("MSGDUE\x00")
+
+func outboxDueKey(n order.Notification) []byte {
+	return append(append([]byte(nil), outboxDuePrefix...), store.OutboxDueSK(n)...)
+}
+
+func outboxKey(ref order.NotificationRef) []byte {
+	return key(store.OrderPK(ref.OrderID), store.OutboxRefSK(ref))
+}
+
+// putNotification writes n and moves its due-index entry: the stored row's entry (if any) is
+// removed, n's added while n is pending or sending.
+func putNotification(b *bolt.Bucket, n order.Notification) error {
+	k := outboxKey(n.Ref())
+	var prev store.NotificationRecord
+	found, err := read(b, k, &prev)
+	if err != nil {
+		return err
+	}
+	if old := prev.Notification(); found && store.InOutboxDueIndex(old) {
+		if err := b.Delete(outboxDueKey(old)); err != nil {
+			return err
+		}
+	}
+	if store.InOutboxDueIndex(n) {
+		if err := b.Put(outboxDueKey(n), k); err != nil {
+			return err
+		}
+	}
+	return write(b, k, store.NewNotificationRecord(n))
+}
+
+// update runs change on the stored row ref inside one write transaction; change returns the
+// row to store or an error (a conflict) that writes nothing.
+func (s *Store) updateNotification(ctx context.Context, op string, ref order.NotificationRef, change func(cur order.Notification) (order.Notification, error)) (order.Notification, error) {
+	if err := ctx.Err(); err != nil {
+		return order.Notification{}, order.Internal(op, err)
+	}
+	var next order.Notification
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(tableBucket)
+		var rec store.NotificationRecord
+		found, err := read(b, outboxKey(ref), &rec)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return order.Errorf(order.CodeNotFound, op, "no outbox row %s", ref)
+		}
+		if next, err = change(rec.Notification()); err != nil {
+			return err
+		}
+		return putNotification(b, next)
+	})
+	if code := order.ErrorCode(err); err != nil && code != order.CodeConflict && code != order.CodeNotFound {
+		return order.Notification{}, order.Internal(op, err)
+	}
+	return next, err
+}
+
+// ClaimNotification implements store.Outbox.
+func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error) {
+	const op = "embedded.ClaimNotification"
+	return s.updateNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
+		if cur.Status != order.NotificationPending || cur.DueAt().After(now) {
+			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (due %s)", ref, cur.Status, cur.DueAt().Format(time.RFC3339))
+		}
+		return store.Claimed(cur, owner, now, lease), nil
+	})
+}
+
+// FinishNotification implements store.Outbox.
+func (s *Store) FinishNotification(ctx context.Context, n order.Notification) error {
+	const op = "embedded.FinishNotification"
+	_, err := s.updateNotification(ctx, op, n.Ref(), func(cur order.Notification) (order.Notification, error) {
+		if !store.HeldBy(cur, n.Owner) {
+			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s, held by %q", n.Ref(), cur.Status, cur.Owner)
+		}
+		return store.Finished(cur, n), nil
+	})
+	return err
+}
+
+// ExpireNotification implements store.Outbox.
+func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRef, now time.Time, reason string) error {
+	const op = "embedded.ExpireNotification"
+	_, err := s.updateNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
+		if cur.Status != order.NotificationSending || cur.LeaseUntil.After(now) {
+			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (lease until %s)", ref, cur.Status, cur.LeaseUntil.Format(time.RFC3339))
+		}
+		return store.Expired(cur, now, reason), nil
+	})
+	return err
+}
+
+// DueNotifications implements store.Outbox with a range scan of the outbox due index.
+func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error) {
+	const op = "embedded.DueNotifications"
+	if err := ctx.Err(); err != nil {
+		return nil, order.Internal(op, err)
+	}
+	end := append(append([]byte(nil), outboxDuePrefix...), store.SortableTime(now)+"#\xff"...)
+	var out []order.Notification
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(tableBucket)
+		c := b.Cursor()
+		for k, v := c.Seek(outboxDuePrefix); k != nil && bytes.HasPrefix(k, outboxDuePrefix) && bytes.Compare(k, end) <= 0 && len(out) < limit; k, v = c.Next() {
+			var rec store.NotificationRecord
+			if _, err := read(b, v, &rec); err != nil {
+				return err
+			}
+			out = append(out, rec.Notification())
+		}
+		return nil
+	})
+	return out, wrap(op, err)
+}
+
+// SetPreferences implements store.Store.
+func (s *Store) SetPreferences(ctx context.Context, buyerID string, p order.Preferences) error {
+	const op = "embedded.SetPreferences"
+	if err := ctx.Err(); err != nil {
+		return order.Internal(op, err)
+	}
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(tableBucket)
+		var rec store.BuyerRecord
+		found, err := read(b, buyerKey(buyerID), &rec)
+		if err != nil {
+			return err
+		}
+		if !found || rec.Name == "" { // a profile holding only counters is not a buyer
+			return order.Errorf(order.CodeNotFound, op, "no buyer %s", buyerID)
+		}
+		rec.Preferences = store.NewPreferencesRecord(p)
+		return write(b, buyerKey(buyerID), rec)
+	})
+	if code := order.ErrorCode(err); err != nil && code != order.CodeNotFound {
+		return order.Internal(op, err)
+	}
+	return err
+}

@@ -9,8 +9,8 @@ import (
 	"github.com/orderwire/orderwire/internal/reminder"
 )
 
-// buyerJSON is GET /v1/buyers/{buyer_id}: masked contact, the rating and its inputs, and
-// the reminder cadence it selects.
+// buyerJSON is GET /v1/buyers/{buyer_id}: masked contact, the rating and its inputs, the
+// reminder cadence it selects, and the buyer's message preferences.
 type buyerJSON struct {
 	BuyerID  string `json:"buyer_id"`
 	Name     string `json:"name"`
@@ -30,7 +30,8 @@ type buyerJSON struct {
 			DisputesLost       int `json:"disputes_lost"`
 		} `json:"inputs"`
 	} `json:"rating"`
-	Cadence reminder.Cadence `json:"reminder_cadence"`
+	Cadence     reminder.Cadence `json:"reminder_cadence"`
+	Preferences preferencesJSON  `json:"preferences"`
 }
 
 func (a *api) buyer(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +42,7 @@ func (a *api) buyer(w http.ResponseWriter, r *http.Request) {
 	}
 	b := p.Buyer
 	out := buyerJSON{BuyerID: b.ID, Name: b.Name, Email: b.Email, Phone: b.Phone, Locale: b.Locale,
-		TimeZone: b.TimeZone, Country: b.Country, Cadence: p.Cadence}
+		TimeZone: b.TimeZone, Country: b.Country, Cadence: p.Cadence, Preferences: newPreferencesJSON(b.Preferences)}
 	out.Rating.Tier, out.Rating.Reason = string(p.Rating.Tier), p.Rating.Reason
 	in := &out.Rating.Inputs
 	in.PaidBeforeReminder, in.PaidAfterReminders, in.NeverPaid = b.Stats.PaidBeforeReminder, b.Stats.PaidAfterReminders, b.Stats.NeverPaid

@@ -14,10 +14,15 @@ import (
 
 // readBody reads at most MaxBodyBytes; a larger body is a too_large error.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	return readBodyLimit(w, r, MaxBodyBytes)
+}
+
+// readBodyLimit reads at most limit bytes; a larger body is a too_large error.
+func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, order.Errorf(order.CodeTooLarge, "httpapi.readBody", "request body exceeds %d bytes", MaxBodyBytes)
+		return nil, order.Errorf(order.CodeTooLarge, "httpapi.readBody", "request body exceeds %d bytes", limit)
 	}
 	if err != nil {
 		return nil, order.Errorf(order.CodeInvalid, "httpapi.readBody", "request body could not be read")

@@ -38,9 +38,17 @@ type Config struct {
 	// what they send.
 	Carriers map[string]tracking.Provider
 	Tracking TrackingRecorder
+	// Preferences, when set, serves PUT /v1/buyers/{buyer_id}/preferences; with Unsubscribe
+	// also set, it serves GET and POST /unsubscribe (the link in buyer emails, whose token
+	// Unsubscribe verifies). Without them those routes do not exist (404).
+	Preferences PreferenceStore
+	Unsubscribe TokenVerifier
 	// LocalSweep, when set (local server only), serves POST /local/reminders/run.
 	LocalSweep SweepFunc
-	// Now is the clock for signature time windows; nil means time.Now.
+	// LocalOutbox, when set (local server only), serves GET /local/outbox.
+	LocalOutbox OutboxLister
+	// Now is the clock for signature time windows, unsubscribe-link expiry and preference
+	// timestamps; nil means time.Now.
 	Now func() time.Time
 	// Tokens are the accepted bearer tokens of the seller API; several may be valid at once
 	// while a token is rotated. An empty list refuses every authenticated request.
@@ -54,7 +62,10 @@ type api struct {
 	events      EventRecorder
 	carriers    map[string]tracking.Provider
 	tracking    TrackingRecorder
+	prefs       PreferenceStore
+	verifier    TokenVerifier
 	sweep       SweepFunc
+	outbox      OutboxLister
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -63,7 +74,8 @@ type api struct {
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
-		tracking: cfg.Tracking, sweep: cfg.LocalSweep, now: cfg.Now, log: cfg.Logger}
+		tracking: cfg.Tracking, prefs: cfg.Preferences, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep,
+		outbox: cfg.LocalOutbox, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -82,8 +94,19 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/v1/orders/{order_id}", a.authenticated(a.order))
 	mux.Handle("POST /v1/orders/{order_id}/shipments", a.authenticated(a.shipments))
 	mux.Handle("GET /v1/buyers/{buyer_id}", a.authenticated(a.buyer))
+	if a.prefs != nil {
+		mux.Handle("PUT /v1/buyers/{buyer_id}/preferences", a.authenticated(a.putPreferences))
+	}
+	if a.prefs != nil && a.verifier != nil {
+		// The token in the query is the credential: no bearer token.
+		mux.HandleFunc("GET /unsubscribe", a.unsubscribePage)
+		mux.HandleFunc("POST /unsubscribe", a.unsubscribeOneClick)
+	}
 	if a.sweep != nil {
 		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))
+	}
+	if a.outbox != nil {
+		mux.Handle("GET /local/outbox", a.authenticated(a.localOutbox))
 	}
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)
@@ -120,8 +143,9 @@ func (a *api) validToken(token string) bool {
 }
 
 // logged writes one log line per request, at the edge: route, status, duration, and for
-// failures the error code and its internal cause. Bodies and headers are never logged, so
-// buyer contact details cannot reach the log.
+// failures the error code and its internal cause. Bodies, headers and the URL (whose query
+// may carry an unsubscribe token) are never logged, only the route pattern, so buyer contact
+// details and credentials cannot reach the log.
 func (a *api) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

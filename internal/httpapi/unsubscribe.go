@@ -1,0 +1,229 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html/template"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/unsubscribe"
+)
+
+// TokenVerifier checks the token of an unsubscribe link (unsubscribe.Signer satisfies it).
+// Verify returns the buyer id the token names, or an *order.Error: CodeInvalid or
+// CodeUnauthorized for a token that is not genuine, and an error wrapping
+// unsubscribe.ErrExpired for a genuine one that has expired.
+type TokenVerifier interface {
+	Verify(token string, now time.Time) (string, error)
+}
+
+// maxOneClickBytes bounds the body of a one-click unsubscribe (RFC 8058), which is one
+// short form field.
+const maxOneClickBytes = 8 << 10
+
+// The outcomes an unsubscribe writes on its log line.
+const (
+	outcomeUnsubscribed = "unsubscribed"
+	outcomeAlready      = "already_unsubscribed"
+	outcomeChecked      = "checked" // HEAD: the token was verified, nothing changed
+)
+
+// unsubscribePage serves GET /unsubscribe?token=...: the link in a buyer's email. The token
+// is the credential (no bearer token). It turns the buyer's email off (EmailOptOut, the
+// other choices kept, UpdatedBy "buyer") and answers a small HTML page: 200 unsubscribed
+// (again 200 on a second click, which writes nothing); 400 for a missing, malformed, forged
+// or expired token (the page says which of expired or not valid); 404 for a buyer that no
+// longer exists; 500 when the store fails. HEAD verifies the token and changes nothing, so
+// that a link checker that only probes cannot unsubscribe anyone. The token is never
+// logged: the request log line carries the route pattern, not the URL.
+func (a *api) unsubscribePage(w http.ResponseWriter, r *http.Request) {
+	id, outcome, err := a.optOut(r.Context(), r.URL.Query().Get("token"), r.Method != http.MethodHead)
+	annotateOptOut(w, id, outcome)
+	if err != nil {
+		status, msg := unsubscribeFailure(w, err)
+		writePage(w, status, "Unsubscribe", msg)
+		return
+	}
+	writePage(w, http.StatusOK, "Unsubscribed",
+		"You have been unsubscribed from payment reminders and shipment updates by email. "+
+			"You will still receive essential messages such as payment confirmations.")
+}
+
+// unsubscribeOneClick serves POST /unsubscribe?token=...: the RFC 8058 one-click
+// unsubscribe a mail client sends for the List-Unsubscribe header, with the form body
+// List-Unsubscribe=One-Click (urlencoded or multipart). Same effect and status codes as
+// the GET, with a plain-text answer; a body without that field is 400, one over 8 KiB 413.
+func (a *api) unsubscribeOneClick(w http.ResponseWriter, r *http.Request) {
+	const op = "httpapi.unsubscribeOneClick"
+	body, err := readBodyLimit(w, r, maxOneClickBytes)
+	if err == nil && !oneClickBody(r.Header.Get("Content-Type"), body) {
+		err = order.Errorf(order.CodeInvalid, op, "the body must be List-Unsubscribe=One-Click")
+	}
+	if err != nil {
+		noteError(w, err)
+		var e *order.Error
+		status, msg := http.StatusInternalServerError, "internal error"
+		if errors.As(err, &e) && statusOf[e.Code] != 0 && e.Code != order.CodeInternal {
+			status, msg = statusOf[e.Code], e.Message
+		}
+		writeText(w, status, msg)
+		return
+	}
+	id, outcome, err := a.optOut(r.Context(), r.URL.Query().Get("token"), true)
+	annotateOptOut(w, id, outcome)
+	if err != nil {
+		status, msg := unsubscribeFailure(w, err)
+		writeText(w, status, msg)
+		return
+	}
+	writeText(w, http.StatusOK, "Unsubscribed from payment reminders and shipment updates by email.")
+}
+
+// optOut verifies token and, when write is set, turns the buyer's email off. It returns the
+// buyer id and what it did.
+func (a *api) optOut(ctx context.Context, token string, write bool) (string, string, error) {
+	const op = "httpapi.optOut"
+	if token == "" {
+		return "", "", order.Errorf(order.CodeInvalid, op, "link not valid")
+	}
+	now := a.now()
+	id, err := a.verifier.Verify(token, now)
+	if err != nil {
+		return "", "", err
+	}
+	b, err := a.prefs.GetBuyer(ctx, id)
+	switch {
+	case err != nil:
+		return id, "", err
+	case b.Preferences.EmailOptOut:
+		return id, outcomeAlready, nil
+	case !write:
+		return id, outcomeChecked, nil
+	}
+	p := b.Preferences
+	p.EmailOptOut, p.UpdatedBy, p.UpdatedAt = true, updatedByBuyer, now.UTC()
+	if err := a.prefs.SetPreferences(ctx, id, p); err != nil {
+		return id, "", err
+	}
+	return id, outcomeUnsubscribed, nil
+}
+
+// annotateOptOut puts the buyer id (once the token named one) and the outcome on the
+// request's log line.
+func annotateOptOut(w http.ResponseWriter, id, outcome string) {
+	if id != "" {
+		annotate(w, "buyer_id", id)
+	}
+	if outcome != "" {
+		annotate(w, "outcome", outcome)
+	}
+}
+
+// unsubscribeFailure hands err to the request's log line, with why the unsubscribe failed,
+// and returns the status and the buyer-facing sentence. A bad token is 400 whatever its
+// code: the buyer has no other credential to offer.
+func unsubscribeFailure(w http.ResponseWriter, err error) (int, string) {
+	noteError(w, err)
+	code := order.ErrorCode(err)
+	switch {
+	case errors.Is(err, unsubscribe.ErrExpired):
+		annotate(w, "outcome", "link_expired")
+		return http.StatusBadRequest, "This unsubscribe link has expired. Please use the link in a more recent message."
+	case code == order.CodeUnauthorized || code == order.CodeInvalid:
+		annotate(w, "outcome", "link_not_valid")
+		return http.StatusBadRequest, "This unsubscribe link is not valid. Please use the link exactly as it appears in the message."
+	case code == order.CodeNotFound:
+		annotate(w, "outcome", "unknown_buyer")
+		return http.StatusNotFound, "We could not find the subscription this link belongs to."
+	}
+	return http.StatusInternalServerError, "Something went wrong on our side. Please try again later."
+}
+
+// oneClickBody reports whether body, of the given Content-Type, is the RFC 8058 form with
+// List-Unsubscribe=One-Click. A body without a multipart type is read as urlencoded.
+func oneClickBody(contentType string, body []byte) bool {
+	values := url.Values{}
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err == nil && mt == "multipart/form-data" {
+		form, err := multipart.NewReader(bytes.NewReader(body), params["boundary"]).ReadForm(maxOneClickBytes)
+		if err != nil {
+			return false
+		}
+		defer func() { _ = form.RemoveAll() }()
+		values = form.Value
+	} else if values, err = url.ParseQuery(string(body)); err != nil {
+		return false
+	}
+	for _, v := range values["List-Unsubscribe"] {
+		if strings.TrimSpace(v) == "One-Click" {
+			return true
+		}
+	}
+	return false
+}
+
+// noteError hands err to the request's log line, as writeError does, for answers that are
+// not JSON.
+func noteError(w http.ResponseWriter, err error) {
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.err = err
+	}
+}
+
+// setPrivate marks an answer to a URL that carries a credential: never cached, never sent
+// on as a Referer, never indexed.
+func setPrivate(h http.Header) {
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Robots-Tag", "noindex")
+}
+
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{{.Title}}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p>{{.Message}}</p>
+</body>
+</html>
+`))
+
+// writePage answers a self-contained HTML page: no script, no outside resource (the
+// Content-Security-Policy allows only the inline style), no caching, no Referer.
+func writePage(w http.ResponseWriter, status int, title, message string) {
+	var buf bytes.Buffer
+	if err := pageTemplate.Execute(&buf, struct{ Title, Message string }{title, message}); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString("<!DOCTYPE html><title>Error</title><p>Something went wrong.</p>\n")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	setPrivate(h)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeText answers one line of plain text.
+func writeText(w http.ResponseWriter, status int, line string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	setPrivate(h)
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(line + "\n"))
+}

@@ -1,0 +1,274 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/unsubscribe"
+)
+
+// The fake verifier's tokens.
+const (
+	tokBuyer1  = "tok-genuine-for-buyer-1.c2lnbmF0dXJl"
+	tokNobody  = "tok-genuine-for-nobody.c2lnbmF0dXJl"
+	tokExpired = "tok-expired.c2lnbmF0dXJl"
+	tokForged  = "tok-forged.c2lnbmF0dXJl"
+)
+
+// fakeVerifier knows tokBuyer1, tokNobody and tokExpired; any other token with a dot is a
+// forgery (unauthorized), without one malformed (invalid). It insists on the API's clock.
+type fakeVerifier struct{}
+
+func (fakeVerifier) Verify(tok string, now time.Time) (string, error) {
+	switch {
+	case !now.Equal(prefsNow):
+		return "", order.Errorf(order.CodeInternal, "fake.Verify", "wrong clock %v", now)
+	case tok == tokBuyer1:
+		return "buyer-1", nil
+	case tok == tokNobody:
+		return "nobody", nil
+	case tok == tokExpired:
+		return "", &order.Error{Code: order.CodeUnauthorized, Op: "fake.Verify", Message: "link expired", Err: unsubscribe.ErrExpired}
+	case strings.Contains(tok, "."):
+		return "", order.Errorf(order.CodeUnauthorized, "fake.Verify", "link not valid")
+	}
+	return "", order.Errorf(order.CodeInvalid, "fake.Verify", "link not valid")
+}
+
+const unsubscribedText = "You have been unsubscribed from payment reminders and shipment updates by email. " +
+	"You will still receive essential messages such as payment confirmations."
+
+// wantPrivate fails unless the answer has the headers of a response to a URL that carries a
+// credential, and the content type.
+func wantPrivate(t *testing.T, rec *httptest.ResponseRecorder, contentType string) {
+	t.Helper()
+	h := rec.Header()
+	if h.Get("Content-Type") != contentType || h.Get("Cache-Control") != "no-store" ||
+		h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("headers %v, want %s, no-store, no-referrer, nosniff", h, contentType)
+	}
+	if contentType == "text/html; charset=utf-8" && !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Fatalf("HTML page without a strict Content-Security-Policy: %v", h)
+	}
+}
+
+const htmlType = "text/html; charset=utf-8"
+
+func TestUnsubscribeLink(t *testing.T) {
+	f := newPrefsFixture(t, httpapi.Config{})
+	before := f.prefs.prefs("buyer-1")
+	rec := call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), unsubscribedText) ||
+		!strings.HasPrefix(rec.Body.String(), "<!DOCTYPE html>") {
+		t.Fatalf("GET: %d %s", rec.Code, rec.Body)
+	}
+	wantPrivate(t, rec, htmlType)
+	if strings.Contains(rec.Body.String(), "<script") || strings.Contains(rec.Body.String(), "http") {
+		t.Fatalf("the page is not self-contained:\n%s", rec.Body)
+	}
+	p := f.prefs.prefs("buyer-1")
+	if !p.EmailOptOut || p.UpdatedBy != "buyer" || !p.UpdatedAt.Equal(prefsNow) || p.Default != before.Default ||
+		p.SMSOptOut != before.SMSOptOut || p.ByKind[order.NotifyPaymentReminder] != order.ChannelsSMS || len(p.ByKind) != 1 {
+		t.Fatalf("stored %+v (before %+v)", p, before)
+	}
+	// A second click is 200 too, and writes nothing.
+	rec = call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), unsubscribedText) || f.prefs.writes() != 1 {
+		t.Fatalf("second click: %d, %d writes", rec.Code, f.prefs.writes())
+	}
+	// A stray bearer token is neither needed nor harmful.
+	if rec := call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil, "Authorization", "Bearer nope"); rec.Code != http.StatusOK {
+		t.Fatalf("with a wrong bearer token: %d", rec.Code)
+	}
+}
+
+func TestUnsubscribeLinkFailures(t *testing.T) {
+	cases := map[string]struct {
+		target         string
+		getErr, setErr error
+		status         int
+		says           string
+	}{
+		"no token":      {"/unsubscribe", nil, nil, http.StatusBadRequest, "not valid"},
+		"empty token":   {"/unsubscribe?token=", nil, nil, http.StatusBadRequest, "not valid"},
+		"malformed":     {"/unsubscribe?token=garbage", nil, nil, http.StatusBadRequest, "not valid"},
+		"forged":        {"/unsubscribe?token=" + tokForged, nil, nil, http.StatusBadRequest, "not valid"},
+		"expired":       {"/unsubscribe?token=" + tokExpired, nil, nil, http.StatusBadRequest, "has expired"},
+		"unknown buyer": {"/unsubscribe?token=" + tokNobody, nil, nil, http.StatusNotFound, "could not find"},
+		"read fails":    {"/unsubscribe?token=" + tokBuyer1, errSecret, nil, http.StatusInternalServerError, "went wrong"},
+		"write fails": {"/unsubscribe?token=" + tokBuyer1, nil, order.Internal("fake.SetPreferences", errSecret),
+			http.StatusInternalServerError, "went wrong"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newPrefsFixture(t, httpapi.Config{})
+			f.prefs.getErr, f.prefs.setErr = c.getErr, c.setErr
+			rec := call(f.handler, "GET", c.target, nil)
+			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
+				t.Fatalf("%d, want %d saying %q:\n%s", rec.Code, c.status, c.says, rec.Body)
+			}
+			wantPrivate(t, rec, htmlType)
+			if strings.Contains(rec.Body.String(), "secret-internal-detail") || strings.Contains(rec.Body.String(), "unsubscribed from") {
+				t.Fatalf("page:\n%s", rec.Body)
+			}
+			if p := f.prefs.prefs("buyer-1"); p.EmailOptOut {
+				t.Fatal("the buyer was unsubscribed")
+			}
+		})
+	}
+}
+
+func TestUnsubscribeHeadChangesNothing(t *testing.T) {
+	f := newPrefsFixture(t, httpapi.Config{})
+	rec := call(f.handler, "HEAD", "/unsubscribe?token="+tokBuyer1, nil)
+	if rec.Code != http.StatusOK || f.prefs.writes() != 0 {
+		t.Fatalf("HEAD: %d, %d writes", rec.Code, f.prefs.writes())
+	}
+	wantPrivate(t, rec, htmlType)
+	if rec := call(f.handler, "HEAD", "/unsubscribe?token="+tokExpired, nil); rec.Code != http.StatusBadRequest {
+		t.Fatalf("HEAD expired: %d", rec.Code)
+	}
+}
+
+// multipartOneClick is the one-click form as multipart/form-data.
+func multipartOneClick(t *testing.T, value string) (string, *bytes.Buffer) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if err := mw.WriteField("List-Unsubscribe", value); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return mw.FormDataContentType(), &buf
+}
+
+func TestUnsubscribeOneClick(t *testing.T) {
+	const form = "application/x-www-form-urlencoded"
+	mpType, mpBody := multipartOneClick(t, "One-Click")
+	_, mpWrong := multipartOneClick(t, "Two-Clicks")
+	const body = "List-Unsubscribe=One-Click"
+	const done, notValid, needsForm = "Unsubscribed from", "link is not valid", "must be List-Unsubscribe=One-Click"
+	cases := map[string]struct {
+		token, contentType, body string
+		status                   int
+		says                     string
+	}{
+		"urlencoded":         {tokBuyer1, form, body, http.StatusOK, done},
+		"multipart":          {tokBuyer1, mpType, mpBody.String(), http.StatusOK, done},
+		"no content type":    {tokBuyer1, "", body + "\r\n", http.StatusOK, done},
+		"no body":            {tokBuyer1, form, "", http.StatusBadRequest, needsForm},
+		"wrong value":        {tokBuyer1, form, "List-Unsubscribe=Yes", http.StatusBadRequest, needsForm},
+		"multipart wrong":    {tokBuyer1, mpType, mpWrong.String(), http.StatusBadRequest, needsForm},
+		"broken multipart":   {tokBuyer1, "multipart/form-data; boundary=x", body, http.StatusBadRequest, needsForm},
+		"no token":           {"", form, body, http.StatusBadRequest, notValid},
+		"token in body only": {"", form, body + "&token=" + tokBuyer1, http.StatusBadRequest, notValid},
+		"forged":             {tokForged, form, body, http.StatusBadRequest, notValid},
+		"expired":            {tokExpired, form, body, http.StatusBadRequest, "has expired"},
+		"unknown buyer":      {tokNobody, form, body, http.StatusNotFound, "could not find"},
+		"too large":          {tokBuyer1, form, body + "&x=" + strings.Repeat("x", 9000), http.StatusRequestEntityTooLarge, "exceeds"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newPrefsFixture(t, httpapi.Config{})
+			rec := call(f.handler, "POST", "/unsubscribe?token="+c.token, strings.NewReader(c.body), "Content-Type", c.contentType)
+			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
+				t.Fatalf("%d %q, want %d saying %q", rec.Code, rec.Body, c.status, c.says)
+			}
+			wantPrivate(t, rec, "text/plain; charset=utf-8")
+			if done := f.prefs.prefs("buyer-1").EmailOptOut; done != (c.status == http.StatusOK) {
+				t.Fatalf("EmailOptOut = %v after %d", done, rec.Code)
+			}
+		})
+	}
+	f := newPrefsFixture(t, httpapi.Config{})
+	for range 2 {
+		rec := call(f.handler, "POST", "/unsubscribe?token="+tokBuyer1, strings.NewReader("List-Unsubscribe=One-Click"), "Content-Type", form)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("repeated one-click: %d", rec.Code)
+		}
+	}
+	if f.prefs.writes() != 1 {
+		t.Fatalf("%d writes for two one-clicks, want 1", f.prefs.writes())
+	}
+}
+
+func TestUnsubscribeRoutesOnlyWhenWired(t *testing.T) {
+	for name, cfg := range map[string]httpapi.Config{
+		"no verifier":    {Orders: brokenOrders{}, Preferences: newFakePrefs()},
+		"no preferences": {Orders: brokenOrders{}, Unsubscribe: fakeVerifier{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := httpapi.New(cfg)
+			decodeError(t, call(h, "GET", "/unsubscribe?token="+tokBuyer1, nil), http.StatusNotFound, "not_found")
+			decodeError(t, call(h, "POST", "/unsubscribe?token="+tokBuyer1, strings.NewReader("List-Unsubscribe=One-Click")),
+				http.StatusNotFound, "not_found")
+		})
+	}
+}
+
+// TestUnsubscribeWithSigner runs the route with the real unsubscribe.Signer.
+func TestUnsubscribeWithSigner(t *testing.T) {
+	signer, err := unsubscribe.New([]string{"0123456789abcdef0123456789abcdef-new", "0123456789abcdef0123456789abcdef-old"}, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := unsubscribe.New([]string{"0123456789abcdef0123456789abcdef-old"}, 24*time.Hour)
+	stranger, _ := unsubscribe.New([]string{"0123456789abcdef0123456789abcdef-zzz"}, 24*time.Hour)
+	f := newPrefsFixture(t, httpapi.Config{Unsubscribe: signer})
+	for name, c := range map[string]struct {
+		token  string
+		status int
+		says   string
+	}{
+		"another key":   {stranger.Token("buyer-1", prefsNow), http.StatusBadRequest, "not valid"},
+		"expired":       {signer.Token("buyer-1", prefsNow.Add(-24*time.Hour)), http.StatusBadRequest, "has expired"},
+		"unknown buyer": {signer.Token("nobody", prefsNow), http.StatusNotFound, "could not find"},
+		"rotated key":   {old.Token("buyer-1", prefsNow.Add(-time.Hour)), http.StatusOK, unsubscribedText},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := call(f.handler, "GET", unsubscribe.URL("https://api.example.com", c.token), nil)
+			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
+				t.Fatalf("%d, want %d saying %q", rec.Code, c.status, c.says)
+			}
+		})
+	}
+}
+
+// TestUnsubscribeAndPreferencesLogs: one log line per request, with the buyer id and the
+// outcome, and never the token, the buyer's email or phone.
+func TestUnsubscribeAndPreferencesLogs(t *testing.T) {
+	f := newPrefsFixture(t, httpapi.Config{})
+	call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
+	call(f.handler, "GET", "/unsubscribe?token="+tokForged, nil)
+	call(f.handler, "GET", "/unsubscribe?token="+tokExpired, nil)
+	call(f.handler, "POST", "/unsubscribe?token="+tokBuyer1, strings.NewReader("List-Unsubscribe=One-Click"),
+		"Content-Type", "application/x-www-form-urlencoded")
+	f.prefs.getErr = errSecret
+	call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
+	f.prefs.getErr = nil
+	f.put("/v1/buyers/buyer-1/preferences", `{"email_opt_out":false,"sms_opt_out":false,"default":"sms"}`)
+	f.put("/v1/buyers/buyer-1/preferences", `{"email_opt_out":"`+buyerEmail+`","sms_opt_out":"`+buyerPhone+`"}`)
+	logs := f.logs.String()
+	if n := strings.Count(logs, `"msg":"request"`); n != 7 {
+		t.Fatalf("%d request lines, want 7:\n%s", n, logs)
+	}
+	for _, secret := range []string{tokBuyer1, tokForged, tokExpired, "c2lnbmF0dXJl", buyerEmail, buyerPhone, "Ana Souza", token} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log contains %q:\n%s", secret, logs)
+		}
+	}
+	for _, want := range []string{`"route":"GET /unsubscribe"`, `"outcome":"unsubscribed"`, `"outcome":"already_unsubscribed"`,
+		`"buyer_id":"buyer-1"`, `"code":"unauthorized"`, `"route":"PUT /v1/buyers/{buyer_id}/preferences"`, "secret-internal-detail"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the log lacks %s:\n%s", want, logs)
+		}
+	}
+}

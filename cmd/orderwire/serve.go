@@ -38,6 +38,8 @@ type serveConfig struct {
 	// SweepEvery is how often the reminder sweep runs; 0 turns the ticker off
 	// (POST /local/reminders/run still works).
 	SweepEvery time.Duration
+	// NotifyEvery is how often the local notifier drains the outbox; 0 turns it off.
+	NotifyEvery time.Duration
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -55,6 +57,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.StringVar(&c.Table, "table", getenv("ORDERWIRE_TABLE"), "use this DynamoDB table instead of the embedded store (env ORDERWIRE_TABLE; endpoint from the standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB)")
 	fs.BoolVar(&c.CreateTable, "create-table", getenv("ORDERWIRE_CREATE_TABLE") == "1", "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env ORDERWIRE_CREATE_TABLE=1)")
 	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Minute, "how often the payment-reminder sweep runs; 0 disables it")
+	fs.DurationVar(&c.NotifyEvery, "notify-every", 2*time.Second, "how often buyer notifications are sent from the outbox; 0 disables it")
 	if err := fs.Parse(args); err != nil {
 		return c, errUsage // the flag package has printed what was wrong, and the usage
 	}
@@ -117,11 +120,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	notes, err := setUpNotifications(ctx, cfg, "http://"+ln.Addr().String(), getenv, st, logger)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("notification settings: %w", err)
+	}
+	defer notes.Close()
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
 			Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
 			Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
-			LocalSweep: func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) },
+			LocalSweep:  func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) },
+			Preferences: st, Unsubscribe: notes.signer, LocalOutbox: notes.listOutbox(),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -132,6 +142,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList("/webhooks/payments/", providers))
 	fmt.Fprintf(stdout, "carrier webhooks enabled: %s\n", enabledList("/webhooks/carriers/", carriers))
+	notes.describe(stdout)
 	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
 
 	served := make(chan error, 1)
@@ -139,6 +150,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sweepCtx, stopSweeps := context.WithCancel(ctx)
 	defer stopSweeps()
 	go sweepEvery(sweepCtx, sweeper, cfg.SweepEvery, logger)
+	go notifyEvery(sweepCtx, notes.notifier, cfg.NotifyEvery, logger)
 	select {
 	case err := <-served:
 		return err

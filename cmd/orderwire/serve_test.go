@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,11 +25,17 @@ const orderBody = `{"buyer":{"id":"buyer-1","name":"Ana Souza","email":"ana@exam
 // exit code.
 func startServe(t *testing.T, env map[string]string) (base string, printed *strings.Builder, stop func() int) {
 	t.Helper()
+	return startServeArgs(t, env)
+}
+
+// startServeArgs is startServe with extra serve flags.
+func startServeArgs(t *testing.T, env map[string]string, flags ...string) (base string, printed *strings.Builder, stop func() int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, outW, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), func(k string) string { return env[k] }, outW, io.Discard)
 		outW.Close()
 	}()
 	printed = &strings.Builder{}
@@ -46,7 +53,9 @@ func startServe(t *testing.T, env map[string]string) (base string, printed *stri
 		t.Fatalf("serve did not start (exit %d); printed:\n%s", <-done, printed)
 	}
 	go func() { _, _ = io.Copy(io.Discard, outR) }()
-	return base, printed, func() int { cancel(); return <-done }
+	var code int
+	var once sync.Once
+	return base, printed, func() int { once.Do(func() { cancel(); code = <-done }); return code }
 }
 
 func call(t *testing.T, method, url, token, body string) (int, string) {

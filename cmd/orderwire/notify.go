@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/orderwire/orderwire/internal/localsink"
+	"github.com/orderwire/orderwire/internal/notifier"
+	"github.com/orderwire/orderwire/internal/ses"
+	"github.com/orderwire/orderwire/internal/smtpmail"
+	"github.com/orderwire/orderwire/internal/sns"
+	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/unsubscribe"
+)
+
+// The local server's notification settings (environment only; README "Notifications").
+const (
+	envSMTPURL         = "ORDERWIRE_SMTP_URL"         // email by SMTP
+	envEmailTransport  = "ORDERWIRE_EMAIL"            // "ses": email by SES v2 (AWS settings from the environment)
+	envSMSTransport    = "ORDERWIRE_SMS"              // "sns": SMS by SNS
+	envUnsubscribeKeys = "ORDERWIRE_UNSUBSCRIBE_KEYS" // comma-separated, newest first; default: generated in the data dir
+	envPublicURL       = "ORDERWIRE_PUBLIC_URL"       // base of unsubscribe links; default http://<addr>
+	envEmailFrom       = "ORDERWIRE_EMAIL_FROM"
+	envSellerName      = "ORDERWIRE_SELLER_NAME"
+	envSellerAddress   = "ORDERWIRE_SELLER_ADDRESS"
+	unsubscribeKeyFile = "unsubscribe-key"
+	localOutboxFile    = "outbox.jsonl"
+)
+
+// notifications is the local server's notification pipeline: the notifier that drains the
+// outbox, the unsubscribe signer the HTTP API verifies links with, and the local sink when
+// one channel or both deliver to it.
+type notifications struct {
+	notifier *notifier.Notifier
+	signer   *unsubscribe.Signer
+	sink     *localsink.Sink // nil when email and SMS both go to real providers
+	email    string          // where email goes, for the startup banner
+	sms      string
+}
+
+// setUpNotifications builds the pipeline from the environment: SMTP when ORDERWIRE_SMTP_URL
+// is set, SES when ORDERWIRE_EMAIL=ses, SNS when ORDERWIRE_SMS=sns; whatever is not
+// configured goes to the local sink (<data dir>/outbox.jsonl, listed at GET /local/outbox),
+// so a new user sees exactly what buyers would get.
+// listening is the server's own base URL, the default base of unsubscribe links.
+func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, getenv func(string) string, st store.Store, logger *slog.Logger) (*notifications, error) {
+	env := func(key, fallback string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return fallback
+	}
+	n := &notifications{}
+	keys := splitList(getenv(envUnsubscribeKeys))
+	if len(keys) == 0 {
+		key, _, _, err := loadOrCreateSecret(cfg.DataDir, unsubscribeKeyFile, "unsubscribe-link key")
+		if err != nil {
+			return nil, err
+		}
+		keys = []string{key}
+	}
+	var err error
+	if n.signer, err = unsubscribe.New(keys, 0); err != nil {
+		return nil, fmt.Errorf("%s: %w", envUnsubscribeKeys, err)
+	}
+	ncfg := notifier.Config{Store: st, Logger: logger,
+		From:          env(envEmailFrom, "orderwire demo shop <orders@localhost>"),
+		SellerName:    env(envSellerName, "orderwire demo shop"),
+		SellerAddress: env(envSellerAddress, "Set ORDERWIRE_SELLER_ADDRESS to your postal address"),
+		Owner:         fmt.Sprintf("serve-%d", os.Getpid()),
+	}
+	publicURL := strings.TrimRight(env(envPublicURL, listening), "/")
+	ncfg.UnsubscribeURL = func(buyerID string, now time.Time) string {
+		return unsubscribe.URL(publicURL, n.signer.Token(buyerID, now))
+	}
+	var awsCfg *aws.Config
+	loadAWS := func() (aws.Config, error) {
+		if awsCfg == nil {
+			c, err := config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1))
+			if err != nil {
+				return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+			}
+			awsCfg = &c
+		}
+		return *awsCfg, nil
+	}
+	switch {
+	case getenv(envSMTPURL) != "":
+		sender, err := smtpmail.New(getenv(envSMTPURL))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", envSMTPURL, err)
+		}
+		ncfg.Email, n.email = sender, "SMTP ("+sender.String()+")"
+	case env(envEmailTransport, "") == "ses":
+		c, err := loadAWS()
+		if err != nil {
+			return nil, err
+		}
+		sender := ses.New(ses.NewClient(c, ""))
+		ncfg.Email, ncfg.Suppressions, n.email = sender, sender, "SES ("+c.Region+")"
+	}
+	if env(envSMSTransport, "") == "sns" {
+		c, err := loadAWS()
+		if err != nil {
+			return nil, err
+		}
+		ncfg.SMS, n.sms = sns.New(sns.NewClient(c, ""), sns.Options{}), "SNS ("+c.Region+")"
+	}
+	if ncfg.Email == nil || ncfg.SMS == nil {
+		path := filepath.Join(cfg.DataDir, localOutboxFile)
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		if n.sink, err = localsink.Open(path); err != nil {
+			return nil, err
+		}
+		where := "local outbox " + path + " (GET /local/outbox)"
+		if ncfg.Email == nil {
+			ncfg.Email, n.email = n.sink, where
+		}
+		if ncfg.SMS == nil {
+			ncfg.SMS, n.sms = n.sink, where
+		}
+	}
+	n.notifier = notifier.New(ncfg)
+	return n, nil
+}
+
+// listOutbox is GET /local/outbox's source (nil without a local sink).
+func (n *notifications) listOutbox() func() (any, error) {
+	if n.sink == nil {
+		return nil
+	}
+	return func() (any, error) { return n.sink.List() }
+}
+
+func (n *notifications) describe(w io.Writer) {
+	fmt.Fprintf(w, "buyer email: %s\nbuyer SMS: %s\n", n.email, n.sms)
+}
+
+func (n *notifications) Close() error {
+	if n.sink == nil {
+		return nil
+	}
+	return n.sink.Close()
+}
+
+// notifyEvery drains the due outbox rows every interval until ctx ends: the local stand-in
+// for the table's stream (new rows) and the notifier's schedule (deferred rows, lapsed
+// claims). It logs counts only.
+func notifyEvery(ctx context.Context, n *notifier.Notifier, interval time.Duration, log *slog.Logger) {
+	if interval <= 0 {
+		return
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := n.RunDue(ctx, 200); err != nil && ctx.Err() == nil {
+				log.Error("notifier", "err", err.Error())
+			}
+		}
+	}
+}
+
+// splitList splits a comma-separated setting, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}

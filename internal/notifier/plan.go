@@ -1,0 +1,160 @@
+package notifier
+
+import (
+	"strings"
+
+	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// Senders says which channels this notifier can send on at all.
+type Senders struct {
+	Email, SMS bool
+}
+
+// Plan is the channels one row goes out on, decided before anything is sent. Its reasons
+// name channels and causes, never an address or a number.
+type Plan struct {
+	// Channels are the channels to send on, in order (email before SMS).
+	Channels []notify.Channel
+	// Spare is the channel to use instead when a channel of Channels turns out unusable at
+	// send time (opted out at the provider, suppressed, a permanent failure); "" for none.
+	// It is only ever set when Channels holds one channel.
+	Spare notify.Channel
+	// Unusable are the channels the buyer's choice asks for that cannot be used (no
+	// contact, no sender); they are recorded as skipped deliveries.
+	Unusable []Skip
+	// Reason says why nothing can be sent, when Channels is empty.
+	Reason string
+}
+
+// Skip is a channel left out, and why.
+type Skip struct {
+	Channel notify.Channel
+	Reason  string
+}
+
+// The reasons a plan gives.
+const (
+	ReasonTurnedOff = "turned off by the buyer"
+	ReasonOptedOut  = "opted out by the buyer"
+)
+
+// PlanChannels decides the channels of a row of kind k for buyer b:
+//
+//   - the buyer's choice for k (Preferences.Choice); the default is email when the buyer
+//     has an address, else SMS; "both" is email then SMS; "none" sends nothing;
+//   - for kinds that are not must-send, EmailOptOut and SMSOptOut remove that channel; a
+//     must-send kind ignores "none" and the opt-outs;
+//   - a channel is usable only if the buyer has that contact and the sender is configured;
+//   - when no chosen channel is usable, the other channel is used instead if it is usable
+//     and (unless must-send) not opted out; when one chosen channel is usable, that other
+//     channel is the Spare for a failure at send time.
+//
+// A channel the buyer opted out of is not replaced by the other one: an opt-out is a wish
+// to hear less, not on another channel.
+func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
+	must := k.MustSend()
+	choice := b.Preferences.Choice(k)
+	if choice == order.ChannelsNone {
+		if !must {
+			return Plan{Reason: ReasonTurnedOff}
+		}
+		choice = order.ChannelsDefault // refused by Preferences.Validate; never stops a must-send
+	}
+	var wanted []notify.Channel
+	switch choice {
+	case order.ChannelsEmail:
+		wanted = []notify.Channel{notify.ChannelEmail}
+	case order.ChannelsSMS:
+		wanted = []notify.Channel{notify.ChannelSMS}
+	case order.ChannelsBoth:
+		wanted = []notify.Channel{notify.ChannelEmail, notify.ChannelSMS}
+	default:
+		wanted = []notify.Channel{notify.ChannelSMS}
+		if b.Email != "" {
+			wanted = []notify.Channel{notify.ChannelEmail}
+		}
+	}
+	optedOut := func(ch notify.Channel) bool {
+		if must {
+			return false
+		}
+		return ch == notify.ChannelEmail && b.Preferences.EmailOptOut || ch == notify.ChannelSMS && b.Preferences.SMSOptOut
+	}
+	var p Plan
+	var planned, optOuts []notify.Channel
+	for _, ch := range wanted {
+		if optedOut(ch) {
+			optOuts = append(optOuts, ch)
+			continue
+		}
+		planned = append(planned, ch)
+		if why := unusable(ch, b, have); why != "" {
+			p.Unusable = append(p.Unusable, Skip{ch, why})
+		} else {
+			p.Channels = append(p.Channels, ch)
+		}
+	}
+	if len(planned) == 0 {
+		reasons := make([]string, len(optOuts))
+		for i, ch := range optOuts {
+			reasons[i] = string(ch) + ": " + ReasonOptedOut
+		}
+		return Plan{Reason: strings.Join(reasons, "; ")}
+	}
+	if len(planned) == 2 {
+		if len(p.Channels) == 0 {
+			p.Reason = joinSkips(p.Unusable)
+		}
+		return p
+	}
+	other := notify.ChannelSMS
+	if planned[0] == notify.ChannelSMS {
+		other = notify.ChannelEmail
+	}
+	otherWhy := unusable(other, b, have)
+	if otherWhy == "" && optedOut(other) {
+		otherWhy = ReasonOptedOut
+	}
+	switch {
+	case len(p.Channels) == 1 && otherWhy == "":
+		p.Spare = other
+	case len(p.Channels) == 0 && otherWhy == "":
+		p.Channels = []notify.Channel{other}
+	case len(p.Channels) == 0:
+		p.Reason = joinSkips(append(p.Unusable, Skip{other, otherWhy}))
+	}
+	return p
+}
+
+// unusable says why channel ch cannot reach buyer b, or "" when it can.
+func unusable(ch notify.Channel, b order.Buyer, have Senders) string {
+	switch ch {
+	case notify.ChannelEmail:
+		if b.Email == "" {
+			return "no email address"
+		}
+		if !have.Email {
+			return "no email sender configured"
+		}
+	case notify.ChannelSMS:
+		if b.Phone == "" {
+			return "no phone number"
+		}
+		if !have.SMS {
+			return "no SMS sender configured"
+		}
+	default:
+		return "unknown channel"
+	}
+	return ""
+}
+
+func joinSkips(skips []Skip) string {
+	parts := make([]string, len(skips))
+	for i, s := range skips {
+		parts[i] = string(s.Channel) + ": " + s.Reason
+	}
+	return strings.Join(parts, "; ")
+}

@@ -10,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/testservice"
 )
 
 // chaosStart is 06:30 UTC: night in Lisbon, São Paulo and New York, day in Tokyo and
@@ -265,12 +268,25 @@ func TestConcurrentNotifiersSendAtMostOnceAndLoseNothing(t *testing.T) {
 }
 
 func TestConcurrentNotifiersOverTheEmbeddedStore(t *testing.T) {
-	fx := chaosFixtures(t)
 	st, err := embedded.Open(t.TempDir()+"/db", embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	runChaosOver(t, st)
+}
+
+// TestConcurrentNotifiersOverDynamoDBLocal is the same chaos over the DynamoDB adapter
+// (conditional PutItems, the GSI2 outbox due index) on DynamoDB Local.
+func TestConcurrentNotifiersOverDynamoDBLocal(t *testing.T) {
+	client := testservice.DynamoDB(t)
+	runChaosOver(t, dynamo.New(client, testservice.NewTable(t, client)))
+}
+
+// runChaosOver seeds a real store with the chaos fixtures (order, buyer preferences, one
+// outbox row each, written as a reminder step writes them) and runs the chaos over it.
+func runChaosOver(t *testing.T, st store.Store) {
+	fx := chaosFixtures(t)
 	ctx := context.Background()
 	for _, f := range fx {
 		if err := st.SaveOrder(ctx, f.order, f.buyer); err != nil {

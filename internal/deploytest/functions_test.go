@@ -18,6 +18,7 @@ import (
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/tracking"
+	"github.com/orderwire/orderwire/internal/unsubscribe"
 )
 
 // functions returns every Lambda function of the template, SAM's and plain ones.
@@ -124,16 +125,30 @@ var secretReaders = [][]string{
 	// (ORDERWIRE_STANDARD_WEBHOOK_SECRETS) signs payment and shipment events alike, and
 	// both functions can write the table those settings protect anyway.
 	{"payment-webhook", "tracking-webhook"},
+	// The unsubscribe-link keys: the notifier signs the links it puts in buyer emails, the
+	// seller API verifies them (GET and POST /unsubscribe). Each reads them through
+	// ORDERWIRE_UNSUBSCRIBE_SECRET_ARN, next to (never instead of) its own secret.
+	{"notifier", "seller-api"},
 }
 
-// TestFunctionEnvironments: every function gets exactly the settings the lambdaenv loader
-// it calls reads (so Validate, or ValidateTable for a function without a secret, passes on
-// AWS), pointing at the table and, for a function that reads one, at a secret; a function
-// that reads no secret is given none. The sweep may also get ORDERWIRE_POLICY_FILE, set
-// only when the stack's policy-file parameter (empty by default) is. A secret is read by
-// one function, or by exactly one group of secretReaders, so the seller API's tokens reach
-// no other function. The seller API's secret generates the key its tokens are read from;
-// the webhooks' starts as {} (no provider enabled) and generates nothing.
+// notOnAWS are settings a function's code reads that the template must not set, and why.
+var notOnAWS = map[string]string{
+	"ORDERWIRE_SMTP_URL": "on AWS email goes through SES, and an SMTP password would sit in plain text in the function's configuration",
+}
+
+// TestFunctionEnvironments: every function gets exactly the settings its code reads: those
+// of the lambdaenv loaders it calls (so Validate, or ValidateTable for a function without a
+// secret of its own, passes on AWS), pointing at the table and at each secret it reads
+// (ORDERWIRE_SECRETS_ARN, ORDERWIRE_UNSUBSCRIBE_SECRET_ARN), and the ORDERWIRE_* settings
+// its own source names, except notOnAWS; a function that reads no secret is given none. A
+// setting may be optional: !If [<condition>, !Ref <parameter>, !Ref AWS::NoValue], set only
+// when the parameter (empty by default) is; the sweep's ORDERWIRE_POLICY_FILE must be. A
+// secret is read by one function, or by exactly one group of secretReaders, so the seller
+// API's tokens reach no other function. The seller API's secret generates the key its
+// tokens are read from, the unsubscribe secret the key its link keys are read from (long
+// enough for unsubscribe.New); the webhooks' starts as {} (no provider enabled) and
+// generates nothing. ORDERWIRE_PUBLIC_URL is the API's URL (the ApiUrl output without its
+// trailing slash).
 func TestFunctionEnvironments(t *testing.T) {
 	tm := loadTemplate(t)
 	readers := map[string][]string{} // secret → functions/<name> folders reading it
@@ -147,12 +162,30 @@ func TestFunctionEnvironments(t *testing.T) {
 		}
 		u := functionUses(t, folderOf(fn))
 		validate, want := lambdaenv.FromEnv(setInTemplate).ValidateTable, []string{lambdaenv.EnvTable}
+		secretVars := []string{}
 		if u.secret {
 			validate, want = lambdaenv.FromEnv(setInTemplate).Validate, []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable}
+			secretVars = append(secretVars, lambdaenv.EnvSecretsARN)
+		}
+		if u.unsubscribeKeys {
+			want = append(want, lambdaenv.EnvUnsubscribeSecretARN)
+			secretVars = append(secretVars, lambdaenv.EnvUnsubscribeSecretARN)
 		}
 		if u.sweep && vars[lambdaenv.EnvPolicyFile] != nil {
 			want = append(want, lambdaenv.EnvPolicyFile)
-			checkPolicyFileSetting(t, tm, id, vars[lambdaenv.EnvPolicyFile])
+			checkOptionalSetting(t, tm, id, lambdaenv.EnvPolicyFile, vars[lambdaenv.EnvPolicyFile])
+		}
+		for _, name := range u.settings {
+			if why := notOnAWS[name]; why != "" {
+				if vars[name] != nil {
+					t.Errorf("%s: %s is set, but must not be on AWS: %s", id, name, why)
+				}
+				continue
+			}
+			want = append(want, name)
+			if get(vars[name], "Fn::If") != nil {
+				checkOptionalSetting(t, tm, id, name, vars[name])
+			}
 		}
 		if err := validate(); err != nil {
 			t.Errorf("%s: the template misses settings: %v", id, err)
@@ -163,15 +196,20 @@ func TestFunctionEnvironments(t *testing.T) {
 		if ref := refTo(vars[lambdaenv.EnvTable]); tm.resources("AWS::DynamoDB::Table")[ref] == nil {
 			t.Errorf("%s: %s = %v, want !Ref of the table", id, lambdaenv.EnvTable, vars[lambdaenv.EnvTable])
 		}
-		if !u.secret {
-			continue
+		if v := vars["ORDERWIRE_PUBLIC_URL"]; v != nil {
+			api, _ := get(tm, "Outputs", "ApiUrl", "Value", "Fn::Sub").(string)
+			if sub, _ := get(v, "Fn::Sub").(string); api == "" || sub != strings.TrimSuffix(api, "/") {
+				t.Errorf("%s: ORDERWIRE_PUBLIC_URL = %v, want the ApiUrl output without its trailing slash (%s)", id, v, api)
+			}
 		}
-		secretID := refTo(vars[lambdaenv.EnvSecretsARN])
-		if tm.resources("AWS::SecretsManager::Secret")[secretID] == nil {
-			t.Errorf("%s: %s = %v, want !Ref of a secret", id, lambdaenv.EnvSecretsARN, vars[lambdaenv.EnvSecretsARN])
-			continue
+		for _, name := range secretVars {
+			secretID := refTo(vars[name])
+			if tm.resources("AWS::SecretsManager::Secret")[secretID] == nil {
+				t.Errorf("%s: %s = %v, want !Ref of a secret", id, name, vars[name])
+				continue
+			}
+			readers[secretID] = append(readers[secretID], folderOf(fn))
 		}
-		readers[secretID] = append(readers[secretID], folderOf(fn))
 	}
 	for id := range tm.resources("AWS::SecretsManager::Secret") {
 		got := slices.Sorted(slices.Values(readers[id]))
@@ -180,35 +218,45 @@ func TestFunctionEnvironments(t *testing.T) {
 			t.Errorf("secret %s is read by %v: want one function, or one group of secretReaders", id, got)
 		}
 	}
-	secretOf := func(name string) (string, any) {
+	secretOf := func(name, variable string) (string, any) {
 		_, fn := tm.function(t, name)
-		id := refTo(get(fn, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))
+		id := refTo(get(fn, "Properties", "Environment", "Variables", variable))
 		return id, get(tm.resources("AWS::SecretsManager::Secret")[id], "Properties")
 	}
-	_, seller := secretOf("seller-api")
+	_, seller := secretOf("seller-api", lambdaenv.EnvSecretsARN)
 	want := map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": lambdaenv.APITokensKey,
 		"PasswordLength": "48", "ExcludePunctuation": "true"}
 	if gen := get(seller, "GenerateSecretString"); !reflect.DeepEqual(gen, want) {
 		t.Errorf("seller-api secret GenerateSecretString %v, want %v", gen, want)
 	}
-	paymentID, webhooks := secretOf("payment-webhook")
+	unsubscribeID, keys := secretOf("notifier", lambdaenv.EnvUnsubscribeSecretARN)
+	want = map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": lambdaenv.UnsubscribeKeysKey,
+		"PasswordLength": "64", "ExcludePunctuation": "true"}
+	if gen := get(keys, "GenerateSecretString"); !reflect.DeepEqual(gen, want) || 64 < unsubscribe.MinKeyBytes {
+		t.Errorf("unsubscribe secret GenerateSecretString %v, want %v (a key of at least %d bytes)", gen, want, unsubscribe.MinKeyBytes)
+	}
+	if sellerID, _ := secretOf("seller-api", lambdaenv.EnvUnsubscribeSecretARN); sellerID != unsubscribeID {
+		t.Errorf("seller-api verifies unsubscribe links with %s, the notifier signs them with %s", sellerID, unsubscribeID)
+	}
+	paymentID, webhooks := secretOf("payment-webhook", lambdaenv.EnvSecretsARN)
 	if get(webhooks, "SecretString") != "{}" || get(webhooks, "GenerateSecretString") != nil {
 		t.Errorf("payment-webhook secret %v, want SecretString {} and nothing generated", webhooks)
 	}
-	if trackingID, _ := secretOf("tracking-webhook"); trackingID != paymentID {
+	if trackingID, _ := secretOf("tracking-webhook", lambdaenv.EnvSecretsARN); trackingID != paymentID {
 		t.Errorf("tracking-webhook reads %s, payment-webhook %s: the webhook settings live in one secret", trackingID, paymentID)
 	}
 }
 
-// checkPolicyFileSetting: ORDERWIRE_POLICY_FILE is !If [<condition>, !Ref <parameter>,
-// !Ref AWS::NoValue], where the parameter defaults to "" and the condition is that it is
-// not "": a stack deployed without a policy file runs on the defaults instead of failing
-// its cold start on a file that is not there.
-func checkPolicyFileSetting(t *testing.T, tm template, id string, v any) {
+// checkOptionalSetting: an optional setting (ORDERWIRE_POLICY_FILE always) is !If
+// [<condition>, !Ref <parameter>, !Ref AWS::NoValue], where the parameter defaults to "" and
+// the condition is that it is not "": a stack deployed without it runs on the function's
+// defaults instead of getting an empty value (for the policy file, instead of failing its
+// cold start on a file that is not there).
+func checkOptionalSetting(t *testing.T, tm template, id, name string, v any) {
 	t.Helper()
 	args, _ := get(v, "Fn::If").([]any)
 	if len(args) != 3 || refTo(args[2]) != "AWS::NoValue" {
-		t.Errorf("%s: %s = %v, want !If [<condition>, !Ref <parameter>, !Ref AWS::NoValue]", id, lambdaenv.EnvPolicyFile, v)
+		t.Errorf("%s: %s = %v, want !If [<condition>, !Ref <parameter>, !Ref AWS::NoValue]", id, name, v)
 		return
 	}
 	param := refTo(args[1])
@@ -216,7 +264,7 @@ func checkPolicyFileSetting(t *testing.T, tm template, id string, v any) {
 	wantCond := map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{map[string]any{"Ref": param}, ""}}}}
 	if get(tm, "Parameters", param, "Default") != "" || !reflect.DeepEqual(get(tm, "Conditions", cond), wantCond) {
 		t.Errorf("%s: %s reads parameter %q (default %v) under condition %q = %v; want a parameter defaulting to \"\" and the condition that it is set",
-			id, lambdaenv.EnvPolicyFile, param, get(tm, "Parameters", param, "Default"), cond, get(tm, "Conditions", cond))
+			id, name, param, get(tm, "Parameters", param, "Default"), cond, get(tm, "Conditions", cond))
 	}
 }
 
@@ -247,15 +295,36 @@ func (probeCarrier) Acknowledge() (status int, ct string, b []byte) {
 	return http.StatusOK, "text/plain", nil
 }
 
+// probePreferences is a buyer-preferences store that knows no buyer, and probeVerifier an
+// unsubscribe-token verifier that accepts no token: with them httpapi serves the preference
+// and unsubscribe routes, which answer 401 (no bearer token) or 400 (a bad link), not 404.
+type probePreferences struct{}
+
+func (probePreferences) GetBuyer(context.Context, string) (order.Buyer, error) {
+	return order.Buyer{}, order.Errorf(order.CodeNotFound, "probe", "no buyer")
+}
+func (probePreferences) SetPreferences(context.Context, string, order.Preferences) error {
+	return order.Errorf(order.CodeNotFound, "probe", "no buyer")
+}
+
+type probeVerifier struct{}
+
+func (probeVerifier) Verify(string, time.Time) (string, error) {
+	return "", order.Errorf(order.CodeInvalid, "probe", "no token is good enough")
+}
+
 // TestRoutesExist: every HTTP route the template sends to a function is one httpapi serves
 // (anything but its 404 for unknown routes; path parameters are replaced by "probe", a
-// payment provider and a carrier that are enabled), on the $default stage of the template's HTTP API; no
-// route goes to two functions; and each function gets the routes it exists for. A made-up
-// route is 404, proving the probe tells them apart.
+// payment provider and a carrier that are enabled, preferences and unsubscribe links
+// wired), on the $default stage of the template's HTTP API; no route goes to two functions;
+// and each function gets the routes it exists for. A made-up route is 404, proving the probe
+// tells them apart. A function's other events are its stream (TestStreamEventSources);
+// nothing else may invoke a function.
 func TestRoutesExist(t *testing.T) {
 	tm := loadTemplate(t)
 	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}},
-		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}})
+		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}, Preferences: probePreferences{},
+		Unsubscribe: probeVerifier{}})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -275,6 +344,9 @@ func TestRoutesExist(t *testing.T) {
 			t.Errorf("%s has no events and no schedule: nothing invokes it", id)
 		}
 		for name, ev := range events {
+			if get(ev, "Type") == "DynamoDB" {
+				continue
+			}
 			method, _ := get(ev, "Properties", "Method").(string)
 			path, _ := get(ev, "Properties", "Path").(string)
 			api := tm.resources("AWS::Serverless::HttpApi")[refTo(get(ev, "Properties", "ApiId"))]
@@ -297,11 +369,12 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api": {"GET /healthz", "GET /v1/orders/{order_id}", "POST /v1/orders/{order_id}/shipments",
-			"PUT /v1/orders/{order_id}"},
+		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/orders/{order_id}", "POST /unsubscribe",
+			"POST /v1/orders/{order_id}/shipments", "PUT /v1/buyers/{buyer_id}/preferences", "PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},
 		"tracking-webhook": {"POST /webhooks/carriers/{provider}"},
 		"reminders":        nil, // invoked by its schedule only
+		"notifier":         nil, // invoked by the table's stream and its schedule
 	} {
 		if got := slices.Sorted(slices.Values(routesOf[name])); !slices.Equal(got, want) {
 			t.Errorf("functions/%s gets routes %v, want %v", name, got, want)
@@ -309,15 +382,17 @@ func TestRoutesExist(t *testing.T) {
 	}
 }
 
-// TestOutputs: the stack tells the operator the API URL, the table, both secrets, where
+// TestOutputs: the stack tells the operator the API URL, the table, the secrets, where
 // payment providers and carriers send webhooks, which functions to refresh after changing
-// the webhook settings, the reminder function (to run a sweep by hand) and its schedule (to
-// pause reminders).
+// the webhook settings or the unsubscribe keys, the reminder function (to run a sweep by
+// hand) and its schedule (to pause reminders), the notifier (to run a due run by hand), its
+// schedule, and its on-failure queue (to read it, and to alarm on it).
 func TestOutputs(t *testing.T) {
 	tm := loadTemplate(t)
 	for _, name := range []string{"ApiUrl", "TableName", "ApiTokensSecretArn", "WebhookSecretsArn",
 		"PaymentWebhookUrl", "PaymentWebhookFunctionName", "TrackingWebhookUrl", "TrackingWebhookFunctionName",
-		"RemindersFunctionName", "RemindersScheduleName"} {
+		"RemindersFunctionName", "RemindersScheduleName", "SellerApiFunctionName", "UnsubscribeSecretArn",
+		"NotifierFunctionName", "NotifierScheduleName", "NotifierFailuresQueueUrl", "NotifierFailuresQueueArn"} {
 		if get(tm, "Outputs", name, "Value") == nil {
 			t.Errorf("no output %s", name)
 		}
@@ -327,5 +402,18 @@ func TestOutputs(t *testing.T) {
 	}
 	if id := refTo(get(tm, "Outputs", "RemindersScheduleName", "Value")); tm.resources("AWS::Scheduler::Schedule")[id] == nil {
 		t.Errorf("RemindersScheduleName is %v, want !Ref of the schedule", get(tm, "Outputs", "RemindersScheduleName", "Value"))
+	}
+	for output, name := range map[string]string{"NotifierFunctionName": "notifier", "SellerApiFunctionName": "seller-api"} {
+		if id, _ := tm.function(t, name); refTo(get(tm, "Outputs", output, "Value")) != id {
+			t.Errorf("%s is %v, want !Ref %s", output, get(tm, "Outputs", output, "Value"), id)
+		}
+	}
+	_, notifierFn := tm.function(t, "notifier")
+	queue := ownOf(notifierFn).failureQueue
+	if refTo(get(tm, "Outputs", "NotifierFailuresQueueUrl", "Value")) != queue || queue == "" {
+		t.Errorf("NotifierFailuresQueueUrl is %v, want !Ref of the notifier's on-failure queue %q", get(tm, "Outputs", "NotifierFailuresQueueUrl", "Value"), queue)
+	}
+	if id, attr := getAttOf(get(tm, "Outputs", "NotifierFailuresQueueArn", "Value")); id != queue || attr != "Arn" {
+		t.Errorf("NotifierFailuresQueueArn is %v, want !GetAtt %s.Arn", get(tm, "Outputs", "NotifierFailuresQueueArn", "Value"), queue)
 	}
 }

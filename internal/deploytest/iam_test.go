@@ -23,6 +23,54 @@ var allowedActions = map[string]bool{
 	"dynamodb:DeleteItem":           true,
 	"dynamodb:ConditionCheckItem":   true,
 	"secretsmanager:GetSecretValue": true, // secrets.Fetch at cold start
+	// Lambda's event source mapping reads the table's stream with the function's role ...
+	"dynamodb:DescribeStream":   true,
+	"dynamodb:GetRecords":       true,
+	"dynamodb:GetShardIterator": true,
+	"dynamodb:ListStreams":      true,
+	"sqs:SendMessage":           true, // ... and sends a batch it gives up on to its on-failure queue
+	// The notifier's senders (awsWrappers): SES email and its suppression list, SNS SMS.
+	"ses:SendEmail":                    true,
+	"ses:GetSuppressedDestination":     true,
+	"sns:Publish":                      true,
+	"sns:CheckIfPhoneNumberIsOptedOut": true,
+}
+
+// streamActions are the actions on a table's stream (and only they may be granted on it).
+var streamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
+
+// noResourceType lists the allowed actions that IAM authorises on "*" only, and why; no other
+// action may be granted on "*".
+var noResourceType = map[string]string{
+	"ses:GetSuppressedDestination":     "the account-level suppression list has no ARN",
+	"sns:Publish":                      "a text message to a phone number has no ARN (everything that has one is denied: guards)",
+	"sns:CheckIfPhoneNumberIsOptedOut": "the action has no resource type",
+}
+
+// snsEverything names, in grants, every SNS resource that has an ARN.
+const snsEverything = "every SNS ARN"
+
+// guards are the only Deny statements a role may carry, by the name grants give their
+// resource: each narrows an Allow on "*" (noResourceType) to what has no ARN.
+var guards = map[string]map[string]any{
+	snsEverything: {"Effect": "Deny", "Action": "sns:Publish", "Resource": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*"}},
+}
+
+// guardName returns the name of the guard st is (its Sid aside), or "".
+func guardName(st any) string {
+	m, _ := st.(map[string]any)
+	bare := map[string]any{}
+	for k, v := range m {
+		if k != "Sid" {
+			bare[k] = v
+		}
+	}
+	for name, g := range guards {
+		if reflect.DeepEqual(bare, g) {
+			return name
+		}
+	}
+	return ""
 }
 
 // callActions maps each SDK operation the code performs to the IAM action that authorises
@@ -31,6 +79,8 @@ var allowedActions = map[string]bool{
 var callActions = map[string]string{
 	"dynamodb.GetItem":              "dynamodb:GetItem",
 	"dynamodb.Query":                "dynamodb:Query",
+	"dynamodb.PutItem":              "dynamodb:PutItem",    // single-item writes: an outbox row's transition
+	"dynamodb.UpdateItem":           "dynamodb:UpdateItem", // a buyer's preferences
 	"dynamodb.Put":                  "dynamodb:PutItem",
 	"dynamodb.Update":               "dynamodb:UpdateItem",
 	"dynamodb.Delete":               "dynamodb:DeleteItem",
@@ -52,10 +102,14 @@ func statements(role map[string]any) []any {
 // other role is a schedule's (TestSchedulesInvokeOnlyTheirFunction checks those); no role
 // carries managed policies; every statement allows only actions on the allow-list, on
 // resources of this stack named exactly: DynamoDB actions on the table ARN, or Query on the
-// ARN of an index the table defines (!Sub "${Table.Arn}/index/<name>"; never a stream),
-// Secrets Manager on the secret its ORDERWIRE_SECRETS_ARN names only
-// (TestFunctionEnvironments checks who else reads it), CloudWatch Logs on the function's
-// own log group, which has a retention.
+// ARN of an index the table defines (!Sub "${Table.Arn}/index/<name>"), or the stream
+// actions on the table's stream (!GetAtt Table.StreamArn) and nothing else there; Secrets
+// Manager on the secrets its ORDERWIRE_SECRETS_ARN and ORDERWIRE_UNSUBSCRIBE_SECRET_ARN name
+// only (TestFunctionEnvironments checks who else reads them); SQS on the on-failure queue of
+// its own stream event source; SES on the identity a template parameter names; "*" only for
+// the actions that have no resource type (noResourceType); CloudWatch Logs on the
+// function's own log group, which has a retention. A Deny is allowed only as one of the
+// guards.
 func TestIAMLeastPrivilege(t *testing.T) {
 	tm := loadTemplate(t)
 	roles := tm.resources("AWS::IAM::Role")
@@ -86,9 +140,8 @@ func TestIAMLeastPrivilege(t *testing.T) {
 			t.Errorf("%s shares log group %s with %s", id, logGroup, other)
 		}
 		logOwner[logGroup] = id
-		secret := refTo(get(fn, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))
 		for _, st := range statements(roles[roleID]) {
-			checkStatement(t, tm, roleID, own{logGroup: logGroup, secret: secret}, st)
+			checkStatement(t, tm, roleID, ownOf(fn), st)
 		}
 	}
 	scheduleRoles := tm.scheduleRoles()
@@ -113,8 +166,20 @@ func TestIAMLeastPrivilege(t *testing.T) {
 	}
 }
 
-// own names the resources of one function: its log group and its secret (logical ids).
-type own struct{ logGroup, secret string }
+// own names the resources of one function (logical ids): its log group, its secret, the
+// unsubscribe-link secret it reads, and the on-failure queue of its stream event source.
+type own struct{ logGroup, secret, unsubscribeSecret, failureQueue string }
+
+func ownOf(fn map[string]any) own {
+	vars := get(fn, "Properties", "Environment", "Variables")
+	mine := own{logGroup: refTo(get(fn, "Properties", "LoggingConfig", "LogGroup")),
+		secret:            refTo(get(vars, lambdaenv.EnvSecretsARN)),
+		unsubscribeSecret: refTo(get(vars, lambdaenv.EnvUnsubscribeSecretARN))}
+	for _, ev := range streamEvents(fn) {
+		mine.failureQueue, _ = getAttOf(get(ev, "Properties", "DestinationConfig", "OnFailure", "Destination"))
+	}
+	return mine
+}
 
 func checkStatement(t *testing.T, tm template, roleID string, mine own, st any) {
 	t.Helper()
@@ -123,6 +188,12 @@ func checkStatement(t *testing.T, tm template, roleID string, mine own, st any) 
 		if get(st, forbidden) != nil {
 			t.Errorf("%s: %s is not allowed", where, forbidden)
 		}
+	}
+	if get(st, "Effect") == "Deny" {
+		if guardName(st) == "" {
+			t.Errorf("%s: a Deny that is not one of the guards", where)
+		}
+		return
 	}
 	if get(st, "Effect") != "Allow" {
 		t.Errorf("%s: Effect %v, want Allow", where, get(st, "Effect"))
@@ -139,26 +210,40 @@ func checkStatement(t *testing.T, tm template, roleID string, mine own, st any) 
 		}
 		service, _, _ := strings.Cut(action, ":")
 		for _, r := range resources {
+			if r == "*" {
+				if noResourceType[action] == "" {
+					t.Errorf("%s: %s on *: only actions without a resource type may be granted on *", where, action)
+				}
+				continue
+			}
+			if strings.Contains(fmt.Sprint(r), "*") {
+				t.Errorf("%s: a wildcard appears in %s's resource %v", where, action, r)
+			}
 			name, ok := resourceName(tm, mine, service, r)
 			switch {
 			case !ok:
-				t.Errorf("%s: %s on %v: want exactly the function's own %s resource (the table or one of its indexes, its secret, its log group)", where, action, r, service)
+				t.Errorf("%s: %s on %v: want exactly the function's own %s resource (the table, one of its indexes or its stream, its secrets, its log group, its failure queue, the SES identity)", where, action, r, service)
 			case strings.HasPrefix(name, "index/") && action != "dynamodb:Query":
 				t.Errorf("%s: %s on %s: only a Query reads an index; grant the rest on the table", where, action, name)
+			case (name == "table stream") != slices.Contains(streamActions, action):
+				t.Errorf("%s: %s on %s: the stream actions go on the table's stream, and nothing else does", where, action, name)
 			}
 		}
-	}
-	if strings.Contains(fmt.Sprint(get(st, "Action"), get(st, "Resource")), "*") {
-		t.Errorf("%s: a wildcard appears in %v %v", where, get(st, "Action"), get(st, "Resource"))
 	}
 }
 
 // indexARN is how the template names an index of the table: !Sub "${Table.Arn}/index/GSI2".
 var indexARN = regexp.MustCompile(`^\$\{([A-Za-z0-9]+)\.Arn\}/index/([A-Za-z0-9_.-]+)$`)
 
+// sesIdentityARN is how the template names the SES identity a parameter holds.
+var sesIdentityARN = regexp.MustCompile(`^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity/\$\{([A-Za-z0-9]+)\}$`)
+
 // resourceName names a statement's resource as grants are compared: "table", "index/<name>"
-// (an index the table defines), "log group" (the function's own), "secret" (the one its
-// ORDERWIRE_SECRETS_ARN names); false for anything else.
+// (an index the table defines), "table stream", "log group" (the function's own), "secret"
+// (the one its ORDERWIRE_SECRETS_ARN names), "unsubscribe secret" (the one its
+// ORDERWIRE_UNSUBSCRIBE_SECRET_ARN names), "failure queue" (its stream event source's
+// on-failure destination), "ses identity" (the identity a template parameter names); false
+// for anything else.
 func resourceName(tm template, mine own, service string, r any) (string, bool) {
 	id, attr := getAttOf(r)
 	tables := tm.resources("AWS::DynamoDB::Table")
@@ -166,6 +251,9 @@ func resourceName(tm template, mine own, service string, r any) (string, bool) {
 	case "dynamodb":
 		if tables[id] != nil && attr == "Arn" {
 			return "table", true
+		}
+		if tables[id] != nil && attr == "StreamArn" {
+			return "table stream", true
 		}
 		sub, _ := get(r, "Fn::Sub").(string)
 		if m := indexARN.FindStringSubmatch(sub); m != nil && tables[m[1]] != nil {
@@ -180,8 +268,21 @@ func resourceName(tm template, mine own, service string, r any) (string, bool) {
 			return "log group", true
 		}
 	case "secretsmanager":
-		if mine.secret != "" && refTo(r) == mine.secret && tm.resources("AWS::SecretsManager::Secret")[mine.secret] != nil {
+		secrets := tm.resources("AWS::SecretsManager::Secret")
+		if mine.secret != "" && refTo(r) == mine.secret && secrets[mine.secret] != nil {
 			return "secret", true
+		}
+		if mine.unsubscribeSecret != "" && refTo(r) == mine.unsubscribeSecret && secrets[mine.unsubscribeSecret] != nil {
+			return "unsubscribe secret", true
+		}
+	case "sqs":
+		if mine.failureQueue != "" && id == mine.failureQueue && attr == "Arn" && tm.resources("AWS::SQS::Queue")[id] != nil {
+			return "failure queue", true
+		}
+	case "ses":
+		sub, _ := get(r, "Fn::Sub").(string)
+		if m := sesIdentityARN.FindStringSubmatch(sub); m != nil && get(tm, "Parameters", m[1]) != nil {
+			return "ses identity", true
 		}
 	}
 	return "", false
@@ -189,15 +290,17 @@ func resourceName(tm template, mine own, service string, r any) (string, bool) {
 
 // TestFunctionsGrantWhatTheyCall: every function's role grants exactly what its code calls,
 // each action on exactly the resource the call needs (DynamoDB on the table, Query of an
-// index on that index, Secrets Manager on its secret, all derived from the code:
-// needs_test.go, sweepstates_test.go) plus its own logs: nothing missing, nothing more.
+// index on that index, Secrets Manager on its secrets, all derived from the code:
+// needs_test.go, sweepstates_test.go, outboxstates_test.go; SES and SNS from the wrapper
+// packages it imports: awsWrappers), what Lambda's event source mapping does with the
+// function's role for its stream event (eventSourceNeeds), plus its own logs: nothing
+// missing, nothing more. A guard is listed as "deny <action> on <guard>".
 func TestFunctionsGrantWhatTheyCall(t *testing.T) {
 	tm := loadTemplate(t)
 	for id, fn := range tm.functions() {
 		name := folderOf(fn)
 		roleID, _ := getAttOf(get(fn, "Properties", "Role"))
-		mine := own{logGroup: refTo(get(fn, "Properties", "LoggingConfig", "LogGroup")),
-			secret: refTo(get(fn, "Properties", "Environment", "Variables", lambdaenv.EnvSecretsARN))}
+		mine := ownOf(fn)
 		var granted []string
 		for _, st := range statements(tm.resources("AWS::IAM::Role")[roleID]) {
 			for _, a := range list(get(st, "Action")) {
@@ -205,21 +308,27 @@ func TestFunctionsGrantWhatTheyCall(t *testing.T) {
 				service, _, _ := strings.Cut(action, ":")
 				for _, r := range list(get(st, "Resource")) {
 					resource, ok := resourceName(tm, mine, service, r)
-					if !ok {
+					switch {
+					case guardName(st) != "":
+						action, resource = "deny "+action, guardName(st)
+					case r == "*":
+						resource = "*"
+					case !ok:
 						resource = fmt.Sprint(r)
 					}
 					granted = append(granted, action+" on "+resource)
 				}
 			}
 		}
-		want := append(functionNeeds(t, name), "logs:CreateLogStream on log group", "logs:PutLogEvents on log group")
+		want := append(functionNeeds(t, name), eventSourceNeeds(fn)...)
+		want = append(want, "logs:CreateLogStream on log group", "logs:PutLogEvents on log group")
 		slices.Sort(granted)
 		slices.Sort(want)
 		if !slices.Equal(granted, want) {
 			t.Errorf("%s (functions/%s) is granted\n  %v\nits code needs\n  %v", id, name, granted, want)
 		}
 		for _, g := range want {
-			if action, _, _ := strings.Cut(g, " "); !allowedActions[action] {
+			if action, _, _ := strings.Cut(strings.TrimPrefix(g, "deny "), " "); !allowedActions[action] {
 				t.Errorf("functions/%s needs %s, which is not on the allow-list", name, action)
 			}
 		}

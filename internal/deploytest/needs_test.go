@@ -24,26 +24,35 @@ import (
 //
 //  1. functionUses (uses_test.go) reads functions/<name>/*.go: which httpapi.Config fields
 //     it sets (Orders: the store behind seller.Service; Events: the store as
-//     httpapi.EventRecorder; Tracking: the store as httpapi.TrackingRecorder), whether it
-//     hands the store to a reminder.Sweeper (the sweep), and whether lambdaenv loads a
-//     secret for it (Load, LoadWithAPITokens) or the table only (LoadTable);
+//     httpapi.EventRecorder; Tracking: the store as httpapi.TrackingRecorder; Preferences:
+//     the store as httpapi.PreferenceStore), whether it hands the store to a
+//     reminder.Sweeper (the sweep) or to a notifier (notifier.Config.Store's interface),
+//     which secrets lambdaenv loads for it (Load, LoadWithAPITokens: its own;
+//     LoadUnsubscribeKeys: the unsubscribe-link keys; LoadTable: none), and which AWS
+//     wrapper packages it imports (the notifier's SES and SNS senders: awsWrappers);
 //  2. storeCalls drives every method of those interfaces on a real dynamo.Store over
 //     recordingDynamo, in every state of the table the store branches on (empty; an order
 //     registered with payment events parked for it; a parcel registered, after carrier
 //     events were parked for its number or not; a number claimed by two orders), with every
 //     kind of payment event and of carrier event, the order id and the tracking number, so
 //     that each branch that writes a different kind of item runs: parked, applied, recorded
-//     but not applied, ambiguous, unparked (trackingstates_test.go); the sweep is driven by
-//     running reminder.Sweeper.Run itself in tables where it reminds, sends a final notice,
+//     but not applied, ambiguous, unparked (trackingstates_test.go); the store.Outbox
+//     methods are driven in the states where each writes: a pending row, a claimed row, a
+//     lapsed claim (outboxstates_test.go); the sweep is driven by running
+//     reminder.Sweeper.Run itself in tables where it reminds, sends a final notice,
 //     terminates and loses a race (sweepstates_test.go);
 //  3. callActions turns the recorded operations into IAM actions, each on the resource it
 //     reads: the table, or the index a Query names ("index/GSI2"). A TransactWriteItems is
 //     recorded as the kinds of its items (Put, Update, Delete, ConditionCheck), which is
-//     what IAM authorises.
+//     what IAM authorises; a PutItem or UpdateItem as itself.
 //
 // TestDrivenPathsReachEveryTransactionKind keeps step 2 honest: driving the whole
-// store.Store must reach every kind of item the dynamo package's source builds, so a new
-// branch the scenarios miss fails that test instead of silently granting too little.
+// store.Store must reach every kind of item the dynamo package's source builds and every
+// single-item operation it calls, so a new branch the scenarios miss fails that test
+// instead of silently granting too little. What is not the code's own call is not derived
+// from the recorder: the AWS wrappers' permissions are an explicit table checked against
+// their API interfaces (wrappers_test.go), and what Lambda does with the function's role for
+// a stream event source follows from that source (stream_test.go).
 
 // scenario is the order and the events the store is driven with.
 type scenario struct {
@@ -159,22 +168,33 @@ func (sc scenario) argSets(fn reflect.Type) [][]reflect.Value {
 // storeCalls returns the DynamoDB operations (transactions as the kinds of their items)
 // that a dynamo.Store performs when every method of the interfaces is called on it, in
 // every state, with every argument set. A call must succeed or find nothing: an error
-// would hide the writes after it.
+// would hide the writes after it. The methods of store.Outbox write only in states of their
+// own, where outboxCalls drives them (outboxstates_test.go).
 func storeCalls(t *testing.T, interfaces ...reflect.Type) map[call]bool {
 	t.Helper()
 	sc := newScenario(t)
 	calls := map[call]bool{}
+	var outbox []string
 	for state, rec := range sc.states(t) {
 		st := reflect.ValueOf(dynamo.New(rec, "orderwire"))
 		for _, iface := range interfaces {
 			for i := range iface.NumMethod() {
 				m := iface.Method(i)
+				if isOutboxMethod(m.Name) {
+					if !slices.Contains(outbox, m.Name) {
+						outbox = append(outbox, m.Name)
+					}
+					continue
+				}
 				for _, args := range sc.argSets(m.Type) {
 					callMethod(t, fmt.Sprintf("%s.%s (table %s)", iface, m.Name, state), st.MethodByName(m.Name), args)
 				}
 			}
 		}
 		maps.Copy(calls, rec.calls)
+	}
+	if len(outbox) > 0 {
+		maps.Copy(calls, outboxCalls(t, outbox))
 	}
 	return calls
 }
@@ -207,14 +227,15 @@ func grantOf(t *testing.T, name string, c call) string {
 	return action + " on table"
 }
 
-// functionNeeds returns the permissions functions/<name>'s code needs (besides its logs),
-// as "<action> on <resource>": the table, an index ("index/GSI2") or its secret. A method
-// added to dynamo.API or secrets.API fails the test until it is recorded here and granted
-// in template.yaml.
+// functionNeeds returns the permissions functions/<name>'s code needs (besides its logs and
+// its event sources: eventSourceNeeds), as "<action> on <resource>": the table, an index
+// ("index/GSI2"), its secrets, and what the AWS wrappers it imports call (awsWrappers). A
+// method added to dynamo.API or secrets.API fails the test until it is recorded here and
+// granted in template.yaml.
 func functionNeeds(t *testing.T, name string) []string {
 	t.Helper()
 	known := map[reflect.Type][]string{
-		reflect.TypeFor[dynamo.API]():  {"GetItem", "TransactWriteItems", "Query"},
+		reflect.TypeFor[dynamo.API]():  {"GetItem", "TransactWriteItems", "Query", "PutItem", "UpdateItem"},
 		reflect.TypeFor[secrets.API](): {"GetSecretValue"},
 	}
 	for typ, methods := range known {
@@ -229,6 +250,10 @@ func functionNeeds(t *testing.T, name string) []string {
 	if u.secret {
 		need = append(need, callActions["secretsmanager.GetSecretValue"]+" on secret")
 	}
+	if u.unsubscribeKeys {
+		need = append(need, callActions["secretsmanager.GetSecretValue"]+" on unsubscribe secret")
+	}
+	need = append(need, wrapperNeeds(u)...)
 	calls := map[call]bool{}
 	if len(u.interfaces) > 0 {
 		maps.Copy(calls, storeCalls(t, u.interfaces...))
@@ -241,7 +266,7 @@ func functionNeeds(t *testing.T, name string) []string {
 		need = append(need, grantOf(t, name, c))
 	}
 	slices.Sort(need)
-	return need
+	return slices.Compact(need) // a transaction's Put item and a PutItem need the same grant
 }
 
 // transactionKinds returns the kinds of TransactWriteItem (Put, Update, Delete,
@@ -298,14 +323,62 @@ func transactionKinds(t *testing.T) []string {
 	return slices.Sorted(maps.Keys(kinds))
 }
 
+// apiOperations returns the dynamo.API methods that the dynamo package's source calls
+// anywhere (s.api.PutItem(...)), TransactWriteItems aside (transactionKinds covers it).
+func apiOperations(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(root + "/internal/dynamo/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := reflect.TypeFor[dynamo.API]()
+	ops := map[string]bool{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			ce, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := ce.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if recv, ok := sel.X.(*ast.SelectorExpr); ok && recv.Sel.Name == "api" {
+				if _, isAPI := api.MethodByName(sel.Sel.Name); isAPI && sel.Sel.Name != "TransactWriteItems" {
+					ops[sel.Sel.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	if len(ops) == 0 {
+		t.Fatal("found no s.api call in internal/dynamo: has the store changed shape?")
+	}
+	return slices.Sorted(maps.Keys(ops))
+}
+
 // TestDrivenPathsReachEveryTransactionKind: driving every store.Store method over the
-// scenarios reaches every kind of transaction item the dynamo package builds, so the
-// per-function derivation cannot miss a kind because a branch never ran.
+// scenarios (and the Outbox methods over their states) reaches every kind of transaction
+// item the dynamo package builds and every single-item operation it calls (GetItem, Query,
+// PutItem, UpdateItem), so the per-function derivation cannot miss one because a branch
+// never ran.
 func TestDrivenPathsReachEveryTransactionKind(t *testing.T) {
 	calls := storeCalls(t, reflect.TypeFor[store.Store]())
 	for _, kind := range transactionKinds(t) {
 		if !calls[call{op: "dynamodb." + kind}] {
 			t.Errorf("the dynamo package builds %s items, but no driven path sends one: extend the scenarios", kind)
+		}
+	}
+	for _, op := range apiOperations(t) {
+		if !slices.ContainsFunc(slices.Collect(maps.Keys(calls)), func(c call) bool { return c.op == "dynamodb."+op }) {
+			t.Errorf("the dynamo package calls %s, but no driven path sends one: extend the scenarios", op)
 		}
 	}
 }

@@ -19,19 +19,22 @@ import (
 // performs. Reads are answered from table (PK → SK → item): GetItem by key, Query by
 // partition and sort-key prefix, in sort-key order, in one page; a Query of an index X by
 // its keys XPK = :pk AND XSK <= :upto (the due index), in index-key order, up to Limit.
-// While keep is set, every item a transaction Puts is stored in table (that is how a state
-// is set up); otherwise writes only are recorded. Conditions are not evaluated: every write
-// succeeds, except that the next conflicts transactions are cancelled with
-// ConditionalCheckFailed (another writer won the race). An API method it does not
-// implement panics through the nil embedded interface.
+// While keep is set, every item a transaction or a PutItem puts is stored in table (that is
+// how a state is set up); otherwise writes only are recorded. Conditions are not evaluated:
+// every write succeeds, except that the next conflicts writes (transactions, PutItem,
+// UpdateItem) are refused as DynamoDB refuses a failed condition (another writer won the
+// race). An API method it does not implement panics through the nil embedded interface.
 type recordingDynamo struct {
 	dynamo.API
 	t         *testing.T
-	table     map[string]map[string]map[string]types.AttributeValue
+	table     itemTable
 	keep      bool
 	conflicts int
 	calls     map[call]bool
 }
+
+// itemTable is a table's items: partition key → sort key → item.
+type itemTable = map[string]map[string]map[string]types.AttributeValue
 
 // call is one kind of request the store sends: the SDK operation, or for a transaction the
 // kind of one of its items ("dynamodb.Put"), and the index a Query reads ("" for the table
@@ -39,7 +42,7 @@ type recordingDynamo struct {
 type call struct{ op, index string }
 
 func newRecorder(t *testing.T) *recordingDynamo {
-	return &recordingDynamo{t: t, table: map[string]map[string]map[string]types.AttributeValue{}, calls: map[call]bool{}}
+	return &recordingDynamo{t: t, table: itemTable{}, calls: map[call]bool{}}
 }
 
 func str(av types.AttributeValue) string {
@@ -126,12 +129,53 @@ func (r *recordingDynamo) TransactWriteItems(_ context.Context, in *dynamodb.Tra
 	}
 	for _, item := range in.TransactItems {
 		if r.keep && item.Put != nil {
-			pk, sk := str(item.Put.Item["PK"]), str(item.Put.Item["SK"])
-			if r.table[pk] == nil {
-				r.table[pk] = map[string]map[string]types.AttributeValue{}
-			}
-			r.table[pk][sk] = item.Put.Item
+			r.put(item.Put.Item)
 		}
 	}
 	return &dynamodb.TransactWriteItemsOutput{}, nil
+}
+
+// PutItem records a single-item Put (an outbox row's transition) and, while keep is set,
+// stores the item. While conflicts is above zero it refuses the write instead, as
+// DynamoDB does when the condition fails.
+func (r *recordingDynamo) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	r.calls[call{op: "dynamodb.PutItem"}] = true
+	if r.conflicts > 0 {
+		r.conflicts--
+		return nil, &types.ConditionalCheckFailedException{Message: aws.String("The conditional request failed")}
+	}
+	if r.keep {
+		r.put(in.Item)
+	}
+	return &dynamodb.PutItemOutput{}, nil
+}
+
+// UpdateItem records a single-item Update (a buyer's preferences); it changes nothing in
+// table, which no scenario reads back. While conflicts is above zero it refuses the write.
+func (r *recordingDynamo) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	r.calls[call{op: "dynamodb.UpdateItem"}] = true
+	if r.conflicts > 0 {
+		r.conflicts--
+		return nil, &types.ConditionalCheckFailedException{Message: aws.String("The conditional request failed")}
+	}
+	return &dynamodb.UpdateItemOutput{}, nil
+}
+
+// put stores item in table under its keys, replacing what was there.
+func (r *recordingDynamo) put(item map[string]types.AttributeValue) {
+	pk, sk := str(item["PK"]), str(item["SK"])
+	if r.table[pk] == nil {
+		r.table[pk] = map[string]map[string]types.AttributeValue{}
+	}
+	r.table[pk][sk] = item
+}
+
+// cloneTable copies table's partitions, so that a state built on it leaves it as it was
+// (items are replaced whole by every write, never changed in place).
+func cloneTable(table itemTable) itemTable {
+	out := make(itemTable, len(table))
+	for pk, partition := range table {
+		out[pk] = maps.Clone(partition)
+	}
+	return out
 }

@@ -50,15 +50,20 @@ func rateOf(expr string) (time.Duration, bool) {
 var schedulerTrust = []any{map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "scheduler.amazonaws.com"},
 	"Action": "sts:AssumeRole", "Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": map[string]any{"Ref": "AWS::AccountId"}}}}}
 
+// scheduled reports whether a function's code is a periodic run: the reminder sweep, or the
+// notifier's due run.
+func (u use) scheduled() bool { return u.sweep || u.runsDue }
+
 // TestSchedulesInvokeOnlyTheirFunction: every AWS::Scheduler::Schedule targets a function of
-// the template that runs the reminder sweep (functionUses), with an execution role of its
+// the template whose code is a periodic run, the reminder sweep or the notifier's due run
+// (functionUses), with an execution role of its
 // own that trusts Scheduler for this account only and may do exactly one thing:
 // lambda:InvokeFunction on that function's ARN (plus sqs:SendMessage on the schedule's
 // dead-letter queue, if it has one). The schedule fires on time (FlexibleTimeWindow OFF),
 // is enabled unless the operator pauses it, sends Scheduler's default notification (no Input: the payload the function's
 // tests replay), every 5 minutes; it retries a failed delivery a few times at most and
 // gives up before the next run (MaximumEventAgeInSeconds below the rate), and the
-// function's timeout is below the rate too. Every sweep function has exactly one schedule.
+// function's timeout is below the rate too. Every such function has exactly one schedule.
 func TestSchedulesInvokeOnlyTheirFunction(t *testing.T) {
 	tm := loadTemplate(t)
 	fns, roles, roleUsers := tm.functions(), tm.resources("AWS::IAM::Role"), tm.scheduleRoles()
@@ -70,8 +75,8 @@ func TestSchedulesInvokeOnlyTheirFunction(t *testing.T) {
 			t.Errorf("schedule %s: Target.Arn %v, want !GetAtt <a function of this template>.Arn", id, get(target, "Arn"))
 			continue
 		}
-		if name := folderOf(fns[fnID]); !functionUses(t, name).sweep {
-			t.Errorf("schedule %s invokes functions/%s, which runs no reminder sweep", id, name)
+		if name := folderOf(fns[fnID]); !functionUses(t, name).scheduled() {
+			t.Errorf("schedule %s invokes functions/%s, which runs neither the reminder sweep nor a due run", id, name)
 		}
 		roleID, attr := getAttOf(get(target, "RoleArn"))
 		if roles[roleID] == nil || attr != "Arn" {
@@ -95,12 +100,12 @@ func TestSchedulesInvokeOnlyTheirFunction(t *testing.T) {
 	}
 	targets := tm.scheduleTargets()
 	for id, fn := range fns {
-		if functionUses(t, folderOf(fn)).sweep && len(targets[id]) != 1 {
-			t.Errorf("%s runs the reminder sweep and is invoked by schedules %v, want exactly one", id, targets[id])
+		if functionUses(t, folderOf(fn)).scheduled() && len(targets[id]) != 1 {
+			t.Errorf("%s is a periodic run and is invoked by schedules %v, want exactly one", id, targets[id])
 		}
 	}
 	if len(schedules) == 0 {
-		t.Error("no schedule runs the reminder sweep")
+		t.Error("no schedule runs the reminder sweep or the notifier")
 	}
 }
 

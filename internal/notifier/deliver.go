@@ -113,6 +113,10 @@ func (c *claim) run(ctx context.Context) {
 		return
 	}
 	c.ord, c.buyer = o, b
+	if why := obsolete(c.row, o, c.now, c.n.cfg.MaxAge); why != "" {
+		c.final, c.planReason = order.NotificationSkipped, why
+		return
+	}
 	c.loc, c.tz = c.n.location(b, o)
 	if c.n.cfg.UnsubscribeURL != nil {
 		c.unsub = c.n.cfg.UnsubscribeURL(b.ID, c.now)

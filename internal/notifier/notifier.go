@@ -78,6 +78,9 @@ type Config struct {
 	// channel is recorded failed; zero means 6. Every claim counts (Notification.Attempts),
 	// a quiet-hours deferral included.
 	MaxAttempts int
+	// MaxAge is how old a row may be and still be sent (older rows are skipped, "too old
+	// to send"); zero means DefaultMaxAge, negative means no limit.
+	MaxAge time.Duration
 	// RetryAfter is how long a row waits after its attempt-th claim failed temporarily;
 	// nil means 1m, 5m, 25m, ~2h, then 6h.
 	RetryAfter func(attempt int) time.Duration
@@ -123,6 +126,9 @@ func New(cfg Config) *Notifier {
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.MaxAge == 0 {
+		cfg.MaxAge = DefaultMaxAge
 	}
 	if cfg.RetryAfter == nil {
 		cfg.RetryAfter = DefaultRetryAfter

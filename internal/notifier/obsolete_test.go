@@ -1,0 +1,35 @@
+package notifier_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// A reminder that waited (quiet hours, a retry) must not reach a buyer who paid meanwhile.
+func TestReminderForAnOrderPaidMeanwhileIsSkipped(t *testing.T) {
+	w := newWorld(t)
+	ref := w.add("o-paid-at-night", buyer("b-night"), order.NotifyPaymentReminder)
+	w.store.mu.Lock()
+	o := w.store.orders["o-paid-at-night"]
+	o.Status = order.StatusAwaitingShipment
+	w.store.orders["o-paid-at-night"] = o
+	w.store.mu.Unlock()
+	if res := w.deliver(ref); !res.Claimed || res.Status != order.NotificationSkipped {
+		t.Fatalf("Deliver = %+v", res)
+	}
+	w.wantRow(ref, order.NotificationSkipped, "the order no longer awaits payment (awaiting_shipment)")
+	w.wantSends(0, 0)
+}
+
+// A row stuck for days (an outage, a first deploy over an old table) is not sent late.
+func TestRowOlderThanMaxAgeIsSkipped(t *testing.T) {
+	w := newWorld(t)
+	ref := w.add("o-old", buyer("b-old"), order.NotifyShipmentDelivered, func(_ *order.Order, n *order.Notification) {
+		n.CreatedAt = n.CreatedAt.Add(-73 * time.Hour)
+	})
+	w.deliver(ref)
+	w.wantRow(ref, order.NotificationSkipped, "too old to send: created 73h0m0s ago")
+	w.wantSends(0, 0)
+}

@@ -369,7 +369,7 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/orders/{order_id}", "POST /unsubscribe",
+		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/orders/{order_id}", "POST /unsubscribe",
 			"POST /v1/orders/{order_id}/shipments", "PUT /v1/buyers/{buyer_id}/preferences", "PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},
 		"tracking-webhook": {"POST /webhooks/carriers/{provider}"},

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/notifier"
+	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/store/storetest"
@@ -117,4 +119,55 @@ func TestRoundTripsPerTrackingEvent(t *testing.T) {
 			t.Logf("%s: %d round trips", c.name, n)
 		}
 	}
+}
+
+// TestRoundTripsPerDelivery pins the notifier's cost on DynamoDB for one row sent by email:
+// the claim (a consistent read and a conditional put), the order and the buyer (two reads),
+// the outcome (a consistent read and a conditional put); a redelivered record costs the
+// claim's read only.
+func TestRoundTripsPerDelivery(t *testing.T) {
+	client := testservice.DynamoDB(t)
+	table := testservice.NewTable(t, client)
+	var calls callCounter
+	counted := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, calls.addTo)
+	})
+	s := dynamo.New(counted, table)
+	ctx := context.Background()
+	b := storetest.Buyer("buyer-rt-n")
+	o := storetest.Order(t, "o-rt-n", b)
+	if err := s.SaveOrder(ctx, o, b); err != nil {
+		t.Fatal(err)
+	}
+	ev := storetest.Event("stripe", "evt_rt_n", o.ID, order.KindPaymentSucceeded, o.AmountMinor, time.Minute)
+	if _, err := s.RecordEvent(ctx, ev, order.Evidence{Body: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Notifications(ctx, o.ID)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("outbox = %+v, %v", rows, err)
+	}
+	n := notifier.New(notifier.Config{Store: s, Email: acceptAll{}, From: "Shop <o@shop.example>",
+		SellerName: "Shop", SellerAddress: "Rua A, 1", Owner: "rt", Now: func() time.Time { return ev.ReceivedAt.Add(time.Second) }})
+	for _, c := range []struct {
+		name      string
+		wantCalls int64
+		claimed   bool
+	}{{"first delivery", 6, true}, {"redelivered record", 1, false}} {
+		calls.n.Store(0)
+		res, err := n.Deliver(ctx, rows[0].Ref())
+		if err != nil || res.Claimed != c.claimed {
+			t.Fatalf("%s: Deliver = %+v, %v", c.name, res, err)
+		}
+		if got := calls.n.Load(); got != c.wantCalls {
+			t.Errorf("%s: %d round trips, want %d", c.name, got, c.wantCalls)
+		}
+	}
+}
+
+// acceptAll is an email sender that accepts every message at once.
+type acceptAll struct{}
+
+func (acceptAll) SendEmail(context.Context, notify.Email) (notify.Sent, error) {
+	return notify.Sent{MessageID: "m"}, nil
 }

@@ -20,7 +20,7 @@ type localeFixture struct {
 	amountMinor                                         int64
 }
 
-func fixtureFor(t *testing.T, locale string) localeFixture {
+func fixtureFor(t testing.TB, locale string) localeFixture {
 	t.Helper()
 	switch locale {
 	case "en":
@@ -73,7 +73,7 @@ func goldenCases() []goldenCase {
 // goldenData is the fixed Data of the golden files: due March 5 2026 at noon UTC (the same
 // calendar day in every fixture's zone), sent three days before; the final notice one day
 // before.
-func goldenData(t *testing.T, locale string, kind order.NotificationKind) Data {
+func goldenData(t testing.TB, locale string, kind order.NotificationKind) Data {
 	f := fixtureFor(t, locale)
 	due := time.Date(2026, time.March, 5, 12, 0, 0, 0, time.UTC)
 	now := due.AddDate(0, 0, -3)

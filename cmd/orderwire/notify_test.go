@@ -1,17 +1,18 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/orderwire/orderwire/internal/testservice"
 )
 
 type outboxEntry struct {
@@ -64,22 +65,7 @@ func TestServeDeliversToLocalOutbox(t *testing.T) {
 	if code, body := call(t, "PUT", base+"/v1/orders/AE-N", "tok", orderBody); code != 201 {
 		t.Fatalf("PUT %d %s", code, body)
 	}
-	body := `{"type":"payment.succeeded","data":{"order_id":"AE-N","amount_minor":12990,"currency":"BRL"}}`
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte("msg_notify." + ts + "." + body))
-	req, _ := http.NewRequest("POST", base+"/webhooks/payments/standard", strings.NewReader(body))
-	req.Header.Set("webhook-id", "msg_notify")
-	req.Header.Set("webhook-timestamp", ts)
-	req.Header.Set("webhook-signature", "v1,"+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("webhook: %d", resp.StatusCode)
-	}
+	postPayment(t, base, key, "AE-N", "msg_notify")
 
 	var entries []outboxEntry
 	for i := 0; i < 200 && len(entries) == 0; i++ { // bounded: 200 × 25 ms
@@ -122,5 +108,68 @@ func TestServeDeliversToLocalOutbox(t *testing.T) {
 	}
 	if info, err := os.Stat(filepath.Join(dir, "outbox.jsonl")); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("outbox file: %v %v", info, err)
+	}
+}
+
+// TestServeSendsEmailBySMTP: with ORDERWIRE_SMTP_URL set, the buyer's payment confirmation
+// goes out by SMTP (to maildev, read back through its API) instead of the local outbox.
+func TestServeSendsEmailBySMTP(t *testing.T) {
+	smtpAddr := testservice.Endpoint(t, "ORDERWIRE_TEST_SMTP_ADDR")
+	api := strings.TrimRight(testservice.Endpoint(t, "ORDERWIRE_TEST_MAILDEV_URL"), "/")
+	key := []byte("serve-smtp-key")
+	env := map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok",
+		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "whsec_" + base64.StdEncoding.EncodeToString(key),
+		"ORDERWIRE_SMTP_URL":                 "smtp://" + smtpAddr, "ORDERWIRE_EMAIL_FROM": "Loja Ana <pedidos@loja.example>",
+		"ORDERWIRE_SELLER_NAME": "Loja Ana", "ORDERWIRE_SELLER_ADDRESS": "Rua Augusta, 1500\nSão Paulo"}
+	base, printed, stop := startServeArgs(t, env, "--notify-every", "50ms")
+	defer stop()
+	if !strings.Contains(printed.String(), "buyer email: SMTP") {
+		t.Fatalf("SMTP not announced:\n%s", printed)
+	}
+	to := fmt.Sprintf("ana-%d@example.com", time.Now().UnixNano())
+	body := strings.Replace(orderBody, "ana@example.com", to, 1)
+	if code, resp := call(t, "PUT", base+"/v1/orders/AE-SMTP", "tok", body); code != 201 {
+		t.Fatalf("PUT %d %s", code, resp)
+	}
+	postPayment(t, base, key, "AE-SMTP", "msg_smtp")
+
+	type message struct {
+		Subject string `json:"subject"`
+		Text    string `json:"text"`
+		To      []struct {
+			Address string `json:"address"`
+		} `json:"to"`
+		From []struct {
+			Address string `json:"address"`
+		} `json:"from"`
+	}
+	var found *message
+	for i := 0; i < 200 && found == nil; i++ { // bounded: 200 × 25 ms
+		resp, err := http.Get(api + "/api/email")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var all []message
+		if err := json.Unmarshal(raw, &all); err != nil {
+			t.Fatalf("maildev: %v", err)
+		}
+		for i := range all {
+			if len(all[i].To) == 1 && all[i].To[0].Address == to {
+				found = &all[i]
+			}
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if found == nil {
+		t.Fatal("maildev never received the payment confirmation")
+	}
+	if !strings.Contains(found.Subject, "AE-SMTP") || !strings.Contains(found.Text, "R$") ||
+		!strings.Contains(found.Text, "129,90") || len(found.From) != 1 || found.From[0].Address != "pedidos@loja.example" {
+		t.Fatalf("message = %+v", found)
+	}
+	if _, list := call(t, "GET", base+"/local/outbox", "tok", ""); strings.Contains(list, to) {
+		t.Fatalf("the email also went to the local outbox: %s", list)
 	}
 }

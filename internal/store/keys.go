@@ -120,7 +120,8 @@ func OutboxRefSK(ref order.NotificationRef) string {
 	return OutboxSK(order.Notification{Kind: ref.Kind, Seq: ref.Seq})
 }
 
-// ParseOutboxKey returns the row that PK/SK name, and false for any other item.
+// ParseOutboxKey returns the row that PK/SK name, and false for any other item: it accepts
+// exactly the keys OrderPK and OutboxSK produce for a row with a valid order id.
 func ParseOutboxKey(pk, sk string) (order.NotificationRef, bool) {
 	id, ok := strings.CutPrefix(pk, "ORDER#")
 	rest, isMsg := strings.CutPrefix(sk, OutboxPrefix)
@@ -135,7 +136,13 @@ func ParseOutboxKey(pk, sk string) (order.NotificationRef, bool) {
 	if err != nil || seq < 0 {
 		return order.NotificationRef{}, false
 	}
-	return order.NotificationRef{OrderID: id, Kind: order.NotificationKind(rest[:i]), Seq: seq}, true
+	ref := order.NotificationRef{OrderID: id, Kind: order.NotificationKind(rest[:i]), Seq: seq}
+	// Only the exact keys the store writes for a row name it: "MSG#k#7" or an invalid order
+	// id is some other item (or garbage), not a row.
+	if !order.ValidID(id) || OutboxRefSK(ref) != sk {
+		return order.NotificationRef{}, false
+	}
+	return ref, true
 }
 
 // DueSK orders the due index by next action time, then order id.

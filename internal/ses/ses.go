@@ -68,8 +68,9 @@ func NewClient(cfg aws.Config, endpoint string) *sesv2.Client {
 // (From, To, Subject, Content-Type, ...) are refused.
 //
 // On success Sent.MessageID is the SES MessageId. Every failure is a *notify.Error:
-// invalid input and rejections are permanent; throttling, 5xx and transport failures are
-// temporary (see classify). No failure's text contains the recipient address.
+// invalid input and rejections are permanent; throttling, 5xx and a failed connection are
+// temporary; timeouts, cancellations and other transport failures are uncertain (see
+// classifier). No failure's text contains the recipient address.
 func (s *Sender) SendEmail(ctx context.Context, m notify.Email) (notify.Sent, error) {
 	const op = "ses.SendEmail"
 	in, err := sendInput(m)
@@ -78,7 +79,7 @@ func (s *Sender) SendEmail(ctx context.Context, m notify.Email) (notify.Sent, er
 	}
 	out, err := s.api.SendEmail(ctx, in)
 	if err != nil {
-		return notify.Sent{}, classify(op, err)
+		return notify.Sent{}, classifier.Classify(op, err)
 	}
 	if out == nil || aws.ToString(out.MessageId) == "" {
 		// SES accepted the request but named no message: nothing to record as sent, and a
@@ -105,7 +106,7 @@ func (s *Sender) Suppressed(ctx context.Context, address string) (bool, error) {
 		if errors.As(err, &nf) {
 			return false, nil
 		}
-		return false, classify(op, err)
+		return false, classifier.Classify(op, err)
 	}
 	return out != nil && out.SuppressedDestination != nil, nil
 }

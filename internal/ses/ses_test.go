@@ -3,7 +3,6 @@ package ses
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/mail"
@@ -254,22 +253,6 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-func TestClassifyKeepsTransportDetails(t *testing.T) {
-	opErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
-	err := classify("ses.Suppressed", &url.Error{Op: "Get", URL: "http://h/v2/email/suppression/addresses/buyer%40example.com", Err: opErr})
-	var got *net.OpError
-	if !errors.As(err, &got) {
-		t.Errorf("the dial error is not reachable through %v", err)
-	}
-	if notify.Reason(err) != "connection failed" {
-		t.Errorf("Reason = %q", notify.Reason(err))
-	}
-	assertNoAddress(t, err)
-	if !errors.Is(classify("x", context.DeadlineExceeded), context.DeadlineExceeded) {
-		t.Errorf("deadline not kept")
-	}
-}
-
 func TestSuppressed(t *testing.T) {
 	ctx := context.Background()
 	api := &fakeAPI{suppOut: &sesv2.GetSuppressedDestinationOutput{SuppressedDestination: &types.SuppressedDestination{
@@ -326,28 +309,5 @@ func assertNoAddress(t *testing.T, err error) {
 		if strings.Contains(low, "buyer@") || strings.Contains(low, "buyer%40") || strings.Contains(low, "example.com") {
 			t.Errorf("error text names the buyer: %q", s)
 		}
-	}
-}
-
-// TestClassifyUncertain: failures after which the provider may have accepted the message are
-// uncertain, never temporary (a retry could send it twice); a failed dial stays temporary.
-func TestClassifyUncertain(t *testing.T) {
-	reset := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("read: connection reset by peer")}}
-	for name, err := range map[string]error{
-		"deadline":  fmt.Errorf("op: %w", context.DeadlineExceeded),
-		"canceled":  fmt.Errorf("op: %w", context.Canceled),
-		"reset":     reset,
-		"odd error": errors.New("something about " + buyer),
-	} {
-		t.Run(name, func(t *testing.T) {
-			api := &fakeAPI{sendErr: err}
-			_, got := New(api).SendEmail(context.Background(), testEmail())
-			if !notify.IsUncertain(got) || notify.IsTemporary(got) {
-				t.Errorf("err = %v: uncertain %v, temporary %v; want uncertain only", got, notify.IsUncertain(got), notify.IsTemporary(got))
-			}
-			if strings.Contains(got.Error(), buyer) {
-				t.Errorf("error names the buyer: %v", got)
-			}
-		})
 	}
 }

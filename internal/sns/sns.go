@@ -76,8 +76,9 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 // On success Sent.MessageID is the SNS MessageId. Every failure is a *notify.Error: an
 // invalid number or empty text (checked before calling SNS), InvalidParameter,
 // AuthorizationError, EndpointDisabled, opted-out and other 4xx are permanent; throttling,
-// internal errors, 5xx and transport failures are temporary (see classify). No failure's
-// text contains the phone number.
+// internal errors, 5xx and a failed connection are temporary; timeouts, cancellations and
+// other transport failures are uncertain (see classifier). No failure's text contains the
+// phone number.
 func (s *Sender) SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error) {
 	const op = "sns.SendSMS"
 	if !e164.MatchString(m.To) {
@@ -92,7 +93,7 @@ func (s *Sender) SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error)
 		MessageAttributes: s.attributes(),
 	})
 	if err != nil {
-		return notify.Sent{}, classify(op, err)
+		return notify.Sent{}, classifier.Classify(op, err)
 	}
 	if out == nil || aws.ToString(out.MessageId) == "" {
 		return notify.Sent{}, notify.Temporary(op, "response without MessageId", nil)
@@ -127,7 +128,7 @@ func (s *Sender) OptedOut(ctx context.Context, phone string) (bool, error) {
 		PhoneNumber: aws.String(phone),
 	})
 	if err != nil {
-		return false, classify(op, err)
+		return false, classifier.Classify(op, err)
 	}
 	return out != nil && out.IsOptedOut, nil
 }

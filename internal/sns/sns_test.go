@@ -3,7 +3,6 @@ package sns
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -209,28 +208,5 @@ func assertNoPhone(t *testing.T, err error) {
 		if strings.Contains(s, "5555550100") {
 			t.Errorf("error text names the phone number: %q", s)
 		}
-	}
-}
-
-// TestClassifyUncertain: failures after which the provider may have accepted the message are
-// uncertain, never temporary (a retry could send it twice); a failed dial stays temporary.
-func TestClassifyUncertain(t *testing.T) {
-	reset := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("read: connection reset by peer")}}
-	for name, err := range map[string]error{
-		"deadline":  fmt.Errorf("op: %w", context.DeadlineExceeded),
-		"canceled":  fmt.Errorf("op: %w", context.Canceled),
-		"reset":     reset,
-		"odd error": errors.New("something about " + phone),
-	} {
-		t.Run(name, func(t *testing.T) {
-			api := &fakeAPI{pubErr: err}
-			_, got := New(api, Options{}).SendSMS(context.Background(), testSMS())
-			if !notify.IsUncertain(got) || notify.IsTemporary(got) {
-				t.Errorf("err = %v: uncertain %v, temporary %v; want uncertain only", got, notify.IsUncertain(got), notify.IsTemporary(got))
-			}
-			if strings.Contains(got.Error(), phone) {
-				t.Errorf("error names the buyer: %v", got)
-			}
-		})
 	}
 }

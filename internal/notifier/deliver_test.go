@@ -60,7 +60,7 @@ func TestDeliverRenderData(t *testing.T) {
 		n.Parcel = "BBB222"
 	})
 	w.deliver(ship)
-	if d := w.render.last; d.Carrier != "ups" || d.TrackingNumber != "BBB222" || d.ReminderNumber != 0 {
+	if d := w.render.last; d.Carrier != "UPS" || d.TrackingNumber != "BBB222" || d.ReminderNumber != 0 {
 		t.Fatalf("shipment render data = %+v", d)
 	}
 }

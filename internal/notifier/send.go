@@ -137,7 +137,7 @@ func (c *claim) data() templates.Data {
 	if c.row.Parcel != "" {
 		for _, sh := range o.Shipments {
 			if sh.TrackingNumber == c.row.Parcel {
-				d.Carrier, d.TrackingNumber = sh.Carrier, sh.TrackingNumber
+				d.Carrier, d.TrackingNumber = CarrierName(sh.Carrier), sh.TrackingNumber
 				break
 			}
 		}

@@ -47,12 +47,15 @@ const (
 //   - for kinds that are not must-send, EmailOptOut and SMSOptOut remove that channel; a
 //     must-send kind ignores "none" and the opt-outs;
 //   - a channel is usable only if the buyer has that contact and the sender is configured;
-//   - when no chosen channel is usable, the other channel is used instead if it is usable
-//     and (unless must-send) not opted out; when one chosen channel is usable, that other
-//     channel is the Spare for a failure at send time.
+//   - when no chosen channel is usable or left (the buyer opted out of it), the other
+//     channel is used instead if it is usable and (unless must-send) not opted out; when
+//     one chosen channel is usable, that other channel is the Spare for a failure at send
+//     time.
 //
-// A channel the buyer opted out of is not replaced by the other one: an opt-out is a wish
-// to hear less, not on another channel.
+// The rule "when one channel is suppressed or opted out, use the other" covers the
+// buyer's own opt-out too: unsubscribing from reminder emails (the link says "by email")
+// still leaves the buyer reachable by SMS, which they can stop with STOP. Opting out of
+// both channels stops everything but the must-sends.
 func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 	must := k.MustSend()
 	choice := b.Preferences.Choice(k)
@@ -101,6 +104,17 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 		for i, ch := range optOuts {
 			reasons[i] = string(ch) + ": " + ReasonOptedOut
 		}
+		if len(optOuts) == 1 {
+			other := otherChannel(optOuts[0])
+			why := unusable(other, b, have)
+			if why == "" && !optedOut(other) {
+				return Plan{Channels: []notify.Channel{other}}
+			}
+			if why == "" {
+				why = ReasonOptedOut
+			}
+			reasons = append(reasons, string(other)+": "+why)
+		}
 		return Plan{Reason: strings.Join(reasons, "; ")}
 	}
 	if len(planned) == 2 {
@@ -109,10 +123,7 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 		}
 		return p
 	}
-	other := notify.ChannelSMS
-	if planned[0] == notify.ChannelSMS {
-		other = notify.ChannelEmail
-	}
+	other := otherChannel(planned[0])
 	otherWhy := unusable(other, b, have)
 	if otherWhy == "" && optedOut(other) {
 		otherWhy = ReasonOptedOut
@@ -126,6 +137,14 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 		p.Reason = joinSkips(append(p.Unusable, Skip{other, otherWhy}))
 	}
 	return p
+}
+
+// otherChannel is email for SMS and SMS for email.
+func otherChannel(ch notify.Channel) notify.Channel {
+	if ch == notify.ChannelSMS {
+		return notify.ChannelEmail
+	}
+	return notify.ChannelSMS
 }
 
 // unusable says why channel ch cannot reach buyer b, or "" when it can.

@@ -158,21 +158,11 @@ func (n *notifications) Close() error {
 // for the table's stream (new rows) and the notifier's schedule (deferred rows, lapsed
 // claims). It logs counts only.
 func notifyEvery(ctx context.Context, n *notifier.Notifier, interval time.Duration, log *slog.Logger) {
-	if interval <= 0 {
-		return
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if _, err := n.RunDue(ctx, 200); err != nil && ctx.Err() == nil {
-				log.Error("notifier", "err", err.Error())
-			}
+	every(ctx, interval, func(time.Time) {
+		if _, err := n.RunDue(ctx, 200); err != nil && ctx.Err() == nil {
+			log.Error("notifier", "err", err.Error())
 		}
-	}
+	})
 }
 
 // splitList splits a comma-separated setting, dropping empty items.

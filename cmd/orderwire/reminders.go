@@ -20,6 +20,22 @@ func loadPolicy(getenv func(string) string) (reminder.Policy, error) {
 // sweepEvery runs the reminder sweep every interval until ctx ends, logging what each run
 // did (counts only: no buyer data). It is the local stand-in for the EventBridge schedule.
 func sweepEvery(ctx context.Context, sw *reminder.Sweeper, interval time.Duration, log *slog.Logger) {
+	every(ctx, interval, func(now time.Time) {
+		rep, err := sw.Run(ctx, now)
+		if err != nil {
+			log.Error("reminder sweep", "err", err.Error())
+			return
+		}
+		if rep.Due > 0 {
+			log.Info("reminder sweep", "due", rep.Due, "reminders", rep.Reminders, "final_notices", rep.FinalNotices,
+				"terminated", rep.Terminated, "deferred", rep.Deferred, "lost_races", rep.Lost)
+		}
+	})
+}
+
+// every calls run with the tick's time every interval until ctx ends; a zero or negative
+// interval never calls it.
+func every(ctx context.Context, interval time.Duration, run func(now time.Time)) {
 	if interval <= 0 {
 		return
 	}
@@ -30,15 +46,7 @@ func sweepEvery(ctx context.Context, sw *reminder.Sweeper, interval time.Duratio
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
-			rep, err := sw.Run(ctx, now)
-			if err != nil {
-				log.Error("reminder sweep", "err", err.Error())
-				continue
-			}
-			if rep.Due > 0 {
-				log.Info("reminder sweep", "due", rep.Due, "reminders", rep.Reminders, "final_notices", rep.FinalNotices,
-					"terminated", rep.Terminated, "deferred", rep.Deferred, "lost_races", rep.Lost)
-			}
+			run(now)
 		}
 	}
 }

@@ -29,16 +29,21 @@ func (c *callCounter) addTo(stack *middleware.Stack) error {
 		}), middleware.After)
 }
 
-// TestRoundTripsPerEvent pins the cost of a webhook on DynamoDB: a new event, a duplicate and
-// a parked event each take at most two round trips (a read and one transaction).
-func TestRoundTripsPerEvent(t *testing.T) {
+// countedStore is a store on a fresh DynamoDB Local table whose requests calls counts.
+func countedStore(t *testing.T) (*dynamo.Store, *callCounter) {
 	client := testservice.DynamoDB(t)
 	table := testservice.NewTable(t, client)
-	var calls callCounter
+	calls := &callCounter{}
 	counted := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
 		o.APIOptions = append(o.APIOptions, calls.addTo)
 	})
-	s := dynamo.New(counted, table)
+	return dynamo.New(counted, table), calls
+}
+
+// TestRoundTripsPerEvent pins the cost of a webhook on DynamoDB: a new event, a duplicate and
+// a parked event each take at most two round trips (a read and one transaction).
+func TestRoundTripsPerEvent(t *testing.T) {
+	s, calls := countedStore(t)
 	ctx := context.Background()
 	b := storetest.Buyer("buyer-rt")
 	o := storetest.Order(t, "o-rt", b)
@@ -75,13 +80,7 @@ func TestRoundTripsPerEvent(t *testing.T) {
 // the tracking number's claims, a GetItem of the claiming order and one transaction (3); a
 // parked event skips the GetItem (2).
 func TestRoundTripsPerTrackingEvent(t *testing.T) {
-	client := testservice.DynamoDB(t)
-	table := testservice.NewTable(t, client)
-	var calls callCounter
-	counted := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, calls.addTo)
-	})
-	s := dynamo.New(counted, table)
+	s, calls := countedStore(t)
 	ctx := context.Background()
 	b := storetest.Buyer("buyer-rt")
 	o := storetest.Order(t, "o-rt", b)
@@ -126,13 +125,7 @@ func TestRoundTripsPerTrackingEvent(t *testing.T) {
 // the outcome (a consistent read and a conditional put); a redelivered record costs the
 // claim's read only.
 func TestRoundTripsPerDelivery(t *testing.T) {
-	client := testservice.DynamoDB(t)
-	table := testservice.NewTable(t, client)
-	var calls callCounter
-	counted := dynamodb.New(client.Options(), func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, calls.addTo)
-	})
-	s := dynamo.New(counted, table)
+	s, calls := countedStore(t)
 	ctx := context.Background()
 	b := storetest.Buyer("buyer-rt-n")
 	o := storetest.Order(t, "o-rt-n", b)

@@ -56,28 +56,38 @@ func addBuyerStat(b *bolt.Bucket, buyerID, stat string) error {
 
 // DueOrders implements store.Store with a range scan of the due index.
 func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error) {
-	const op = "embedded.DueOrders"
-	if err := ctx.Err(); err != nil {
-		return nil, order.Internal(op, err)
-	}
-	end := append(append([]byte(nil), dueIndexPrefix...), store.SortableTime(now)+"#\xff"...)
 	var out []order.Order
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.scanDue(ctx, dueIndexPrefix, now, limit, func(b *bolt.Bucket, id []byte) error {
+		var rec store.OrderRecord
+		if _, err := read(b, orderKey(string(id)), &rec); err != nil {
+			return err
+		}
+		out = append(out, rec.Order())
+		return nil
+	})
+	return out, wrap("embedded.DueOrders", err)
+}
+
+// scanDue calls take with the value of every entry of the due index under prefix whose
+// time is at or before now, earliest first, at most limit of them; the index keys are
+// "<prefix><sortable time>#...", so the scan reads nothing past now.
+func (s *Store) scanDue(ctx context.Context, prefix []byte, now time.Time, limit int, take func(b *bolt.Bucket, v []byte) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	end := append(append([]byte(nil), prefix...), store.SortableTime(now)+"#\xff"...)
+	return s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(tableBucket)
 		c := b.Cursor()
-		for k, v := c.Seek(dueIndexPrefix); k != nil && bytes.HasPrefix(k, dueIndexPrefix) && bytes.Compare(k, end) <= 0 && len(out) < limit; k, v = c.Next() {
-			var rec store.OrderRecord
-			if _, err := read(b, orderKey(string(v)), &rec); err != nil {
+		n := 0
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k, end) <= 0 && n < limit; k, v = c.Next() {
+			if err := take(b, v); err != nil {
 				return err
 			}
-			out = append(out, rec.Order())
+			n++
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, order.Internal(op, err)
-	}
-	return out, nil
 }
 
 // ApplyDunning implements store.Store in one bbolt transaction.

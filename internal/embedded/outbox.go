@@ -1,7 +1,6 @@
 package embedded
 
 import (
-	"bytes"
 	"context"
 	"time"
 
@@ -111,25 +110,16 @@ func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRe
 
 // DueNotifications implements store.Outbox with a range scan of the outbox due index.
 func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error) {
-	const op = "embedded.DueNotifications"
-	if err := ctx.Err(); err != nil {
-		return nil, order.Internal(op, err)
-	}
-	end := append(append([]byte(nil), outboxDuePrefix...), store.SortableTime(now)+"#\xff"...)
 	var out []order.Notification
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
-		c := b.Cursor()
-		for k, v := c.Seek(outboxDuePrefix); k != nil && bytes.HasPrefix(k, outboxDuePrefix) && bytes.Compare(k, end) <= 0 && len(out) < limit; k, v = c.Next() {
-			var rec store.NotificationRecord
-			if _, err := read(b, v, &rec); err != nil {
-				return err
-			}
-			out = append(out, rec.Notification())
+	err := s.scanDue(ctx, outboxDuePrefix, now, limit, func(b *bolt.Bucket, rowKey []byte) error {
+		var rec store.NotificationRecord
+		if _, err := read(b, rowKey, &rec); err != nil {
+			return err
 		}
+		out = append(out, rec.Notification())
 		return nil
 	})
-	return out, wrap(op, err)
+	return out, wrap("embedded.DueNotifications", err)
 }
 
 // SetPreferences implements store.Store.

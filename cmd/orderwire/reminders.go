@@ -33,6 +33,24 @@ func sweepEvery(ctx context.Context, sw *reminder.Sweeper, interval time.Duratio
 	})
 }
 
+// purger deletes expired dedupe markers (the embedded store; DynamoDB expires them by TTL).
+type purger interface {
+	PurgeExpired(ctx context.Context, now time.Time) (int, error)
+}
+
+// purgeEvery purges expired dedupe markers now and every interval until ctx ends.
+func purgeEvery(ctx context.Context, p purger, interval time.Duration, log *slog.Logger) {
+	purge := func(now time.Time) {
+		if n, err := p.PurgeExpired(ctx, now); err != nil && ctx.Err() == nil {
+			log.Error("purge expired dedupe markers", "err", err.Error())
+		} else if n > 0 {
+			log.Info("purged expired dedupe markers", "count", n)
+		}
+	}
+	purge(time.Now())
+	every(ctx, interval, purge)
+}
+
 // every calls run with the tick's time every interval until ctx ends; a zero or negative
 // interval never calls it.
 func every(ctx context.Context, interval time.Duration, run func(now time.Time)) {

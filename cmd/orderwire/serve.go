@@ -151,6 +151,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stopSweeps()
 	go sweepEvery(sweepCtx, sweeper, cfg.SweepEvery, logger)
 	go notifyEvery(sweepCtx, notes.notifier, cfg.NotifyEvery, logger)
+	if p, ok := st.(purger); ok { // the embedded store: DynamoDB's TTL does this on AWS
+		go purgeEvery(sweepCtx, p, time.Hour, logger)
+	}
 	select {
 	case err := <-served:
 		return err

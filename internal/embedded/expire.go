@@ -1,0 +1,70 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// dedupePrefix starts the key of every dedupe marker ("HOOK#<source>#<event id>\x00-").
+var dedupePrefix = []byte(store.DedupePK("", "")[:len("HOOK#")])
+
+// purgeBatch bounds one purge transaction, so that a large backlog never holds the single
+// bbolt writer for long.
+const purgeBatch = 1000
+
+// PurgeExpired deletes the dedupe markers whose ExpiresAt is at or before now, as DynamoDB's
+// TTL does for the table: a provider retries an event for days at most (store.DedupeTTL is
+// well past every retry window), so an expired marker only takes space. It returns how many
+// it deleted. `orderwire serve` runs it hourly.
+func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
+	const op = "embedded.PurgeExpired"
+	total := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, order.Internal(op, err)
+		}
+		var expired [][]byte
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(tableBucket).Cursor()
+			for k, v := c.Seek(dedupePrefix); k != nil && bytes.HasPrefix(k, dedupePrefix) && len(expired) < purgeBatch; k, v = c.Next() {
+				var rec store.DedupeRecord
+				if err := json.Unmarshal(v, &rec); err != nil {
+					return err
+				}
+				if rec.ExpiresAt <= now.Unix() {
+					expired = append(expired, append([]byte(nil), k...))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, order.Internal(op, err)
+		}
+		if len(expired) == 0 {
+			return total, nil
+		}
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(tableBucket)
+			for _, k := range expired {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, order.Internal(op, err)
+		}
+		total += len(expired)
+		if len(expired) < purgeBatch {
+			return total, nil
+		}
+	}
+}

@@ -55,10 +55,14 @@ func DynamoDB(tb testing.TB) *dynamodb.Client {
 var tableSeq atomic.Int64
 
 // NewTable creates a fresh table with orderwire's layout on DynamoDB Local and returns its
-// name; tests share one DynamoDB Local, so each gets its own table.
+// name; tests share one DynamoDB Local, so each gets its own table, unique across the
+// concurrently running test processes.
 func NewTable(tb testing.TB, client *dynamodb.Client) string {
 	tb.Helper()
-	name := "orderwire-test-" + time.Now().UTC().Format("150405") + "-" +
+	// The process id keeps the test binaries of different packages, which `go test ./...`
+	// runs in parallel against the same DynamoDB Local, from picking the same name (and one
+	// deleting the other's table when it finishes).
+	name := "orderwire-test-" + time.Now().UTC().Format("150405") + "-" + strconv.Itoa(os.Getpid()) + "-" +
 		strconv.FormatInt(tableSeq.Add(1), 10)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -76,15 +76,35 @@ func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef
 	return claimed, nil
 }
 
-// FinishNotification implements store.Outbox.
+// FinishNotification implements store.Outbox with one conditional PutItem and no read: n
+// is the row as claimed (store.Outbox says so), so the row to write is known, and the
+// condition (still sending, or unknown after a lapse, under n's owner and claim count) is
+// the same check a read would make. A missing row fails the condition: CodeConflict.
 func (s *Store) FinishNotification(ctx context.Context, n order.Notification) error {
 	const op = "dynamo.FinishNotification"
-	return s.transitionNotification(ctx, op, n.Ref(), func(cur order.Notification) (order.Notification, error) {
-		if !store.HeldBy(cur, n.Owner) {
-			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s, held by %q", n.Ref(), cur.Status, cur.Owner)
-		}
-		return store.Finished(cur, n), nil
+	if n.Owner == "" {
+		return order.Errorf(order.CodeConflict, op, "outbox row %s: no owner to finish it", n.Ref())
+	}
+	item, err := attributevalue.MarshalMap(newOutboxItem(store.Finished(n, n)))
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	values := map[string]types.AttributeValue{
+		":sending": &types.AttributeValueMemberS{Value: order.NotificationSending},
+		":unknown": &types.AttributeValueMemberS{Value: order.NotificationUnknown},
+		":owner":   &types.AttributeValueMemberS{Value: n.Owner},
+	}
+	if n.Attempts != 0 {
+		values[":attempts"] = &types.AttributeValueMemberN{Value: strconv.Itoa(n.Attempts)}
+	}
+	_, err = s.api.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("#status IN (:sending, :unknown) AND #owner = :owner AND " +
+			equalOrAbsent("#attempts", n.Attempts != 0, ":attempts")),
+		ExpressionAttributeNames:  map[string]string{"#status": "status", "#attempts": "attempts", "#owner": "owner"},
+		ExpressionAttributeValues: values,
 	})
+	return translate(op, err)
 }
 
 // ExpireNotification implements store.Outbox.

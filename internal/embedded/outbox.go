@@ -88,7 +88,7 @@ func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef
 func (s *Store) FinishNotification(ctx context.Context, n order.Notification) error {
 	const op = "embedded.FinishNotification"
 	_, err := s.updateNotification(ctx, op, n.Ref(), func(cur order.Notification) (order.Notification, error) {
-		if !store.HeldBy(cur, n.Owner) {
+		if !store.HeldBy(cur, n) {
 			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s, held by %q", n.Ref(), cur.Status, cur.Owner)
 		}
 		return store.Finished(cur, n), nil

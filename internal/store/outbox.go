@@ -20,10 +20,10 @@ func Claimed(cur order.Notification, owner string, now time.Time, lease time.Dur
 	return cur
 }
 
-// HeldBy reports whether owner may record the outcome of row cur: it is sending, or unknown
-// after its lease lapsed, under owner's claim.
-func HeldBy(cur order.Notification, owner string) bool {
-	return owner != "" && cur.Owner == owner &&
+// HeldBy reports whether the claim that n carries (owner and attempt count) still holds row
+// cur: it is sending, or unknown after its lease lapsed, under that same claim.
+func HeldBy(cur, n order.Notification) bool {
+	return n.Owner != "" && cur.Owner == n.Owner && cur.Attempts == n.Attempts &&
 		(cur.Status == order.NotificationSending || cur.Status == order.NotificationUnknown)
 }
 

@@ -112,12 +112,13 @@ type Outbox interface {
 	// CodeConflict; no such row is CodeNotFound.
 	ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error)
 
-	// FinishNotification records the outcome of n's claim: n.Status (sent, skipped, failed,
-	// or pending again with a later NotBefore, for a deferral or a retry), n.Reason,
-	// n.Deliveries, n.NotBefore, n.UpdatedAt. It applies only while n.Owner holds the row:
-	// status sending, or unknown after the lease lapsed (the true outcome then replaces
-	// unknown), with the same owner; otherwise CodeConflict. The row's identity, cause
-	// and attempt count are kept as stored.
+	// FinishNotification records the outcome of n's claim: n is the row as
+	// ClaimNotification returned it, with n.Status (sent, skipped, failed, unknown, or
+	// pending again with a later NotBefore, for a deferral or a retry), n.Reason,
+	// n.Deliveries, n.NotBefore and n.UpdatedAt set. It applies only while n.Owner holds
+	// the row under that claim (same owner and attempt count): status sending, or unknown
+	// after the lease lapsed (the true outcome then replaces unknown); otherwise (a missing
+	// row included) CodeConflict. The row's other fields are n's, that is, as claimed.
 	FinishNotification(ctx context.Context, n order.Notification) error
 
 	// ExpireNotification marks row ref unknown, with reason, if it is still sending and its

@@ -168,9 +168,19 @@ func testDeferred(t *testing.T, h Harness) {
 	eventually(t, func() bool {
 		return len(dueRefs(t, s, later.Add(-time.Second))) == 0 && dueRefs(t, s, later)[n.Ref()] == order.NotificationPending
 	}, "a deferred row is not due at its NotBefore (and only then)")
-	again, err := s.ClaimNotification(ctx, n.Ref(), "notifier-b", later, time.Minute)
-	if err != nil || again.Attempts != 2 || again.Owner != "notifier-b" || again.Reason != "quiet hours" {
+	again, err := s.ClaimNotification(ctx, n.Ref(), "notifier-a", later, time.Minute)
+	if err != nil || again.Attempts != 2 || again.Owner != "notifier-a" || again.Reason != "quiet hours" {
 		t.Fatalf("claim at NotBefore = %+v, %v", again, err)
+	}
+	// The same notifier's outcome for its first claim is stale now: only the second
+	// claim's may land.
+	stale := claimed
+	stale.Status, stale.UpdatedAt = order.NotificationSent, later
+	wantCode(t, "outcome of an earlier claim", s.FinishNotification(ctx, stale), order.CodeConflict)
+	done := again
+	done.Status, done.UpdatedAt = order.NotificationSent, later
+	if err := s.FinishNotification(ctx, done); err != nil {
+		t.Fatalf("outcome of the current claim: %v", err)
 	}
 }
 

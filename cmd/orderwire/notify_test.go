@@ -51,13 +51,15 @@ func (e *outboxEntry) UnmarshalJSON(b []byte) error {
 
 // TestServeDeliversToLocalOutbox is the local pipeline end to end with nothing configured:
 // an order, a signed payment webhook, and the buyer's payment confirmation in Portuguese in
-// GET /local/outbox, with a working unsubscribe link; the log names neither address.
+// GET /local/outbox, with a working unsubscribe link; the server's whole log (requests,
+// notifier lines) names neither the buyer's address nor phone number, nor the link's token.
 func TestServeDeliversToLocalOutbox(t *testing.T) {
 	key := []byte("serve-notify-key")
 	dir := t.TempDir()
 	env := map[string]string{"ORDERWIRE_DATA_DIR": dir, "ORDERWIRE_API_TOKEN": "tok",
 		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "whsec_" + base64.StdEncoding.EncodeToString(key)}
-	base, printed, stop := startServeArgs(t, env, "--notify-every", "50ms")
+	logs := &lockedBuffer{}
+	base, printed, stop := startServeLogging(t, env, logs, "--notify-every", "50ms")
 	defer stop()
 	if !strings.Contains(printed.String(), "buyer email: local outbox") {
 		t.Fatalf("the local sink is not announced:\n%s", printed)
@@ -108,6 +110,16 @@ func TestServeDeliversToLocalOutbox(t *testing.T) {
 	}
 	if info, err := os.Stat(filepath.Join(dir, "outbox.jsonl")); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("outbox file: %v %v", info, err)
+	}
+	token := strings.TrimPrefix(link, base+"/unsubscribe?token=")
+	log := logs.String()
+	if !strings.Contains(log, `"AE-N/payment_received/2"`) {
+		t.Fatalf("the notifier's line for the row is missing from the log:\n%s", log)
+	}
+	for _, secret := range []string{"ana@example.com", "+5511912345678", "5511912345678", token} {
+		if strings.Contains(log, secret) {
+			t.Fatalf("the log contains %q:\n%s", secret, log)
+		}
 	}
 }
 

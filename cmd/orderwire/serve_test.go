@@ -31,11 +31,36 @@ func startServe(t *testing.T, env map[string]string) (base string, printed *stri
 // startServeArgs is startServe with extra serve flags.
 func startServeArgs(t *testing.T, env map[string]string, flags ...string) (base string, printed *strings.Builder, stop func() int) {
 	t.Helper()
+	return startServeLogging(t, env, io.Discard, flags...)
+}
+
+// lockedBuffer is a strings.Builder safe for the server's goroutines to write while a test
+// reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServeLogging is startServeArgs with the server's log (stderr) written to logs.
+func startServeLogging(t *testing.T, env map[string]string, logs io.Writer, flags ...string) (base string, printed *strings.Builder, stop func() int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), func(k string) string { return env[k] }, outW, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), func(k string) string { return env[k] }, outW, logs)
 		outW.Close()
 	}()
 	printed = &strings.Builder{}

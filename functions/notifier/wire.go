@@ -19,7 +19,7 @@ import (
 )
 
 // coldStart builds the handler once per execution environment: the settings (all checked
-// before any AWS call), the AWS configuration, the unsubscribe-link keys from their secret,
+// before any AWS call), the AWS configuration, the unsubscribe-link signer from its secret,
 // the senders and the store. Any failure fails the cold start; its error names settings,
 // never secret values.
 func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*handler, error) {
@@ -31,11 +31,7 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	keys, err := lambdaenv.LoadUnsubscribeKeys(ctx, env.AWS, getenv)
-	if err != nil {
-		return nil, err
-	}
-	signer, err := unsubscribe.New(keys, 0)
+	signer, err := lambdaenv.LoadUnsubscribeSigner(ctx, env.AWS, getenv)
 	if err != nil {
 		return nil, err
 	}

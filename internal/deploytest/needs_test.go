@@ -28,7 +28,7 @@ import (
 //     the store as httpapi.PreferenceStore), whether it hands the store to a
 //     reminder.Sweeper (the sweep) or to a notifier (notifier.Config.Store's interface),
 //     which secrets lambdaenv loads for it (Load, LoadWithAPITokens: its own;
-//     LoadUnsubscribeKeys: the unsubscribe-link keys; LoadTable: none), and which AWS
+//     LoadUnsubscribeSigner: the unsubscribe-link keys; LoadTable: none), and which AWS
 //     wrapper packages it imports (the notifier's SES and SNS senders: awsWrappers);
 //  2. storeCalls drives every method of those interfaces on a real dynamo.Store over
 //     recordingDynamo, in every state of the table the store branches on (empty; an order

@@ -32,7 +32,7 @@ type use struct {
 	sweep      bool // the store runs a reminder.Sweeper
 	secret     bool // the secret ORDERWIRE_SECRETS_ARN names (lambdaenv.Load, LoadWithAPITokens)
 	// unsubscribeKeys: the unsubscribe-link keys, from the secret
-	// ORDERWIRE_UNSUBSCRIBE_SECRET_ARN names (lambdaenv.LoadUnsubscribeKeys).
+	// ORDERWIRE_UNSUBSCRIBE_SECRET_ARN names (lambdaenv.LoadUnsubscribeSigner).
 	unsubscribeKeys bool
 	notifier        bool     // it builds a notifier.Notifier over the store
 	runsDue         bool     // it calls RunDue: a scheduled due run
@@ -44,7 +44,7 @@ type use struct {
 // lambdaenvLoaders are lambdaenv's cold-start loaders, and the variable naming the secret
 // each reads ("" for none).
 var lambdaenvLoaders = map[string]string{"Load": lambdaenv.EnvSecretsARN, "LoadWithAPITokens": lambdaenv.EnvSecretsARN,
-	"LoadTable": "", "LoadUnsubscribeKeys": lambdaenv.EnvUnsubscribeSecretARN}
+	"LoadTable": "", "LoadUnsubscribeSigner": lambdaenv.EnvUnsubscribeSecretARN}
 
 // awsPackages are this repository's packages that call AWS, and how deploytest derives
 // what they call: dynamo by driving the store (needs_test.go), lambdaenv and secrets by the

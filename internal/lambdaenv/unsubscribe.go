@@ -9,6 +9,7 @@ import (
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/unsubscribe"
 )
 
 // The unsubscribe-link keys live in a secret of their own (template.yaml: UnsubscribeSecret,
@@ -20,11 +21,17 @@ const (
 	UnsubscribeKeysKey      = "ORDERWIRE_UNSUBSCRIBE_KEYS" // comma-separated, newest first
 )
 
-// LoadUnsubscribeKeys fetches the unsubscribe-link keys from the secret named by
-// ORDERWIRE_UNSUBSCRIBE_SECRET_ARN with one GetSecretValue call. A missing setting or a
-// secret without keys is CodeInvalid naming the setting, never quoting the content.
-func LoadUnsubscribeKeys(ctx context.Context, cfg aws.Config, getenv func(string) string) ([]string, error) {
-	return loadUnsubscribeKeys(ctx, getenv, secretsmanager.NewFromConfig(cfg))
+// LoadUnsubscribeSigner fetches the unsubscribe-link keys from the secret named by
+// ORDERWIRE_UNSUBSCRIBE_SECRET_ARN with one GetSecretValue call and returns the signer
+// (and verifier) of the links made from them. A missing setting, a secret without keys or
+// a key too short is an error naming the setting or the key's position, never quoting the
+// content.
+func LoadUnsubscribeSigner(ctx context.Context, cfg aws.Config, getenv func(string) string) (*unsubscribe.Signer, error) {
+	keys, err := loadUnsubscribeKeys(ctx, getenv, secretsmanager.NewFromConfig(cfg))
+	if err != nil {
+		return nil, err
+	}
+	return unsubscribe.New(keys, 0)
 }
 
 func loadUnsubscribeKeys(ctx context.Context, getenv func(string) string, api secrets.API) ([]string, error) {
@@ -32,7 +39,7 @@ func loadUnsubscribeKeys(ctx context.Context, getenv func(string) string, api se
 	if arn == "" {
 		var fields order.FieldErrors
 		fields.Add(EnvUnsubscribeSecretARN, "must be set")
-		return nil, &order.Error{Code: order.CodeInvalid, Op: "lambdaenv.LoadUnsubscribeKeys", Fields: fields,
+		return nil, &order.Error{Code: order.CodeInvalid, Op: "lambdaenv.LoadUnsubscribeSigner", Fields: fields,
 			Message: "missing settings: " + EnvUnsubscribeSecretARN}
 	}
 	bundle, err := secrets.Fetch(ctx, api, arn)

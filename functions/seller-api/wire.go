@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/lambdaenv"
+	"github.com/orderwire/orderwire/internal/seller"
+)
+
+// coldStart loads the function's settings, its bearer tokens and the unsubscribe-link keys
+// (each from its own secret), and wires the API over the table.
+func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
+	env, tokens, err := lambdaenv.LoadWithAPITokens(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := lambdaenv.LoadUnsubscribeSigner(ctx, env.AWS, getenv)
+	if err != nil {
+		return nil, err
+	}
+	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
+	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer,
+		Tokens: tokens, Logger: logger}), nil
+}

@@ -64,11 +64,9 @@ func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef
 	const op = "dynamo.ClaimNotification"
 	var claimed order.Notification
 	err := s.transitionNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
-		if cur.Status != order.NotificationPending || cur.DueAt().After(now) {
-			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (due %s)", ref, cur.Status, cur.DueAt().Format(time.RFC3339))
-		}
-		claimed = store.Claimed(cur, owner, now, lease)
-		return claimed, nil
+		next, err := store.Claim(op, cur, owner, now, lease)
+		claimed = next
+		return next, err
 	})
 	if err != nil {
 		return order.Notification{}, err
@@ -79,7 +77,7 @@ func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef
 // FinishNotification implements store.Outbox with one conditional PutItem and no read: n
 // is the row as claimed (store.Outbox says so), so the row to write is known, and the
 // condition (still sending, or unknown after a lapse, under n's owner and claim count) is
-// the same check a read would make. A missing row fails the condition: CodeConflict.
+// store.Finish's check made by DynamoDB. A missing row fails the condition: CodeConflict.
 func (s *Store) FinishNotification(ctx context.Context, n order.Notification) error {
 	const op = "dynamo.FinishNotification"
 	if n.Owner == "" {
@@ -111,10 +109,7 @@ func (s *Store) FinishNotification(ctx context.Context, n order.Notification) er
 func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRef, now time.Time, reason string) error {
 	const op = "dynamo.ExpireNotification"
 	return s.transitionNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
-		if cur.Status != order.NotificationSending || cur.LeaseUntil.After(now) {
-			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (lease until %s)", ref, cur.Status, cur.LeaseUntil.Format(time.RFC3339))
-		}
-		return store.Expired(cur, now, reason), nil
+		return store.Expire(op, cur, now, reason)
 	})
 }
 

@@ -77,10 +77,7 @@ func (s *Store) updateNotification(ctx context.Context, op string, ref order.Not
 func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error) {
 	const op = "embedded.ClaimNotification"
 	return s.updateNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
-		if cur.Status != order.NotificationPending || cur.DueAt().After(now) {
-			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (due %s)", ref, cur.Status, cur.DueAt().Format(time.RFC3339))
-		}
-		return store.Claimed(cur, owner, now, lease), nil
+		return store.Claim(op, cur, owner, now, lease)
 	})
 }
 
@@ -88,10 +85,7 @@ func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef
 func (s *Store) FinishNotification(ctx context.Context, n order.Notification) error {
 	const op = "embedded.FinishNotification"
 	_, err := s.updateNotification(ctx, op, n.Ref(), func(cur order.Notification) (order.Notification, error) {
-		if !store.HeldBy(cur, n) {
-			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s, held by %q", n.Ref(), cur.Status, cur.Owner)
-		}
-		return store.Finished(cur, n), nil
+		return store.Finish(op, cur, n)
 	})
 	return err
 }
@@ -100,10 +94,7 @@ func (s *Store) FinishNotification(ctx context.Context, n order.Notification) er
 func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRef, now time.Time, reason string) error {
 	const op = "embedded.ExpireNotification"
 	_, err := s.updateNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
-		if cur.Status != order.NotificationSending || cur.LeaseUntil.After(now) {
-			return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (lease until %s)", ref, cur.Status, cur.LeaseUntil.Format(time.RFC3339))
-		}
-		return store.Expired(cur, now, reason), nil
+		return store.Expire(op, cur, now, reason)
 	})
 	return err
 }

@@ -49,9 +49,7 @@ func ParkSK(ev order.Event) string {
 }
 
 // OutboxSK is unique per order, kind and sequence.
-func OutboxSK(n order.Notification) string {
-	return fmt.Sprintf("%s%s#%012d", OutboxPrefix, n.Kind, n.Seq)
-}
+func OutboxSK(n order.Notification) string { return OutboxRefSK(n.Ref()) }
 
 // TrackPK is the partition of a tracking number: the claims of the orders that registered
 // it (ClaimSK), a marker that one exists (ClaimedSK), and the carriers' evidence (RAW#).
@@ -115,9 +113,9 @@ func OutboxDueSK(n order.Notification) string {
 // InOutboxDueIndex reports whether n belongs in the outbox due index: pending or sending.
 func InOutboxDueIndex(n order.Notification) bool { return !n.DueAt().IsZero() }
 
-// OutboxRefSK is the sort key of ref's row (OutboxSK without a whole Notification).
+// OutboxRefSK is the sort key of ref's row: MSG#<kind>#<seq, 12 digits>.
 func OutboxRefSK(ref order.NotificationRef) string {
-	return OutboxSK(order.Notification{Kind: ref.Kind, Seq: ref.Seq})
+	return fmt.Sprintf("%s%s#%012d", OutboxPrefix, ref.Kind, ref.Seq)
 }
 
 // ParseOutboxKey returns the row that PK/SK name, and false for any other item: it accepts

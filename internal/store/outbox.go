@@ -6,28 +6,40 @@ import (
 	"github.com/orderwire/orderwire/internal/order"
 )
 
-// The outbox transitions, shared by the adapters so that both write the same row for the
-// same step (each adapter checks the condition its own way: a DynamoDB condition
-// expression, a read inside a bbolt transaction).
+// The outbox transitions (store.Outbox), shared by the adapters so that both refuse and
+// write the same rows for the same step. Each takes the row as the adapter read it and
+// returns the row to write, or CodeConflict; the adapter makes the write conditional on the
+// row being unchanged since that read (a DynamoDB condition expression, a bbolt
+// transaction).
 
-// Claimed is row cur claimed by owner at now for lease.
-func Claimed(cur order.Notification, owner string, now time.Time, lease time.Duration) order.Notification {
+// Claim is row cur claimed by owner at now for lease; only a pending row due by now can be.
+func Claim(op string, cur order.Notification, owner string, now time.Time, lease time.Duration) (order.Notification, error) {
+	if cur.Status != order.NotificationPending || cur.DueAt().After(now) {
+		return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (due %s)", cur.Ref(), cur.Status, cur.DueAt().Format(time.RFC3339))
+	}
 	cur.Status = order.NotificationSending
 	cur.Owner = owner
 	cur.LeaseUntil = now.Add(lease).UTC()
 	cur.Attempts++
 	cur.UpdatedAt = now.UTC()
-	return cur
+	return cur, nil
 }
 
-// HeldBy reports whether the claim that n carries (owner and attempt count) still holds row
-// cur: it is sending, or unknown after its lease lapsed, under that same claim.
-func HeldBy(cur, n order.Notification) bool {
-	return n.Owner != "" && cur.Owner == n.Owner && cur.Attempts == n.Attempts &&
+// Finish is row cur with the outcome of the claim that n carries (owner and attempt count),
+// if that claim still holds cur: it is sending, or unknown after its lease lapsed, under the
+// same claim.
+func Finish(op string, cur, n order.Notification) (order.Notification, error) {
+	held := n.Owner != "" && cur.Owner == n.Owner && cur.Attempts == n.Attempts &&
 		(cur.Status == order.NotificationSending || cur.Status == order.NotificationUnknown)
+	if !held {
+		return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s, held by %q (claim %d)", cur.Ref(), cur.Status, cur.Owner, cur.Attempts)
+	}
+	return Finished(cur, n), nil
 }
 
-// Finished is row cur with the outcome that n carries; identity, cause and attempts stay.
+// Finished is row cur with the outcome that n carries, unchecked; identity, cause and
+// attempts stay cur's. (DynamoDB writes Finished(n, n) with Finish's check as its
+// condition, without reading the row.)
 func Finished(cur, n order.Notification) order.Notification {
 	cur.Status = n.Status
 	cur.Reason = n.Reason
@@ -38,10 +50,14 @@ func Finished(cur, n order.Notification) order.Notification {
 	return cur
 }
 
-// Expired is row cur, whose lease lapsed, marked unknown at now.
-func Expired(cur order.Notification, now time.Time, reason string) order.Notification {
+// Expire is row cur marked unknown at now with reason; only a sending row whose lease
+// ended at or before now can be.
+func Expire(op string, cur order.Notification, now time.Time, reason string) (order.Notification, error) {
+	if cur.Status != order.NotificationSending || cur.LeaseUntil.After(now) {
+		return cur, order.Errorf(order.CodeConflict, op, "outbox row %s is %s (lease until %s)", cur.Ref(), cur.Status, cur.LeaseUntil.Format(time.RFC3339))
+	}
 	cur.Status = order.NotificationUnknown
 	cur.Reason = reason
 	cur.UpdatedAt = now.UTC()
-	return cur
+	return cur, nil
 }

@@ -55,7 +55,6 @@ func configFromEnv(getenv func(string) string) config {
 var (
 	senderID = regexp.MustCompile(`^[A-Za-z0-9-]{1,11}$`) // SNS: up to 11 letters, digits, hyphens
 	hasAlpha = regexp.MustCompile(`[A-Za-z]`)             // ... at least one a letter
-	e164     = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 )
 
 // Validate reports every problem at once, before any AWS call, as one CodeInvalid error
@@ -93,7 +92,7 @@ func (c config) Validate() error {
 	if c.SMSSenderID != "" && (!senderID.MatchString(c.SMSSenderID) || !hasAlpha.MatchString(c.SMSSenderID)) {
 		add(envSMSSenderID, "must be 1-11 letters, digits or hyphens, with at least one letter")
 	}
-	if c.SMSOriginationNumber != "" && !e164.MatchString(c.SMSOriginationNumber) {
+	if c.SMSOriginationNumber != "" && !order.IsE164(c.SMSOriginationNumber) {
 		add(envSMSOriginationNumber, "must be an E.164 number such as +14155550100")
 	}
 	if len(bad) == 0 {

@@ -110,13 +110,13 @@ func (c Classifier) Classify(op string, err error) error {
 			if ue.Timeout() {
 				reason = "timed out"
 			}
-			return notify.Uncertain(op, reason, &redactedError{msg: c.Redact(ue.Err.Error()), err: ue.Err})
+			return notify.Uncertain(op, reason, &notify.Redacted{Msg: c.Redact(ue.Err.Error()), Err: ue.Err})
 		}
 		reason := "connection failed"
 		// ue.Err is the dial failure itself; ue.URL (dropped) may hold protected data.
-		return notify.Temporary(op, reason, &redactedError{msg: c.Redact(ue.Err.Error()), err: ue.Err})
+		return notify.Temporary(op, reason, &notify.Redacted{Msg: c.Redact(ue.Err.Error()), Err: ue.Err})
 	}
-	safe := &redactedError{msg: c.Redact(err.Error())}
+	safe := &notify.Redacted{Msg: c.Redact(err.Error())}
 	if status != 0 {
 		return byStatus(op, fmt.Sprintf("HTTP %d", status), status, safe)
 	}
@@ -187,14 +187,3 @@ func (e *apiError) ErrorFault() smithy.ErrorFault { return e.fault }
 
 // HTTPStatusCode returns the response status, 0 if unknown.
 func (e *apiError) HTTPStatusCode() int { return e.status }
-
-// redactedError carries a redacted error text. err, when set, is the transport error under
-// a *url.Error (without the URL, which may hold protected data), kept for errors.Is/As
-// (net.Error timeouts, *net.OpError); msg is its text redacted.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }

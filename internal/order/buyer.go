@@ -92,8 +92,13 @@ func validEmail(s string) bool {
 	return err == nil && a.Name == "" && a.Address == s
 }
 
+// IsE164 reports whether s has the shape of an E.164 number: '+', a country code that does
+// not start with 0, and 7 to 15 digits in all. Whether the number exists is for the
+// phone-number library (Buyer.Validate asks it).
+func IsE164(s string) bool { return e164.MatchString(s) }
+
 func validE164(s string) bool {
-	if !e164.MatchString(s) {
+	if !IsE164(s) {
 		return false
 	}
 	n, err := phonenumbers.Parse(s, "")

@@ -1,9 +1,8 @@
 package ses
 
 import (
-	"regexp"
-
 	"github.com/orderwire/orderwire/internal/awsfail"
+	"github.com/orderwire/orderwire/internal/notify"
 )
 
 // temporaryCodes are SES (and generic AWS) error codes that a later attempt may get past.
@@ -44,18 +43,7 @@ var permanentCodes = map[string]bool{
 
 // classifier turns the SES client's errors into *notify.Error values whose text never names
 // the recipient (rules: awsfail.Classifier.Classify): the codes above decide first, then
-// the HTTP status; API error messages are redacted by redact, and transport errors lose the
+// the HTTP status; API error messages are redacted (notify.RedactAddresses: SES names
+// addresses, "... failed the check in region US-EAST-1: buyer@example.com"), and transport errors lose the
 // request URL (GetSuppressedDestination puts the address in the path).
-var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: redact}
-
-var (
-	// emailLike matches anything shaped like an address, plain or percent-encoded.
-	emailLike = regexp.MustCompile(`[^\s<>"'(),;:/\[\]]+(@|%40)[^\s<>"'(),;:/\[\]]+`)
-)
-
-// redact replaces everything that looks like an email address in s. SES error messages
-// name addresses ("... failed the check in region US-EAST-1: buyer@example.com"); matching
-// the shape rather than the one address also catches SES's normalised spellings of it.
-func redact(s string) string {
-	return emailLike.ReplaceAllString(s, "[address]")
-}
+var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: notify.RedactAddresses}

@@ -59,7 +59,7 @@ func classify(op string, err error) error {
 	}
 	var te *textproto.Error
 	if errors.As(err, &te) {
-		safe := &smtpError{code: te.Code, msg: redact(te.Error())}
+		safe := &smtpError{code: te.Code, msg: notify.RedactAddresses(te.Error())}
 		if m := enhancedCode.FindString(te.Msg); m != "" {
 			safe.enhanced = m
 		}
@@ -76,21 +76,21 @@ func classify(op string, err error) error {
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return notify.Temporary(op, "timed out", &redactedError{msg: redact(err.Error()), err: ne})
+		return notify.Temporary(op, "timed out", &notify.Redacted{Msg: notify.RedactAddresses(err.Error()), Err: ne})
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) {
-		return notify.Temporary(op, "connection failed", &redactedError{msg: redact(err.Error()), err: oe})
+		return notify.Temporary(op, "connection failed", &notify.Redacted{Msg: notify.RedactAddresses(err.Error()), Err: oe})
 	}
 	if errors.Is(err, gomail.ErrNoSupportedAuthDiscovered) {
 		// Also what a server offering only PLAIN/LOGIN gets on an unencrypted connection.
-		return notify.Temporary(op, "no usable SMTP AUTH mechanism", &redactedError{msg: redact(err.Error())})
+		return notify.Temporary(op, "no usable SMTP AUTH mechanism", &notify.Redacted{Msg: notify.RedactAddresses(err.Error())})
 	}
 	var ce *tls.CertificateVerificationError
 	if errors.As(err, &ce) {
-		return notify.Temporary(op, "TLS certificate not trusted", &redactedError{msg: redact(err.Error())})
+		return notify.Temporary(op, "TLS certificate not trusted", &notify.Redacted{Msg: notify.RedactAddresses(err.Error())})
 	}
-	return notify.Temporary(op, "unclassified error", &redactedError{msg: redact(err.Error())})
+	return notify.Temporary(op, "unclassified error", &notify.Redacted{Msg: notify.RedactAddresses(err.Error())})
 }
 
 // stage names the SMTP step a SendError happened at, in a few words.
@@ -136,34 +136,15 @@ func (e *smtpError) reason() string {
 	return fmt.Sprintf("SMTP %d", e.code)
 }
 
-// redactedError carries a redacted error text. err, when set, is a network error that holds
-// no protected data, kept for errors.Is/As.
-type redactedError struct {
-	msg string
-	err error
-}
+// enhancedCode matches an RFC 3463 enhanced status code.
+var enhancedCode = regexp.MustCompile(`\b[245]\.\d{1,3}\.\d{1,3}\b`)
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
-var (
-	// emailLike matches anything shaped like an address, plain or percent-encoded.
-	emailLike = regexp.MustCompile(`[^\s<>"'(),;:/\[\]]+(@|%40)[^\s<>"'(),;:/\[\]]+`)
-	// enhancedCode matches an RFC 3463 enhanced status code.
-	enhancedCode = regexp.MustCompile(`\b[245]\.\d{1,3}\.\d{1,3}\b`)
-)
-
-// redact replaces everything that looks like an email address in s.
-func redact(s string) string {
-	return emailLike.ReplaceAllString(s, "[address]")
-}
-
-// redactKeeping is redact, except that keep (our own Message-ID, address-shaped but built
-// from the outbox id and the sender's domain) survives.
+// redactKeeping is notify.RedactAddresses, except that keep (our own Message-ID,
+// address-shaped but built from the outbox id and the sender's domain) survives.
 func redactKeeping(s, keep string) string {
 	if keep == "" {
-		return redact(s)
+		return notify.RedactAddresses(s)
 	}
 	const mark = "\x00keep\x00"
-	return strings.ReplaceAll(redact(strings.ReplaceAll(s, keep, mark)), mark, keep)
+	return strings.ReplaceAll(notify.RedactAddresses(strings.ReplaceAll(s, keep, mark)), mark, keep)
 }

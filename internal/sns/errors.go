@@ -1,9 +1,8 @@
 package sns
 
 import (
-	"regexp"
-
 	"github.com/orderwire/orderwire/internal/awsfail"
+	"github.com/orderwire/orderwire/internal/notify"
 )
 
 // temporaryCodes are SNS (and generic AWS query-protocol) error codes that a later attempt
@@ -62,16 +61,7 @@ var permanentCodes = map[string]bool{
 
 // classifier turns the SNS client's errors into *notify.Error values whose text never
 // contains the phone number (rules: awsfail.Classifier.Classify): the codes above decide
-// first, then the HTTP status; API error messages are redacted by redact ("Invalid
+// first, then the HTTP status; API error messages are redacted by notify.RedactPhones ("Invalid
 // parameter: PhoneNumber Reason: +1... is not valid") and transport errors keep only the
 // network error.
-var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: redact}
-
-// phoneLike matches phone numbers as SNS might quote them: E.164 (also percent-encoded
-// "%2B..."), with or without separators, and any bare run of seven or more digits.
-var phoneLike = regexp.MustCompile(`(\+|%2[Bb])\d[\d ().-]{4,20}\d|\d{7,}`)
-
-// redact replaces everything in s that could be a phone number.
-func redact(s string) string {
-	return phoneLike.ReplaceAllString(s, "[phone]")
-}
+var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: notify.RedactPhones}

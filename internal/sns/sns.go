@@ -7,13 +7,13 @@ package sns
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/order"
 )
 
 // The SMS message attributes SNS reads on Publish.
@@ -65,10 +65,6 @@ func NewClient(cfg aws.Config, endpoint string) *sns.Client {
 	})
 }
 
-// e164 is the shape SNS requires for PhoneNumber: '+', country code, subscriber number,
-// at most 15 digits in all.
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-
 // SendSMS publishes m.Text to the phone number m.To (E.164) as a transactional message
 // (AWS.SNS.SMS.SMSType=Transactional: higher delivery priority, meant for order updates),
 // with the Options' sender ID and origination number when set.
@@ -81,7 +77,7 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 // phone number.
 func (s *Sender) SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error) {
 	const op = "sns.SendSMS"
-	if !e164.MatchString(m.To) {
+	if !order.IsE164(m.To) {
 		return notify.Sent{}, notify.Permanent(op, "invalid phone number", nil)
 	}
 	if m.Text == "" {
@@ -121,7 +117,7 @@ func (s *Sender) attributes() map[string]types.MessageAttributeValue {
 // classified like SendSMS's and never contain the number.
 func (s *Sender) OptedOut(ctx context.Context, phone string) (bool, error) {
 	const op = "sns.OptedOut"
-	if !e164.MatchString(phone) {
+	if !order.IsE164(phone) {
 		return false, notify.Permanent(op, "invalid phone number", nil)
 	}
 	out, err := s.api.CheckIfPhoneNumberIsOptedOut(ctx, &sns.CheckIfPhoneNumberIsOptedOutInput{

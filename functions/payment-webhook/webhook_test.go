@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"maps"
@@ -13,36 +12,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
-	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/secrets/secretstest"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
 )
-
-// secretOf returns the Bundle a Secrets Manager secret holding settings (as JSON) loads as.
-func secretOf(t *testing.T, settings map[string]string) secrets.Bundle {
-	t.Helper()
-	content, err := json.Marshal(settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := secrets.Fetch(context.Background(), fakeSecrets(content), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:WebhookSecrets-AbCdEf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// fakeSecrets is a Secrets Manager that answers every GetSecretValue with its content.
-type fakeSecrets []byte
-
-func (f fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	s := string(f)
-	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: &s}, nil
-}
 
 func noFile(path string) ([]byte, error) { return nil, errors.New("open " + path + ": no such file") }
 
@@ -50,7 +25,7 @@ func noFile(path string) ([]byte, error) { return nil, errors.New("open " + path
 // others are not; the log names the enabled routes and never a secret value.
 func TestLoadProvidersFromTheSecret(t *testing.T) {
 	var logs bytes.Buffer
-	providers, err := loadProviders(secretOf(t, map[string]string{
+	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{
 		payment.SettingStripeSecrets:   "whsec_s3cr3tNew, whsec_s3cr3tOld",
 		payment.SettingStandardSecrets: "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==",
 	}), noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
@@ -69,7 +44,7 @@ func TestLoadProvidersFromTheSecret(t *testing.T) {
 // TestLoadProvidersFromAnEmptySecret: the secret as the stack creates it, {}, enables no
 // provider and still starts (every provider route answers 404 until the seller adds keys).
 func TestLoadProvidersFromAnEmptySecret(t *testing.T) {
-	providers, err := loadProviders(secretOf(t, map[string]string{}), noFile, slog.New(slog.DiscardHandler))
+	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{}), noFile, slog.New(slog.DiscardHandler))
 	if err != nil || len(providers) != 0 {
 		t.Fatalf("providers %v, %v", providers, err)
 	}
@@ -100,7 +75,7 @@ func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
 		}, noFile, []string{payment.SettingPayPalCertFile}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := loadProviders(secretOf(t, c.settings), c.readFile, slog.New(slog.DiscardHandler))
+			_, err := loadProviders(secretstest.Bundle(t, c.settings), c.readFile, slog.New(slog.DiscardHandler))
 			var e *order.Error
 			if !errors.As(err, &e) || e.Code != order.CodeInvalid {
 				t.Fatalf("error %v, want invalid", err)
@@ -125,7 +100,7 @@ func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
 // webhook's keys, in the same secret, are not warned about.
 func TestUnknownSettingsAreWarned(t *testing.T) {
 	var logs bytes.Buffer
-	providers, err := loadProviders(secretOf(t, map[string]string{
+	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{
 		"ORDERWIRE_STRIPE_WEBHOOK_SECRET":  "whsec_s3cr3t",
 		tracking.SettingAfterShipSecrets:   "s3cr3tAfterShip",
 		tracking.SettingSeventeenTrackKeys: "s3cr3t17Track",

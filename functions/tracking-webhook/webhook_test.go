@@ -13,42 +13,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
-	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/secrets/secretstest"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
 )
-
-// secretOf returns the Bundle a Secrets Manager secret holding settings (as JSON) loads as.
-func secretOf(t *testing.T, settings map[string]string) secrets.Bundle {
-	t.Helper()
-	content, err := json.Marshal(settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := secrets.Fetch(context.Background(), fakeSecrets(content), "arn:aws:secretsmanager:eu-west-1:123456789012:secret:WebhookSecrets-AbCdEf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// fakeSecrets is a Secrets Manager that answers every GetSecretValue with its content.
-type fakeSecrets []byte
-
-func (f fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	s := string(f)
-	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: &s}, nil
-}
 
 // TestLoadCarriersFromTheSecret: the senders with settings in the secret are enabled, the
 // others are not; the log names the enabled routes and never a secret value.
 func TestLoadCarriersFromTheSecret(t *testing.T) {
 	var logs bytes.Buffer
-	carriers, err := loadCarriers(secretOf(t, map[string]string{
+	carriers, err := loadCarriers(secretstest.Bundle(t, map[string]string{
 		tracking.SettingAfterShipSecrets:   "s3cr3tNewAfterShip, s3cr3tOldAfterShip",
 		tracking.SettingSeventeenTrackKeys: "s3cr3t17TrackKey",
 		tracking.SettingStandardSecrets:    "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==",
@@ -68,7 +44,7 @@ func TestLoadCarriersFromTheSecret(t *testing.T) {
 // TestLoadCarriersFromAnEmptySecret: the secret as the stack creates it, {}, enables no
 // sender and still starts (every carrier route answers 404 until the seller adds keys).
 func TestLoadCarriersFromAnEmptySecret(t *testing.T) {
-	carriers, err := loadCarriers(secretOf(t, map[string]string{}), slog.New(slog.DiscardHandler))
+	carriers, err := loadCarriers(secretstest.Bundle(t, map[string]string{}), slog.New(slog.DiscardHandler))
 	if err != nil || len(carriers) != 0 {
 		t.Fatalf("carriers %v, %v", carriers, err)
 	}
@@ -78,7 +54,7 @@ func TestLoadCarriersFromAnEmptySecret(t *testing.T) {
 // tracking.Providers can refuse) fails the cold start with one invalid error naming every
 // bad item by its key in the secret, never quoting a value.
 func TestLoadCarriersFailsNamingTheSetting(t *testing.T) {
-	_, err := loadCarriers(secretOf(t, map[string]string{
+	_, err := loadCarriers(secretstest.Bundle(t, map[string]string{
 		tracking.SettingAfterShipSecrets: "s3cr3tAfterShip",
 		tracking.SettingStandardSecrets:  "s3cr3t-without-prefix, whsec_czNjcjN0, whsec_!!s3cr3t-not-base64",
 	}), slog.New(slog.DiscardHandler))
@@ -111,7 +87,7 @@ func TestUnknownSettingsAreWarned(t *testing.T) {
 		shared[k] = "s3cr3t-payment-setting"
 	}
 	shared[payment.SettingStandardSecrets] = "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==" // the one setting both read
-	carriers, err := loadCarriers(secretOf(t, shared), slog.New(slog.NewJSONHandler(&logs, nil)))
+	carriers, err := loadCarriers(secretstest.Bundle(t, shared), slog.New(slog.NewJSONHandler(&logs, nil)))
 	if got := slices.Sorted(maps.Keys(carriers)); err != nil || !slices.Equal(got, []string{"standard"}) {
 		t.Fatalf("carriers %v, %v; want the shared Standard Webhooks sender only", got, err)
 	}

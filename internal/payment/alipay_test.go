@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 // alipayContent is an independent implementation of AlipaySignature.getSignCheckContentV1:
@@ -95,7 +96,7 @@ func TestAlipayVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
 		})
 	}
 }
@@ -136,10 +137,10 @@ func TestAlipayParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.txt", "no_notify_id.txt"} {
 		_, err := p.Parse(Request{Body: fixture(t, "alipay", bad)})
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	_, err := p.Parse(Request{Body: []byte("notify_id=1&trade_status=TRADE_SUCCESS&total_amount=9.999")})
-	wantCode(t, err, order.CodeInvalid)
+	ordertest.WantCode(t, err, order.CodeInvalid)
 }
 
 func TestAlipayAcknowledge(t *testing.T) {

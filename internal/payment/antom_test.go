@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 const (
@@ -72,13 +73,13 @@ func TestAntomVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
 		})
 	}
 	// Antom's docs show lower-case escapes ("%2f", "%3d"): they decode the same.
 	lowerEscapes := strings.NewReplacer("%2F", "%2f", "%2B", "%2b", "%3D", "%3d").Replace(sigValue)
 	r := with(func(r *Request) { r.Header.Set("signature", "algorithm=RSA256,keyVersion=1,signature="+lowerEscapes) })
-	wantCode(t, p.Verify(context.Background(), r, testNow), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 }
 
 func TestAntomParse(t *testing.T) {
@@ -113,7 +114,7 @@ func TestAntomParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.json", "no_id.json"} {
 		_, err := p.Parse(Request{Header: http.Header{}, Body: fixture(t, "antom", bad)})
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	// No time in the body: request-time, in epoch milliseconds here.
 	h := http.Header{"Request-Time": {"1772359200000"}}

@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
-	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -91,27 +90,6 @@ func mustProvider(t testing.TB, cfg Config, name string) Provider {
 		t.Fatalf("provider %q not enabled", name)
 	}
 	return p
-}
-
-// wantCode fails unless err is an *order.Error with the given code (nil code: no error).
-func wantCode(t testing.TB, err error, code order.Code) {
-	t.Helper()
-	if code == "" {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	var e *order.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v is not an *order.Error with code %s", err, code)
-	}
-	if e.Code != code {
-		t.Fatalf("code = %s, want %s (%v)", e.Code, code, err)
-	}
-	if e.Message == "" {
-		t.Fatalf("error without a caller-safe message: %v", err)
-	}
 }
 
 // tamper returns a copy of b with one byte changed.

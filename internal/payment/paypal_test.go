@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 const (
@@ -108,7 +109,7 @@ func TestPayPalVerifyPinned(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
 		})
 	}
 }
@@ -123,7 +124,7 @@ func TestPayPalLowerCaseHeaders(t *testing.T) {
 		lower[strings.ToLower(k)] = v
 	}
 	r.Header = lower
-	wantCode(t, p.Verify(context.Background(), r, testNow), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 }
 
 func TestPayPalParse(t *testing.T) {
@@ -159,6 +160,6 @@ func TestPayPalParse(t *testing.T) {
 		`{"id":"WH-1","event_type":"PAYMENT.CAPTURE.COMPLETED","resource":{"amount":{"value":"1.234","currency_code":"USD"}}}`,
 	} {
 		_, err := p.Parse(Request{Body: []byte(bad)})
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 }

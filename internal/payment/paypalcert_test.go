@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 func TestPayPalCertURLAllowList(t *testing.T) {
@@ -76,10 +77,10 @@ func TestPayPalVerifyRefusesCertURL(t *testing.T) {
 		"https://127.0.0.1/v1/notifications/certs/CERT-1",
 	} {
 		err := p.Verify(context.Background(), payPalRequest(t, signingKey(), payPalWebhookID, testNow, u, body), testNow)
-		wantCode(t, err, order.CodeUnauthorized)
+		ordertest.WantCode(t, err, order.CodeUnauthorized)
 	}
 	r := payPalRequest(t, signingKey(), payPalWebhookID, testNow, "", body)
-	wantCode(t, p.Verify(context.Background(), r, testNow), order.CodeUnauthorized) // no CERT-URL, nothing pinned
+	ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), order.CodeUnauthorized) // no CERT-URL, nothing pinned
 	if hits.Load() != 0 {
 		t.Fatalf("%d fetches, want none", hits.Load())
 	}
@@ -123,14 +124,14 @@ func TestPayPalFetchesAndCachesCert(t *testing.T) {
 	certURL := srv.URL + "/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77"
 	for _, name := range []string{"PAYMENT.CAPTURE.COMPLETED.json", "PAYMENT.CAPTURE.REFUNDED.json"} {
 		r := payPalRequest(t, signingKey(), payPalWebhookID, testNow, certURL, fixture(t, "paypal", name))
-		wantCode(t, p.Verify(context.Background(), r, testNow), "")
+		ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 	}
 	if n := hits.Load(); n != 1 {
 		t.Fatalf("%d fetches for two verifications, want 1 (cached)", n)
 	}
 	// A signature by another key fails even though the certificate is cached.
 	r := payPalRequest(t, strangerKey(), payPalWebhookID, testNow, certURL, fixture(t, "paypal", "PAYMENT.CAPTURE.COMPLETED.json"))
-	wantCode(t, p.Verify(context.Background(), r, testNow), order.CodeUnauthorized)
+	ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), order.CodeUnauthorized)
 }
 
 func TestPayPalFetchFailures(t *testing.T) {
@@ -140,7 +141,7 @@ func TestPayPalFetchFailures(t *testing.T) {
 	for _, name := range []string{"HUGE", "MISSING", "REDIRECT"} {
 		r := payPalRequest(t, signingKey(), payPalWebhookID, testNow, srv.URL+"/v1/notifications/certs/"+name, body)
 		err := p.Verify(context.Background(), r, testNow)
-		wantCode(t, err, order.CodeUnauthorized)
+		ordertest.WantCode(t, err, order.CodeUnauthorized)
 		if strings.Contains(err.(*order.Error).Message, "169.254") {
 			t.Fatalf("%s: message leaks the redirect target: %v", name, err)
 		}
@@ -152,7 +153,7 @@ func TestPayPalFetchFailures(t *testing.T) {
 	expiredSrv, _ := certServer(t, selfSignedPEM(t, signingKey(), testNow.Add(-48*time.Hour), testNow.Add(-time.Hour)))
 	q := testPayPal(t, expiredSrv)
 	r := payPalRequest(t, signingKey(), payPalWebhookID, testNow, expiredSrv.URL+"/v1/notifications/certs/CERT-1", body)
-	wantCode(t, q.Verify(context.Background(), r, testNow), order.CodeUnauthorized)
+	ordertest.WantCode(t, q.Verify(context.Background(), r, testNow), order.CodeUnauthorized)
 }
 
 func TestPayPalCertCacheIsBounded(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 const (
@@ -42,8 +43,8 @@ func TestStandardOfficialVector(t *testing.T) {
 		"Webhook-Signature": {"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="},
 	}
 	r := Request{Header: h, Body: []byte(`{"test": 2432232314}`)}
-	wantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330, 0)), "")
-	wantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330+301, 0)), order.CodeUnauthorized)
+	ordertest.WantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330, 0)), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330+301, 0)), order.CodeUnauthorized)
 }
 
 func TestStandardVerify(t *testing.T) {
@@ -83,7 +84,7 @@ func TestStandardVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
 		})
 	}
 }
@@ -114,8 +115,8 @@ func TestStandardParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.json", "bad_currency.json"} {
 		_, err := p.Parse(standardRequest(fixture(t, "standard", bad), standardSecret, "msg_bad", testNow))
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	_, err := p.Parse(Request{Header: http.Header{}, Body: fixture(t, "standard", "payment.succeeded.json")})
-	wantCode(t, err, order.CodeInvalid) // no webhook-id: no event id
+	ordertest.WantCode(t, err, order.CodeInvalid) // no webhook-id: no event id
 }

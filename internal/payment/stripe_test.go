@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 	"github.com/stripe/stripe-go/v85/webhook"
 )
 
@@ -34,7 +35,7 @@ func TestStripeVector(t *testing.T) {
 	}
 	p := mustProvider(t, Config{StripeSecrets: []string{"whsec_test_secret"}}, NameStripe)
 	h := http.Header{"Stripe-Signature": {"t=1700000000,v1=" + want}}
-	wantCode(t, p.Verify(context.Background(), Request{Header: h, Body: body}, ts), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), Request{Header: h, Body: body}, ts), "")
 }
 
 func TestStripeVerify(t *testing.T) {
@@ -71,7 +72,7 @@ func TestStripeVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, tt.now), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, tt.now), tt.code)
 		})
 	}
 	if testNow.Unix() != 1772359200 {
@@ -113,10 +114,10 @@ func TestStripeParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.json", "no_id.json"} {
 		_, err := p.Parse(Request{Body: fixture(t, "stripe", bad)})
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	_, err := p.Parse(Request{Body: []byte(`{"id":"evt_1","type":"payment_intent.succeeded","data":{"object":{"amount":5,"currency":"ZZZ"}}}`)})
-	wantCode(t, err, order.CodeInvalid)
+	ordertest.WantCode(t, err, order.CodeInvalid)
 }
 
 func TestStripeAcknowledge(t *testing.T) {

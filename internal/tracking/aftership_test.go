@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 // TestAfterShipVector checks PROVIDERS.md's vector (secret "secret") against Verify.
 func TestAfterShipVector(t *testing.T) {
 	p := mustProvider(t, Config{AfterShipSecrets: []string{"secret"}}, NameAfterShip)
 	h := http.Header{"Aftership-Hmac-Sha256": {"fL1eTHcOJcbWrgJAPxEOgAyVv/nk7v9XmLvfjFnuaWk="}}
-	wantCode(t, p.Verify(context.Background(), Request{Header: h, Body: []byte(providersDotMDBody)}, testNow), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), Request{Header: h, Body: []byte(providersDotMDBody)}, testNow), "")
 	if got := afterShipRequest([]byte(providersDotMDBody), "secret").Header.Get("aftership-hmac-sha256"); got != h.Get("aftership-hmac-sha256") {
 		t.Fatalf("test signer computes %s", got)
 	}
@@ -45,7 +46,7 @@ func TestAfterShipVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
 		})
 	}
 }
@@ -95,7 +96,7 @@ func TestAfterShipParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.json", "no_tracking_number.json", "no_event_id.json"} {
 		_, err := p.Parse(Request{Body: fixture(t, "aftership", bad)})
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	delivered := fixture(t, "aftership", "tracking_update_delivered.json")
 	for name, set := range map[string]map[string]any{
@@ -147,7 +148,7 @@ func TestAfterShipMappingTable(t *testing.T) {
 			sub = m.ProviderStatus + "_001"
 		}
 		r := afterShipRequest(edit(t, body, map[string]any{"msg.tag": m.ProviderStatus, "msg.subtag": sub}), afterShipSecret)
-		wantCode(t, p.Verify(context.Background(), r, testNow), "")
+		ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 		ev, err := p.Parse(r)
 		if err != nil || ev.Status != m.Status || ev.ProviderStatus != m.ProviderStatus || ev.SubStatus != sub {
 			t.Errorf("tag %s/%s: status %q (%q/%q), %v; want %q", m.ProviderStatus, sub, ev.Status, ev.ProviderStatus, ev.SubStatus, err, m.Status)

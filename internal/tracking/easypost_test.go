@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -20,7 +21,7 @@ func TestEasyPostVector(t *testing.T) {
 	const want = "hmac-sha256-hex=7cbd5e4c770e25c6d6ae02403f110e800c95bff9e4eeff5798bbdf8c59ee6969"
 	p := mustProvider(t, Config{EasyPostSecrets: []string{"secret"}}, NameEasyPost)
 	r := Request{Header: http.Header{"X-Hmac-Signature": {want}}, Body: []byte(providersDotMDBody)}
-	wantCode(t, p.Verify(context.Background(), r, testNow), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 	if got := easyPostRequest([]byte(providersDotMDBody), "secret").Header.Get("X-Hmac-Signature"); got != want {
 		t.Fatalf("test signer computes %s", got)
 	}
@@ -58,7 +59,7 @@ func TestEasyPostVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
 		})
 	}
 }
@@ -94,7 +95,7 @@ func TestEasyPostParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.json", "no_id.json"} {
 		_, err := p.Parse(Request{Body: fixture(t, "easypost", bad)})
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	body := fixture(t, "easypost", "tracker_updated.json")
 	for name, set := range map[string]map[string]any{
@@ -139,7 +140,7 @@ func TestEasyPostMappingTable(t *testing.T) {
 			r := easyPostRequest(edit(t, body, map[string]any{
 				"description": description, "result.status": m.ProviderStatus, "result.status_detail": m.SubStatus,
 			}), easyPostSecret)
-			wantCode(t, p.Verify(context.Background(), r, testNow), "")
+			ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 			ev, err := p.Parse(r)
 			if err != nil || ev.Status != m.Status || ev.ProviderStatus != m.ProviderStatus || ev.SubStatus != m.SubStatus {
 				t.Errorf("%s %s/%s: status %q, %v; want %q", description, m.ProviderStatus, m.SubStatus, ev.Status, err, m.Status)

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -99,24 +98,6 @@ func mustProvider(t testing.TB, cfg Config, name string) Provider {
 		t.Fatalf("provider %q not enabled", name)
 	}
 	return p
-}
-
-// wantCode fails unless err is an *order.Error with the given code (empty code: no error).
-func wantCode(t testing.TB, err error, code order.Code) {
-	t.Helper()
-	if code == "" {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	var e *order.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v is not an *order.Error with code %s", err, code)
-	}
-	if e.Code != code || e.Message == "" {
-		t.Fatalf("code = %s, message %q; want %s and a message (%v)", e.Code, e.Message, code, err)
-	}
 }
 
 // tamper returns a copy of b with one byte changed.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 // TestSeventeenTrackVector checks PROVIDERS.md's vector (key "KEY") against Verify.
@@ -16,9 +17,9 @@ func TestSeventeenTrackVector(t *testing.T) {
 	const want = "40761275e666bd1a072cbe255928034ca4c4fd4f95a30bb48e04f7f24ac7aa27"
 	p := mustProvider(t, Config{SeventeenTrackKeys: []string{"KEY"}}, NameSeventeenTrack)
 	r := Request{Header: http.Header{"Sign": {want}}, Body: []byte(providersDotMDBody)}
-	wantCode(t, p.Verify(context.Background(), r, testNow), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 	r.Header = http.Header{"Sign": {strings.ToUpper(want)}} // hex in either case
-	wantCode(t, p.Verify(context.Background(), r, testNow), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 	if got := seventeenRequest([]byte(providersDotMDBody), "KEY").Header.Get("sign"); got != want {
 		t.Fatalf("test signer computes %s", got)
 	}
@@ -49,7 +50,7 @@ func TestSeventeenTrackVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, testNow), tt.code)
 		})
 	}
 }
@@ -103,7 +104,7 @@ func TestSeventeenTrackParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.json", "no_number.json"} {
 		_, err := p.Parse(Request{Body: fixture(t, "17track", bad)})
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	for name, set := range map[string]map[string]any{
 		"carrier not an integer": {"data.carrier": 30.5},
@@ -158,7 +159,7 @@ func TestSeventeenTrackMappingTable(t *testing.T) {
 		r := seventeenRequest(edit(t, body, map[string]any{
 			"data.track_info.latest_status.status": m.ProviderStatus, "data.track_info.latest_status.sub_status": sub,
 		}), seventeenKey)
-		wantCode(t, p.Verify(context.Background(), r, testNow), "")
+		ordertest.WantCode(t, p.Verify(context.Background(), r, testNow), "")
 		ev, err := p.Parse(r)
 		if err != nil || ev.Status != m.Status || ev.ProviderStatus != m.ProviderStatus || ev.SubStatus != sub {
 			t.Errorf("%s/%s: status %q, %v; want %q", m.ProviderStatus, sub, ev.Status, err, m.Status)

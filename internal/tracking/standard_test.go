@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/order/ordertest"
 )
 
 // TestStandardOfficialVector is standard-webhooks/standard-webhooks libraries/go/webhook_test.go
@@ -19,8 +20,8 @@ func TestStandardOfficialVector(t *testing.T) {
 		"Webhook-Signature": {"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="},
 	}
 	r := Request{Header: h, Body: []byte(standardOfficialBody)}
-	wantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330, 0)), "")
-	wantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330+301, 0)), order.CodeUnauthorized)
+	ordertest.WantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330, 0)), "")
+	ordertest.WantCode(t, p.Verify(context.Background(), r, time.Unix(1614265330+301, 0)), order.CodeUnauthorized)
 }
 
 func TestStandardVerify(t *testing.T) {
@@ -62,7 +63,7 @@ func TestStandardVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, tt.p.Verify(context.Background(), tt.r, tt.now), tt.code)
+			ordertest.WantCode(t, tt.p.Verify(context.Background(), tt.r, tt.now), tt.code)
 		})
 	}
 }
@@ -95,11 +96,11 @@ func TestStandardParse(t *testing.T) {
 	}
 	for _, bad := range []string{"malformed.json", "bad_checkpoint_time.json"} {
 		_, err := p.Parse(standardRequest(fixture(t, "standard", bad), standardSecret, "msg_bad", testNow))
-		wantCode(t, err, order.CodeInvalid)
+		ordertest.WantCode(t, err, order.CodeInvalid)
 	}
 	body := fixture(t, "standard", "shipment_updated.json")
 	_, err := p.Parse(Request{Header: http.Header{}, Body: body})
-	wantCode(t, err, order.CodeInvalid) // no webhook-id: no event id
+	ordertest.WantCode(t, err, order.CodeInvalid) // no webhook-id: no event id
 	for name, set := range map[string]map[string]any{
 		"no tracking number":    {"data.tracking_number": nil},
 		"timestamp not RFC3339": {"timestamp": "yesterday"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
@@ -201,16 +202,10 @@ func (h *handler) RunDue(ctx context.Context) (notifier.Summary, error) {
 	return sum, nil
 }
 
-// withMargin returns ctx ending h's margin before ctx's deadline, or ctx itself (cancelable)
-// when it has no deadline. A deadline closer than the margin gives a context already done.
+// withMargin is lambdaenv.WithMargin with h's margin (zero: DeadlineMargin).
 func (h *handler) withMargin(ctx context.Context) (context.Context, context.CancelFunc) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(ctx)
+	if h.Margin <= 0 {
+		return lambdaenv.WithMargin(ctx, DeadlineMargin)
 	}
-	margin := h.Margin
-	if margin <= 0 {
-		margin = DeadlineMargin
-	}
-	return context.WithDeadline(ctx, deadline.Add(-margin))
+	return lambdaenv.WithMargin(ctx, h.Margin)
 }

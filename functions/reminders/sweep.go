@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/reminder"
 )
@@ -71,19 +72,12 @@ func (h *handler) now() time.Time {
 	return time.Now()
 }
 
-// withMargin returns ctx ending h's margin before ctx's deadline, or ctx itself (cancelable)
-// when it has no deadline. A deadline closer than the margin gives a context already done:
-// the sweep then does nothing, which is the point.
+// withMargin is lambdaenv.WithMargin with h's margin (zero: DeadlineMargin).
 func (h *handler) withMargin(ctx context.Context) (context.Context, context.CancelFunc) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(ctx)
+	if h.Margin <= 0 {
+		return lambdaenv.WithMargin(ctx, DeadlineMargin)
 	}
-	margin := h.Margin
-	if margin <= 0 {
-		margin = DeadlineMargin
-	}
-	return context.WithDeadline(ctx, deadline.Add(-margin))
+	return lambdaenv.WithMargin(ctx, h.Margin)
 }
 
 // sweepTime returns the instant the sweep runs as of: the payload's "at" when it is an object

@@ -53,67 +53,43 @@ type notifications struct {
 // so a new user sees exactly what buyers would get.
 // listening is the server's own base URL, the default base of unsubscribe links.
 func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, getenv func(string) string, st store.Store, logger *slog.Logger) (*notifications, error) {
-	env := func(key, fallback string) string {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			return v
-		}
-		return fallback
+	signer, err := localSigner(cfg.DataDir, getenv)
+	if err != nil {
+		return nil, err
 	}
-	n := &notifications{}
-	keys := splitList(getenv(envUnsubscribeKeys))
-	if len(keys) == 0 {
-		key, _, _, err := loadOrCreateSecret(cfg.DataDir, unsubscribeKeyFile, "unsubscribe-link key")
-		if err != nil {
-			return nil, err
-		}
-		keys = []string{key}
-	}
-	var err error
-	if n.signer, err = unsubscribe.New(keys, 0); err != nil {
-		return nil, fmt.Errorf("%s: %w", envUnsubscribeKeys, err)
-	}
+	n := &notifications{signer: signer}
+	publicURL := strings.TrimRight(envOr(getenv, envPublicURL, listening), "/")
 	ncfg := notifier.Config{Store: st, Logger: logger,
-		From:          env(envEmailFrom, "orderwire demo shop <orders@localhost>"),
-		SellerName:    env(envSellerName, "orderwire demo shop"),
-		SellerAddress: env(envSellerAddress, "Set ORDERWIRE_SELLER_ADDRESS to your postal address"),
+		From:          envOr(getenv, envEmailFrom, "orderwire demo shop <orders@localhost>"),
+		SellerName:    envOr(getenv, envSellerName, "orderwire demo shop"),
+		SellerAddress: envOr(getenv, envSellerAddress, "Set ORDERWIRE_SELLER_ADDRESS to your postal address"),
 		Owner:         fmt.Sprintf("serve-%d", os.Getpid()),
+		UnsubscribeURL: func(buyerID string, now time.Time) string {
+			return unsubscribe.URL(publicURL, signer.Token(buyerID, now))
+		},
 	}
-	publicURL := strings.TrimRight(env(envPublicURL, listening), "/")
-	ncfg.UnsubscribeURL = func(buyerID string, now time.Time) string {
-		return unsubscribe.URL(publicURL, n.signer.Token(buyerID, now))
-	}
-	var awsCfg *aws.Config
-	loadAWS := func() (aws.Config, error) {
-		if awsCfg == nil {
-			c, err := config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1))
-			if err != nil {
-				return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
-			}
-			awsCfg = &c
+	smtpURL := getenv(envSMTPURL)
+	useSES := smtpURL == "" && envOr(getenv, envEmailTransport, "") == "ses"
+	useSNS := envOr(getenv, envSMSTransport, "") == "sns"
+	var awsCfg aws.Config
+	if useSES || useSNS { // SDK retries off: see functions/notifier (noRetries)
+		if awsCfg, err = config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1)); err != nil {
+			return nil, fmt.Errorf("load AWS configuration: %w", err)
 		}
-		return *awsCfg, nil
 	}
 	switch {
-	case getenv(envSMTPURL) != "":
-		sender, err := smtpmail.New(getenv(envSMTPURL))
+	case smtpURL != "":
+		sender, err := smtpmail.New(smtpURL)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", envSMTPURL, err)
 		}
 		ncfg.Email, n.email = sender, "SMTP ("+sender.String()+")"
-	case env(envEmailTransport, "") == "ses":
-		c, err := loadAWS()
-		if err != nil {
-			return nil, err
-		}
-		sender := ses.New(ses.NewClient(c, ""))
-		ncfg.Email, ncfg.Suppressions, n.email = sender, sender, "SES ("+c.Region+")"
+	case useSES:
+		sender := ses.New(ses.NewClient(awsCfg, ""))
+		ncfg.Email, ncfg.Suppressions, n.email = sender, sender, "SES ("+awsCfg.Region+")"
 	}
-	if env(envSMSTransport, "") == "sns" {
-		c, err := loadAWS()
-		if err != nil {
-			return nil, err
-		}
-		ncfg.SMS, n.sms = sns.New(sns.NewClient(c, ""), sns.Options{}), "SNS ("+c.Region+")"
+	if useSNS {
+		ncfg.SMS, n.sms = sns.New(sns.NewClient(awsCfg, ""), sns.Options{}), "SNS ("+awsCfg.Region+")"
 	}
 	if ncfg.Email == nil || ncfg.SMS == nil {
 		path := filepath.Join(cfg.DataDir, localOutboxFile)
@@ -133,6 +109,24 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	}
 	n.notifier = notifier.New(ncfg)
 	return n, nil
+}
+
+// localSigner signs unsubscribe links with ORDERWIRE_UNSUBSCRIBE_KEYS, or with a key
+// generated once and kept in the data dir.
+func localSigner(dataDir string, getenv func(string) string) (*unsubscribe.Signer, error) {
+	keys := splitList(getenv(envUnsubscribeKeys))
+	if len(keys) == 0 {
+		key, _, _, err := loadOrCreateSecret(dataDir, unsubscribeKeyFile, "unsubscribe-link key")
+		if err != nil {
+			return nil, err
+		}
+		keys = []string{key}
+	}
+	signer, err := unsubscribe.New(keys, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envUnsubscribeKeys, err)
+	}
+	return signer, nil
 }
 
 // listOutbox is GET /local/outbox's source (nil without a local sink).
@@ -163,6 +157,14 @@ func notifyEvery(ctx context.Context, n *notifier.Notifier, interval time.Durati
 			log.Error("notifier", "err", err.Error())
 		}
 	})
+}
+
+// envOr is the setting key (trimmed), or fallback when it is empty.
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := strings.TrimSpace(getenv(key)); v != "" {
+		return v
+	}
+	return fallback
 }
 
 // splitList splits a comma-separated setting, dropping empty items.

@@ -43,12 +43,7 @@ type serveConfig struct {
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	env := func(key, fallback string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return fallback
-	}
+	env := func(key, fallback string) string { return envOr(getenv, key, fallback) }
 	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -65,11 +60,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return c, errUsage
 	}
-	for _, t := range strings.Split(getenv("ORDERWIRE_API_TOKEN"), ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			c.Tokens = append(c.Tokens, t)
-		}
-	}
+	c.Tokens = splitList(getenv("ORDERWIRE_API_TOKEN"))
 	return c, nil
 }
 

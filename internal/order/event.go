@@ -15,6 +15,7 @@ const (
 	KindPaymentCanceled  EventKind = "payment_canceled"
 	KindRefunded         EventKind = "refunded"
 	KindDisputeOpened    EventKind = "dispute_opened"
+	KindDisputeUpdated   EventKind = "dispute_updated"
 	KindDisputeClosed    EventKind = "dispute_closed"
 	KindFraudWarning     EventKind = "fraud_warning"
 	KindIgnored          EventKind = "ignored"
@@ -51,6 +52,21 @@ type Event struct {
 	DisputeOutcome string
 	// PaymentRef is the provider's id of the payment object (payment intent, capture, trade).
 	PaymentRef string
+	// Refs are every id this event names for the payment or one of its parts (Stripe
+	// PaymentIntent, Charge, Checkout Session; PayPal order, capture, authorization; Antom
+	// paymentId, paymentRequestId; Alipay trade_no, out_trade_no), PaymentRef among them,
+	// each once, in the provider's own spelling. They are scoped by Source: the store binds
+	// each to the order of the first event that names both, and files an event that names
+	// only refs on the order they are bound to (see store.Store.RecordEvent).
+	Refs []string
+	// Sequence is the provider's own order of events about one object, where it has one
+	// (0 otherwise): it breaks ties between events with the same OccurredAt.
+	Sequence int64
+	// DisputeID is the provider's id of the dispute, for dispute events.
+	DisputeID string
+	// TimeAnomaly says why OccurredAt is not the provider's time (see CheckTimes); empty
+	// when it is.
+	TimeAnomaly string
 }
 
 // Evidence is what a seller needs to prove later what the provider said: the raw body

@@ -17,6 +17,7 @@ var allowedActions = map[string]bool{
 	"logs:CreateLogStream":          true, // a function writes its own log group
 	"logs:PutLogEvents":             true,
 	"dynamodb:GetItem":              true, // dynamo.Store reads one item (ConsistentRead)
+	"dynamodb:BatchGetItem":         true, // ... or an order and its payment references at once
 	"dynamodb:Query":                true, // dynamo.Store reads one partition of the table, or of an index
 	"dynamodb:PutItem":              true, // the items of a TransactWriteItems ...
 	"dynamodb:UpdateItem":           true,
@@ -78,6 +79,7 @@ func guardName(st any) string {
 // the matching single-item call (AWS: "Using IAM with DynamoDB transactions").
 var callActions = map[string]string{
 	"dynamodb.GetItem":              "dynamodb:GetItem",
+	"dynamodb.BatchGetItem":         "dynamodb:BatchGetItem",
 	"dynamodb.Query":                "dynamodb:Query",
 	"dynamodb.PutItem":              "dynamodb:PutItem",    // single-item writes: an outbox row's transition
 	"dynamodb.UpdateItem":           "dynamodb:UpdateItem", // a buyer's preferences

@@ -3,6 +3,7 @@ package deploytest
 import (
 	"context"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -64,6 +65,9 @@ type scenario struct {
 	tracking []order.TrackingEvent
 }
 
+// scenarioCharge is the payment reference the scenario's payment events name.
+const scenarioCharge = "ch_scenario"
+
 func newScenario(t *testing.T) scenario {
 	t.Helper()
 	now := time.Date(2026, 11, 12, 9, 0, 0, 0, time.UTC)
@@ -84,6 +88,7 @@ func newScenario(t *testing.T) scenario {
 		{Kind: order.KindFraudWarning}, {Kind: order.KindIgnored},
 	} {
 		ev.Source, ev.EventID, ev.Type, ev.OrderID = "stripe", fmt.Sprintf("evt_%02d", i), string(ev.Kind), o.ID
+		ev.Refs = []string{scenarioCharge}
 		ev.OccurredAt, ev.ReceivedAt = now.Add(time.Duration(i)*time.Second), now.Add(time.Minute)
 		sc.events = append(sc.events, ev)
 	}
@@ -99,6 +104,18 @@ func (sc scenario) states(t *testing.T) map[string]*recordingDynamo {
 	setup.keep = true
 	st := dynamo.New(setup, "orderwire")
 	ctx := context.Background()
+	// A refund naming only a charge the scenario events name too, parked under it: binding
+	// that reference files it (the drain), in every call that binds.
+	byRef := order.Event{Source: "stripe", EventID: "evt_by_ref", Type: "charge.refunded", Kind: order.KindRefunded,
+		AmountMinor: 100, Currency: "BRL", Refs: []string{scenarioCharge}, OccurredAt: sc.now, ReceivedAt: sc.now}
+	if res, err := st.RecordEvent(ctx, byRef, order.Evidence{Body: []byte(`{}`)}); err != nil || !res.Parked {
+		t.Fatalf("setting up: RecordEvent by reference = %+v, %v; want parked", res, err)
+	}
+	// The recorder keeps Puts only: store the reference's record as the parking Update leaves it.
+	setup.put(map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: store.RefPK("stripe", scenarioCharge)}, "SK": &types.AttributeValueMemberS{Value: store.RefSK},
+		"source": &types.AttributeValueMemberS{Value: "stripe"}, "ref": &types.AttributeValueMemberS{Value: scenarioCharge},
+		"parked": &types.AttributeValueMemberN{Value: "1"}})
 	for _, ev := range sc.events {
 		if res, err := st.RecordEvent(ctx, ev, order.Evidence{Body: []byte(`{}`)}); err != nil || !res.Parked {
 			t.Fatalf("setting up: RecordEvent = %+v, %v; want parked", res, err)
@@ -235,7 +252,7 @@ func grantOf(t *testing.T, name string, c call) string {
 func functionNeeds(t *testing.T, name string) []string {
 	t.Helper()
 	known := map[reflect.Type][]string{
-		reflect.TypeFor[dynamo.API]():  {"GetItem", "TransactWriteItems", "Query", "PutItem", "UpdateItem"},
+		reflect.TypeFor[dynamo.API]():  {"GetItem", "BatchGetItem", "TransactWriteItems", "Query", "PutItem", "UpdateItem"},
 		reflect.TypeFor[secrets.API](): {"GetSecretValue"},
 	}
 	for typ, methods := range known {

@@ -22,6 +22,7 @@ import (
 // API is the part of the DynamoDB client the store calls.
 type API interface {
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
@@ -30,12 +31,19 @@ type API interface {
 
 // Store is the DynamoDB store. It is safe for concurrent use.
 type Store struct {
-	api   API
-	table string
+	api      API
+	table    string
+	bindings *bindingCache
 }
 
 // New returns a store on the named table, which must exist with the layout CreateTable makes.
-func New(api API, table string) *Store { return &Store{api: api, table: table} }
+func New(api API, table string) *Store {
+	return &Store{api: api, table: table, bindings: &bindingCache{}}
+}
+
+// API returns the client the store calls; Table the table's name.
+func (s *Store) API() API      { return s.api }
+func (s *Store) Table() string { return s.table }
 
 // Close implements store.Store; the SDK client holds nothing that needs closing.
 func (s *Store) Close() error { return nil }

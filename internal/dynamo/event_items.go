@@ -8,11 +8,22 @@ import (
 // The items of the event path: the shared records (store/records.go) with their keys.
 
 // dedupeItem marks a provider event as seen; DynamoDB's TTL deletes it after store.DedupeTTL.
+// While the event is unfiled the marker is in GSI1 partition UNFILED (the listing).
 type dedupeItem struct {
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Type   string `dynamodbav:"item_type"`
+	GSI1PK string `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK string `dynamodbav:"GSI1SK,omitempty"`
+	store.DedupeRecord
+}
+
+// refItem is a payment reference's record: PK PAYREF#<source>#<ref>, SK REF.
+type refItem struct {
 	PK   string `dynamodbav:"PK"`
 	SK   string `dynamodbav:"SK"`
 	Type string `dynamodbav:"item_type"`
-	store.DedupeRecord
+	store.RefRecord
 }
 
 // parkItem is an event waiting for its order: PK PARK#<order id>, SK by occurred-at.
@@ -23,9 +34,8 @@ type parkItem struct {
 	store.EventRecord
 }
 
-func newParkItem(ev order.Event) parkItem {
-	return parkItem{PK: store.ParkPK(ev.OrderID), SK: store.ParkSK(ev), Type: "parked_event",
-		EventRecord: store.NewEventRecord(ev)}
+func newParkItem(pk string, ev order.Event) parkItem {
+	return parkItem{PK: pk, SK: store.ParkSK(ev), Type: "parked_event", EventRecord: store.NewEventRecord(ev)}
 }
 
 // outboxItem is a notification row. While it is pending or sending it carries the outbox

@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -22,63 +21,10 @@ const maxAttempts = 8
 // errDuplicate reports that the dedupe marker already existed.
 var errDuplicate = errors.New("duplicate event")
 
-// RecordEvent implements store.Store in two round trips: a consistent GetItem of the order,
-// then one TransactWriteItems whose first item is the conditional dedupe marker. A duplicate
-// costs the same two calls and writes nothing (the transaction is cancelled as a whole).
-func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (store.Recorded, error) {
-	const op = "dynamo.RecordEvent"
-	dedupe, err := s.dedupePut(ev)
-	if err != nil {
-		return store.Recorded{}, order.Internal(op, err)
-	}
-	evidenceItems, err := s.evidencePuts(ev, evidence)
-	if err != nil {
-		return store.Recorded{}, order.Internal(op, err)
-	}
-	for attempt := 0; attempt < maxAttempts; attempt++ {
-		cur, found, err := s.readOrder(ctx, ev.OrderID)
-		if err != nil {
-			return store.Recorded{}, translate(op, err)
-		}
-		items := append([]types.TransactWriteItem{dedupe}, evidenceItems...)
-		var res store.Recorded
-		if !found {
-			park, err := s.parkPut(ev)
-			if err != nil {
-				return store.Recorded{}, order.Internal(op, err)
-			}
-			// Park only while the order is still absent; if it was created meanwhile, retry.
-			items = append(items, park, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-				TableName: &s.table, Key: itemKey(orderPK(ev.OrderID), metaSK),
-				ConditionExpression: aws.String("attribute_not_exists(PK)"),
-			}})
-			res.Parked = true
-		} else {
-			applyItems, next, out, err := s.applyItems(cur, ev, ev.ReceivedAt)
-			if err != nil {
-				return store.Recorded{}, order.Internal(op, err)
-			}
-			items = append(items, applyItems...)
-			res.Order, res.Outcome = next, out
-		}
-		err = s.transact(ctx, items)
-		switch {
-		case errors.Is(err, errDuplicate):
-			return store.Recorded{Duplicate: true}, nil
-		case order.ErrorCode(err) == order.CodeConflict:
-			continue // the order changed (or appeared) since it was read
-		case err != nil:
-			return store.Recorded{}, translate(op, err)
-		}
-		return res, nil
-	}
-	return store.Recorded{}, order.Errorf(order.CodeConflict, op, "order %s kept changing; try again", ev.OrderID)
-}
-
 // applyItems are the writes of ev applied to cur (see changeItems).
-func (s *Store) applyItems(cur order.Order, ev order.Event, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
+func (s *Store) applyItems(cur order.Order, ev order.Event, note string, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
 	next, out := order.ApplyEvent(cur, ev, now)
-	entry := ev.Entry(out.Applied, out.Reason)
+	entry := ev.Entry(out.Applied, joinReason(out.Reason, note))
 	items, err := s.changeItems(cur, next, out.Applied, &entry, out.Notifications(next, ev, now), out.BuyerStat)
 	return items, next, out, err
 }
@@ -124,49 +70,6 @@ func (s *Store) changeItems(cur, next order.Order, changed bool, entry *order.Ti
 	return items, nil
 }
 
-// ApplyParked implements store.Store: one consistent Query of the parking, then per event a
-// transaction that deletes it (only if still there), writes its timeline entry and applies it.
-func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int, error) {
-	const op = "dynamo.ApplyParked"
-	var parked []parkItem
-	if err := s.queryAll(ctx, store.ParkPK(id), "", &parked); err != nil {
-		return 0, translate(op, err)
-	}
-	if len(parked) == 0 {
-		return 0, nil
-	}
-	if _, found, err := s.readOrder(ctx, id); err != nil || !found {
-		return 0, translate(op, err) // not registered yet: the events keep waiting
-	}
-	applied := 0
-	for _, p := range parked {
-		ok, err := s.applyOneParked(ctx, p, now)
-		if err != nil {
-			return applied, translate(op, err)
-		}
-		if ok {
-			applied++
-		}
-	}
-	return applied, nil
-}
-
-func (s *Store) applyOneParked(ctx context.Context, p parkItem, now time.Time) (bool, error) {
-	ev := p.Event()
-	unpark := types.TransactWriteItem{Delete: &types.Delete{
-		TableName: &s.table, Key: itemKey(p.PK, p.SK),
-		ConditionExpression: aws.String("attribute_exists(PK)"),
-	}}
-	return s.retryTransact(ctx, func() ([]types.TransactWriteItem, error) {
-		cur, found, err := s.readOrder(ctx, ev.OrderID)
-		if err != nil || !found {
-			return nil, errors.Join(err, fmt.Errorf("order %s of a parked event is missing", ev.OrderID))
-		}
-		items, _, _, err := s.applyItems(cur, ev, now)
-		return append([]types.TransactWriteItem{unpark}, items...), err
-	})
-}
-
 // transact runs one transaction. A failed condition on the FIRST item (the dedupe marker or
 // the parked item) is errDuplicate; any other failed condition or a collision with another
 // transaction is a conflict; anything else is returned as is.
@@ -187,21 +90,6 @@ func (s *Store) readOrder(ctx context.Context, id string) (order.Order, bool, er
 		return order.Order{}, false, nil
 	}
 	return o, err == nil, err
-}
-
-func (s *Store) dedupePut(ev order.Event) (types.TransactWriteItem, error) {
-	item, err := attributevalue.MarshalMap(dedupeItem{
-		PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
-		DedupeRecord: store.DedupeRecord{OrderID: ev.OrderID, ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix()},
-	})
-	return types.TransactWriteItem{Put: &types.Put{
-		TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}, err
-}
-
-func (s *Store) parkPut(ev order.Event) (types.TransactWriteItem, error) {
-	item, err := attributevalue.MarshalMap(newParkItem(ev))
-	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}}, err
 }
 
 // queryAll reads every item of partition pk whose sort key starts with prefix, strongly

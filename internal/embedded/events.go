@@ -21,60 +21,6 @@ type evidenceRecord struct {
 	Headers    map[string]string `json:"headers,omitempty"`
 }
 
-// RecordEvent implements store.Store in one bbolt transaction (shared with concurrent
-// writers by group commit). The transaction holds bbolt's single writer lock, so the
-// dedupe check, the order read and the writes cannot interleave with another writer.
-func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (store.Recorded, error) {
-	const op = "embedded.RecordEvent"
-	if err := ctx.Err(); err != nil {
-		return store.Recorded{}, order.Internal(op, err)
-	}
-	var res store.Recorded
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		res = store.Recorded{} // Batch may run this function more than once
-		b := tx.Bucket(tableBucket)
-		dedupe := key(store.DedupePK(ev.Source, ev.EventID), store.DedupeSK)
-		if b.Get(dedupe) != nil {
-			res.Duplicate = true
-			return nil
-		}
-		if err := write(b, dedupe, store.DedupeRecord{OrderID: ev.OrderID, ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix()}); err != nil {
-			return err
-		}
-		err := write(b, key(store.OrderPK(ev.OrderID), store.EvidenceSK(ev)), evidenceRecord{
-			Source: ev.Source, EventID: ev.EventID, ReceivedAt: ev.ReceivedAt.UTC(),
-			Body: evidence.Body, Headers: evidence.Headers})
-		if err != nil {
-			return err
-		}
-		var cur store.OrderRecord
-		found, err := read(b, orderKey(ev.OrderID), &cur)
-		if err != nil {
-			return err
-		}
-		if !found {
-			res.Parked = true
-			return write(b, key(store.ParkPK(ev.OrderID), store.ParkSK(ev)), store.NewEventRecord(ev))
-		}
-		res.Order, res.Outcome, err = apply(b, cur.Order(), ev, ev.ReceivedAt)
-		return err
-	})
-	if err != nil {
-		return store.Recorded{}, order.Internal(op, err)
-	}
-	return res, nil
-}
-
-// apply writes ev's effect on o (see writeChange).
-func apply(b *bolt.Bucket, o order.Order, ev order.Event, now time.Time) (order.Order, order.Outcome, error) {
-	next, out := order.ApplyEvent(o, ev, now)
-	entry := ev.Entry(out.Applied, out.Reason)
-	if err := writeChange(b, o.ID, next, out.Applied, &entry, out.Notifications(next, ev, now), out.BuyerStat); err != nil || !out.Applied {
-		return o, out, err
-	}
-	return next, out, nil
-}
-
 // writeChange writes one change to order id: its timeline entry (if any) and, when the
 // order changed, the order next (moving it in the due index), its outbox rows and the
 // buyer's counter. The caller's transaction has already checked the version it read.
@@ -96,54 +42,6 @@ func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entr
 		return err
 	}
 	return putOrder(b, next)
-}
-
-// ApplyParked implements store.Store: every parked event of the order, in one transaction.
-// A read-only look comes first, so that the common case (nothing parked) costs no commit.
-func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int, error) {
-	const op = "embedded.ApplyParked"
-	prefix := key(store.ParkPK(id), "")
-	parked := false
-	if err := s.scan(ctx, prefix, func([]byte) error { parked = true; return errStopScan }); err != nil && err != errStopScan {
-		return 0, order.Internal(op, err)
-	}
-	if !parked {
-		return 0, nil
-	}
-	applied := 0
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		applied = 0
-		b := tx.Bucket(tableBucket)
-		var cur store.OrderRecord
-		found, err := read(b, orderKey(id), &cur)
-		if err != nil || !found {
-			return err
-		}
-		o := cur.Order()
-		var done [][]byte
-		c := b.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var rec store.EventRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return err
-			}
-			if o, _, err = apply(b, o, rec.Event(), now); err != nil {
-				return err
-			}
-			done = append(done, append([]byte(nil), k...))
-		}
-		for _, k := range done {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		applied = len(done)
-		return nil
-	})
-	if err != nil {
-		return 0, order.Internal(op, err)
-	}
-	return applied, nil
 }
 
 // Timeline implements store.Store.

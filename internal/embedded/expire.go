@@ -38,7 +38,7 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 				if err := json.Unmarshal(v, &rec); err != nil {
 					return err
 				}
-				if rec.ExpiresAt <= now.Unix() {
+				if rec.Unfiled == nil && rec.ExpiresAt <= now.Unix() { // an unfiled event's marker never expires
 					expired = append(expired, append([]byte(nil), k...))
 				}
 			}

@@ -159,6 +159,10 @@ type EventRecord struct {
 	RefundIsTotal  bool      `json:"refund_is_total,omitempty" dynamodbav:"refund_is_total,omitempty"`
 	DisputeOutcome string    `json:"dispute_outcome,omitempty" dynamodbav:"dispute_outcome,omitempty"`
 	PaymentRef     string    `json:"payment_ref,omitempty" dynamodbav:"payment_ref,omitempty"`
+	Refs           []string  `json:"refs,omitempty" dynamodbav:"refs,omitempty"`
+	Sequence       int64     `json:"sequence,omitempty" dynamodbav:"sequence,omitempty"`
+	DisputeID      string    `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
+	TimeAnomaly    string    `json:"time_anomaly,omitempty" dynamodbav:"time_anomaly,omitempty"`
 }
 
 // NewEventRecord is ev as stored.
@@ -166,7 +170,8 @@ func NewEventRecord(ev order.Event) EventRecord {
 	return EventRecord{Kind: string(ev.Kind), Type: ev.Type, Source: ev.Source, EventID: ev.EventID,
 		OrderID: ev.OrderID, OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(),
 		AmountMinor: ev.AmountMinor, Currency: ev.Currency, RefundIsTotal: ev.RefundIsTotal,
-		DisputeOutcome: ev.DisputeOutcome, PaymentRef: ev.PaymentRef}
+		DisputeOutcome: ev.DisputeOutcome, PaymentRef: ev.PaymentRef, Refs: ev.Refs, Sequence: ev.Sequence,
+		DisputeID: ev.DisputeID, TimeAnomaly: ev.TimeAnomaly}
 }
 
 // Event is the stored event.
@@ -174,7 +179,8 @@ func (r EventRecord) Event() order.Event {
 	return order.Event{Kind: order.EventKind(r.Kind), Type: r.Type, Source: r.Source, EventID: r.EventID,
 		OrderID: r.OrderID, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC(),
 		AmountMinor: r.AmountMinor, Currency: r.Currency, RefundIsTotal: r.RefundIsTotal,
-		DisputeOutcome: r.DisputeOutcome, PaymentRef: r.PaymentRef}
+		DisputeOutcome: r.DisputeOutcome, PaymentRef: r.PaymentRef, Refs: r.Refs, Sequence: r.Sequence,
+		DisputeID: r.DisputeID, TimeAnomaly: r.TimeAnomaly}
 }
 
 // TimelineRecord is one timeline entry: the event and what applying it did; shipment
@@ -224,9 +230,14 @@ func (r TimelineRecord) Entry() order.TimelineEntry {
 
 // DedupeRecord marks a provider event as seen until ExpiresAt (unix seconds; DynamoDB's TTL
 // attribute).
+//
+// While the event is not filed on an order, Unfiled holds it (and why), ExpiresAt is zero,
+// so that the marker never expires, and the marker is in the unfiled-events index: nothing
+// verified is lost.
 type DedupeRecord struct {
-	OrderID   string `json:"order_id" dynamodbav:"order_id"`
-	ExpiresAt int64  `json:"expires_at" dynamodbav:"expires_at"`
+	OrderID   string         `json:"order_id" dynamodbav:"order_id"`
+	ExpiresAt int64          `json:"expires_at,omitempty" dynamodbav:"expires_at,omitempty"`
+	Unfiled   *UnfiledRecord `json:"unfiled,omitempty" dynamodbav:"unfiled,omitempty"`
 }
 
 // ClaimRecord says which order registered a carrier's tracking number.

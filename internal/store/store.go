@@ -31,23 +31,43 @@ type Store interface {
 	SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error
 
 	// RecordEvent stores a verified provider event, atomically:
-	//   - a dedupe marker for (ev.Source, ev.EventID), kept DedupeTTL; if the marker exists
-	//     nothing at all is written and the result is Duplicate;
-	//   - the evidence (raw body byte for byte, headers), under the order;
-	//   - if the order exists: the order changed by order.ApplyEvent (version-checked; the
+	//   - a dedupe marker for (ev.Source, ev.EventID); if the marker exists nothing at all
+	//     is written and the result is Duplicate;
+	//   - the evidence (raw body byte for byte, headers), under the order it is filed on or
+	//     waits for, else under the marker until it is filed;
+	//   - the bindings of its payment references (store.EventRefs) to its order, for those
+	//     not bound yet: the order it names, else the one its references are bound to
+	//     (store.PlanFiling decides, the same for every adapter);
+	//   - if that order exists: the order changed by the event (version-checked; the
 	//     adapter re-reads and re-applies when a concurrent write wins), the timeline entry
-	//     with the outcome, and one outbox row per notification the change implies;
-	//   - if it does not exist yet: the event, parked until ApplyParked runs for that order.
-	//     Parking is conditional on the order still being absent, so an event racing the
-	//     order's creation is either parked before it or applied after it, never lost.
+	//     with the outcome, and one outbox row per notification the change implies; the
+	//     marker expires after DedupeTTL. Events that were parked under a reference this
+	//     write binds are then filed on the order too;
+	//   - otherwise the event is unfiled (Parked): the marker keeps it, never expires, and
+	//     is listed by UnfiledEvents, with a copy parked under the order id it names
+	//     (filed by ApplyParked) or under each of its unbound references (filed by the
+	//     event that binds one). Parking is conditional on the order still being absent
+	//     and the references still unbound, so an event racing a registration or a binding
+	//     is either parked before it or filed after it, never lost.
 	// ev.ReceivedAt is the time of the write.
 	RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (Recorded, error)
 
-	// ApplyParked applies the events parked for order id in the order they occurred, each in
+	// ApplyParked files the events parked for order id in the order they occurred, each in
 	// one atomic write that also removes it from the parking, and returns how many it
-	// applied. It is safe to call at any time and concurrently: a parked event is applied
+	// filed. It is safe to call at any time and concurrently: a parked event is filed
 	// once. now is the time of the change.
 	ApplyParked(ctx context.Context, id string, now time.Time) (int, error)
+
+	// AssignEvent files the unfiled payment event (source, eventID) on order orderID exactly
+	// as if the event had named that order: its parked copies and index entry go, its
+	// evidence moves to the order, its references are bound, the order changes and the
+	// messages follow as for a delivery. An unknown order, or an event that is unknown or
+	// already filed (wrapping ErrNotUnfiled), is CodeNotFound.
+	AssignEvent(ctx context.Context, source, eventID, orderID string, now time.Time) (Recorded, error)
+
+	// UnfiledEvents lists up to limit unfiled events, oldest received first, starting
+	// after the entry whose Cursor is after ("" for the first page).
+	UnfiledEvents(ctx context.Context, after string, limit int) ([]UnfiledEvent, error)
 
 	// Timeline returns the order's timeline, ordered by occurred-at (then source, event id).
 	// An unknown order has an empty timeline.

@@ -1,0 +1,441 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// RecordEvent implements store.Store. A payment event costs two round trips: one
+// consistent BatchGetItem of the order it names (or, for an event that names only payment
+// references, the order they are bound to, from the process's binding cache) together with
+// its references' records, then one TransactWriteItems whose first item is the conditional
+// dedupe marker. An event that names only references not yet in the cache costs one more
+// GetItem (of the order they turned out to be bound to). A duplicate writes nothing (the
+// transaction is cancelled as a whole).
+func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.Evidence) (store.Recorded, error) {
+	const op = "dynamo.RecordEvent"
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		f, refs, cur, err := s.plan(ctx, ev, s.bindings.target(ev))
+		if err != nil {
+			return store.Recorded{}, translate(op, err)
+		}
+		evidencePK := store.UnfiledEvidencePK(ev.Source, ev.EventID)
+		if f.OrderID != "" {
+			evidencePK = orderPK(f.OrderID)
+		}
+		evidenceItems, err := s.evidenceItems(evidencePK, store.EvidenceSK(ev), ev.Source, ev.EventID, ev.ReceivedAt, evidence)
+		if err != nil {
+			return store.Recorded{}, order.Internal(op, err)
+		}
+		marker, rest, res, err := s.filingItems(ev, f, refs, cur, evidencePK, ev.ReceivedAt)
+		if err != nil {
+			return store.Recorded{}, order.Internal(op, err)
+		}
+		marker.Put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+		items := append(append([]types.TransactWriteItem{marker}, evidenceItems...), rest...)
+		err = s.transact(ctx, items)
+		switch {
+		case errors.Is(err, errDuplicate):
+			return store.Recorded{Duplicate: true}, nil
+		case order.ErrorCode(err) == order.CodeConflict:
+			continue // the order or a reference changed since it was read
+		case err != nil:
+			return store.Recorded{}, translate(op, err)
+		}
+		s.bindings.remember(ev.Source, f.Bind, f.OrderID)
+		return res, s.drain(ctx, ev.Source, f.Drain, f.OrderID, ev.ReceivedAt, map[string]bool{ev.Source + "#" + ev.EventID: true})
+	}
+	return store.Recorded{}, order.Errorf(order.CodeConflict, op, "event %s kept conflicting; try again", ev.EventID)
+}
+
+// plan reads, in one consistent BatchGetItem, the records of ev's references and the META
+// item of order guess (the order ev names, or a cached guess for one that names only
+// references), then the order the references turned out to be bound to if that was not
+// the guess; and hands them to store.PlanFiling.
+func (s *Store) plan(ctx context.Context, ev order.Event, guess string) (store.Filing, map[string]store.RefRecord, order.Order, error) {
+	keys := []map[string]types.AttributeValue{}
+	if guess != "" {
+		keys = append(keys, itemKey(orderPK(guess), metaSK))
+	}
+	for _, r := range store.EventRefs(ev) {
+		keys = append(keys, itemKey(store.RefPK(ev.Source, r), store.RefSK))
+	}
+	items, err := s.batchGet(ctx, keys)
+	if err != nil {
+		return store.Filing{}, nil, order.Order{}, err
+	}
+	refs := map[string]store.RefRecord{}
+	var cur order.Order
+	found := false
+	for _, it := range items {
+		switch {
+		case str(it["SK"]) == metaSK:
+			var rec store.OrderRecord
+			if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
+				return store.Filing{}, nil, order.Order{}, err
+			}
+			cur, found = rec.Order(), true
+		default:
+			var rec store.RefRecord
+			if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
+				return store.Filing{}, nil, order.Order{}, err
+			}
+			refs[rec.Ref] = rec
+		}
+	}
+	target, _ := store.TargetOrder(ev, refs)
+	if target != "" && target != guess {
+		if cur, found, err = s.readOrder(ctx, target); err != nil {
+			return store.Filing{}, nil, order.Order{}, err
+		}
+	}
+	return store.PlanFiling(ev, refs, found), refs, cur, nil
+}
+
+// batchGet reads keys (at most 100) consistently, following unprocessed keys.
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	var out []map[string]types.AttributeValue
+	for len(keys) > 0 {
+		res, err := s.api.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+			s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res.Responses[s.table]...)
+		keys = res.UnprocessedKeys[s.table].Keys
+	}
+	return out, nil
+}
+
+func str(av types.AttributeValue) string {
+	if s, ok := av.(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
+}
+
+// filingItems are the writes of f for ev, except its evidence: the dedupe marker (first,
+// returned apart so that the caller sets its condition), then the bindings, then either
+// the order change or the parked copies.
+func (s *Store) filingItems(ev order.Event, f store.Filing, refs map[string]store.RefRecord, cur order.Order, evidencePK string, now time.Time) (types.TransactWriteItem, []types.TransactWriteItem, store.Recorded, error) {
+	var items []types.TransactWriteItem
+	for _, r := range f.Bind {
+		prev, had := refs[r]
+		cond, values := "attribute_not_exists(PK)", map[string]types.AttributeValue(nil)
+		if had { // unchanged since it was read: still unbound, nothing parked meanwhile
+			cond = "attribute_not_exists(order_id) AND attribute_not_exists(parked)"
+			if prev.Parked > 0 {
+				cond = "attribute_not_exists(order_id) AND parked = :p"
+				values = map[string]types.AttributeValue{":p": &types.AttributeValueMemberN{Value: strconv.FormatInt(prev.Parked, 10)}}
+			}
+		}
+		put, err := s.put(refItem{PK: store.RefPK(ev.Source, r), SK: store.RefSK, Type: "payment_ref",
+			RefRecord: store.RefRecord{Source: ev.Source, Ref: r, OrderID: f.OrderID, Parked: prev.Parked}}, cond, values)
+		if err != nil {
+			return types.TransactWriteItem{}, nil, store.Recorded{}, err
+		}
+		items = append(items, put)
+	}
+	if f.Unfiled() {
+		marker, park, err := s.parkItems(ev, f, evidencePK)
+		return marker, append(items, park...), store.Recorded{Parked: true, Outcome: order.Outcome{Reason: f.Detail}}, err
+	}
+	marker, err := s.put(dedupeItem{PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
+		DedupeRecord: store.FiledMarker(f.OrderID, ev.ReceivedAt)}, "", nil)
+	if err != nil {
+		return marker, nil, store.Recorded{}, err
+	}
+	ev.OrderID = f.OrderID
+	change, next, out, err := s.applyItems(cur, ev, f.Note, now)
+	return marker, append(items, change...), store.Recorded{Order: next, Outcome: out}, err
+}
+
+// parkItems are the unfiled marker of ev (no expiry, in the unfiled index) and its parked
+// copies, each conditional on the reason it waits still holding.
+func (s *Store) parkItems(ev order.Event, f store.Filing, evidencePK string) (types.TransactWriteItem, []types.TransactWriteItem, error) {
+	rec := store.NewUnfiledPayment(ev, f, evidencePK)
+	marker, err := s.put(dedupeItem{PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
+		GSI1PK: store.UnfiledIndexPK, GSI1SK: store.UnfiledSK(ev.Source, ev.EventID, ev.ReceivedAt),
+		DedupeRecord: store.DedupeRecord{OrderID: f.OrderID, Unfiled: &rec}}, "", nil)
+	if err != nil {
+		return marker, nil, err
+	}
+	var items []types.TransactWriteItem
+	for _, pk := range rec.ParkedUnder {
+		put, err := s.put(newParkItem(pk, ev), "", nil)
+		if err != nil {
+			return marker, nil, err
+		}
+		items = append(items, put)
+	}
+	if f.Why == store.WhyOrderNotRegistered { // park only while the order is still absent
+		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: itemKey(orderPK(f.OrderID), metaSK),
+			ConditionExpression: aws.String("attribute_not_exists(PK)"),
+		}})
+	}
+	for _, r := range f.ParkRefs { // park only while the reference is still unbound
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName: &s.table, Key: itemKey(store.RefPK(ev.Source, r), store.RefSK),
+			UpdateExpression:         aws.String("SET parked = if_not_exists(parked, :zero) + :one, #src = :src, #ref = :ref, item_type = :type"),
+			ConditionExpression:      aws.String("attribute_not_exists(order_id)"),
+			ExpressionAttributeNames: map[string]string{"#src": "source", "#ref": "ref"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":zero": &types.AttributeValueMemberN{Value: "0"}, ":one": &types.AttributeValueMemberN{Value: "1"},
+				":src": &types.AttributeValueMemberS{Value: ev.Source}, ":ref": &types.AttributeValueMemberS{Value: r},
+				":type": &types.AttributeValueMemberS{Value: "payment_ref"},
+			},
+		}})
+	}
+	return marker, items, nil
+}
+
+// fileUnfiled files the unfiled event (source, eventID) on order target, as if it had named
+// it: the marker becomes a filed one (only if still unfiled: that makes filing happen
+// once, whichever of its parked copies is found first), the copies go, the evidence moves
+// to the order, and the order changes. ok is false when the event is not unfiled.
+//
+// seen holds the events filed earlier in the same chain of drains (nil for none): an
+// event is filed at most once per chain, whatever a drain's Query still shows.
+func (s *Store) fileUnfiled(ctx context.Context, source, eventID, target string, now time.Time, seen map[string]bool) (store.Recorded, bool, error) {
+	if seen == nil {
+		seen = map[string]bool{}
+	}
+	if seen[source+"#"+eventID] {
+		return store.Recorded{}, false, nil
+	}
+	seen[source+"#"+eventID] = true
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		var m dedupeItem
+		err := s.get(ctx, "dynamo.fileUnfiled", store.DedupePK(source, eventID), store.DedupeSK, &m)
+		if order.ErrorCode(err) == order.CodeNotFound || (err == nil && (m.Unfiled == nil || m.Unfiled.Payment == nil)) {
+			return store.Recorded{}, false, nil
+		}
+		if err != nil {
+			return store.Recorded{}, false, err
+		}
+		ev := m.Unfiled.Payment.Event()
+		ev.OrderID = target
+		f, refs, cur, err := s.plan(ctx, ev, target)
+		if err != nil {
+			return store.Recorded{}, true, err
+		}
+		var items []types.TransactWriteItem
+		for _, pk := range m.Unfiled.ParkedUnder {
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: itemKey(pk, store.ParkSK(ev))}})
+		}
+		moved, err := s.moveEvidence(ctx, m.Unfiled.EvidencePK, orderPK(target), store.EvidenceSK(ev))
+		if err != nil {
+			return store.Recorded{}, true, err
+		}
+		marker, rest, res, err := s.filingItems(ev, f, refs, cur, orderPK(target), now)
+		if err != nil {
+			return store.Recorded{}, true, err
+		}
+		marker.Put.ConditionExpression = aws.String("attribute_exists(unfiled)")
+		err = s.transact(ctx, append(append(append([]types.TransactWriteItem{marker}, items...), moved...), rest...))
+		switch {
+		case errors.Is(err, errDuplicate):
+			return store.Recorded{}, false, nil // filed by someone else meanwhile
+		case order.ErrorCode(err) == order.CodeConflict:
+			continue
+		case err != nil:
+			return store.Recorded{}, true, err
+		}
+		s.bindings.remember(ev.Source, f.Bind, f.OrderID)
+		return res, true, s.drain(ctx, ev.Source, f.Drain, f.OrderID, now, seen)
+	}
+	return store.Recorded{}, true, order.Errorf(order.CodeConflict, "dynamo.fileUnfiled", "event %s kept conflicting; try again", eventID)
+}
+
+// moveEvidence returns the writes that move one webhook's evidence parts (sort keys
+// sk#NNN) from partition from to partition to; none when they are the same.
+func (s *Store) moveEvidence(ctx context.Context, from, to, sk string) ([]types.TransactWriteItem, error) {
+	if from == to || from == "" {
+		return nil, nil
+	}
+	var parts []evidenceItem
+	if err := s.queryAll(ctx, from, sk+"#", &parts); err != nil {
+		return nil, err
+	}
+	var items []types.TransactWriteItem
+	for _, p := range parts {
+		oldKey := itemKey(p.PK, p.SK)
+		p.PK = to
+		put, err := s.put(p, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, put, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: oldKey}})
+	}
+	return items, nil
+}
+
+// drain files on order orderID the events parked under the references refs of source,
+// which the caller has just bound to it.
+func (s *Store) drain(ctx context.Context, source string, refs []string, orderID string, now time.Time, seen map[string]bool) error {
+	for _, r := range refs {
+		var parked []parkItem
+		if err := s.queryAll(ctx, store.ParkRefPK(source, r), "", &parked); err != nil {
+			return translate("dynamo.drain", err)
+		}
+		for _, p := range parked {
+			if _, _, err := s.fileUnfiled(ctx, p.Source, p.EventID, orderID, now, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ApplyParked implements store.Store: one consistent Query of the parking, then per event
+// the filing of fileUnfiled.
+func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int, error) {
+	const op = "dynamo.ApplyParked"
+	var parked []parkItem
+	if err := s.queryAll(ctx, store.ParkPK(id), "", &parked); err != nil {
+		return 0, translate(op, err)
+	}
+	if len(parked) == 0 {
+		return 0, nil
+	}
+	if _, found, err := s.readOrder(ctx, id); err != nil || !found {
+		return 0, translate(op, err) // not registered yet: the events keep waiting
+	}
+	applied := 0
+	for _, p := range parked {
+		_, ok, err := s.fileUnfiled(ctx, p.Source, p.EventID, id, now, nil)
+		if err != nil {
+			return applied, translate(op, err)
+		}
+		if ok {
+			applied++
+		}
+	}
+	return applied, nil
+}
+
+// AssignEvent implements store.Store.
+func (s *Store) AssignEvent(ctx context.Context, source, eventID, orderID string, now time.Time) (store.Recorded, error) {
+	const op = "dynamo.AssignEvent"
+	if _, found, err := s.readOrder(ctx, orderID); err != nil || !found {
+		if err == nil {
+			err = order.Errorf(order.CodeNotFound, op, "order %s not found", orderID)
+		}
+		return store.Recorded{}, err
+	}
+	res, ok, err := s.fileUnfiled(ctx, source, eventID, orderID, now, nil)
+	if err != nil {
+		return store.Recorded{}, translate(op, err)
+	}
+	if !ok {
+		return store.Recorded{}, &order.Error{Code: order.CodeNotFound, Op: op, Err: store.ErrNotUnfiled,
+			Message: "no unfiled event " + eventID + " from " + source}
+	}
+	return res, nil
+}
+
+// UnfiledEvents implements store.Store with one Query of GSI1 partition UNFILED (an index
+// read: an event unfiled a moment ago may show up a moment later).
+func (s *Store) UnfiledEvents(ctx context.Context, after string, limit int) ([]store.UnfiledEvent, error) {
+	const op = "dynamo.UnfiledEvents"
+	in := &dynamodb.QueryInput{
+		TableName: &s.table, IndexName: aws.String("GSI1"),
+		KeyConditionExpression: aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: store.UnfiledIndexPK}},
+		Limit: aws.Int32(int32(limit)),
+	}
+	if after != "" {
+		in.KeyConditionExpression = aws.String("GSI1PK = :pk AND GSI1SK > :after")
+		in.ExpressionAttributeValues[":after"] = &types.AttributeValueMemberS{Value: after}
+	}
+	out, err := s.api.Query(ctx, in)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	var items []dedupeItem
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
+		return nil, order.Internal(op, err)
+	}
+	list := make([]store.UnfiledEvent, 0, len(items))
+	for _, it := range items {
+		source, eventID, ok := store.ParseUnfiledSK(it.GSI1SK)
+		if ok && it.Unfiled != nil {
+			list = append(list, store.UnfiledEventOf(source, eventID, *it.Unfiled))
+		}
+	}
+	return list, nil
+}
+
+// dedupePut is the dedupe marker of a carrier event (see RecordTrackingEvent).
+func (s *Store) dedupePut(ev order.Event) (types.TransactWriteItem, error) {
+	item, err := attributevalue.MarshalMap(dedupeItem{
+		PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
+		DedupeRecord: store.FiledMarker(ev.OrderID, ev.ReceivedAt),
+	})
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}, err
+}
+
+func joinReason(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// bindingCache remembers which order a payment reference is bound to. A binding never
+// changes once written, so a remembered one is never stale; it only saves the read that
+// finds the order of an event naming nothing but references. Bounded: it starts over when
+// full.
+type bindingCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const bindingCacheSize = 100_000
+
+func (c *bindingCache) target(ev order.Event) string {
+	if order.ValidID(ev.OrderID) {
+		return ev.OrderID
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range store.EventRefs(ev) {
+		if id, ok := c.m[ev.Source+"#"+r]; ok {
+			return id
+		}
+	}
+	return ""
+}
+
+func (c *bindingCache) remember(source string, refs []string, orderID string) {
+	if orderID == "" || len(refs) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m)+len(refs) > bindingCacheSize {
+		c.m = map[string]string{}
+	}
+	for _, r := range refs {
+		c.m[source+"#"+r] = orderID
+	}
+}

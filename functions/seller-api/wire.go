@@ -23,6 +23,6 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 		return nil, err
 	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
-	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer,
+	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer, Unfiled: st,
 		Tokens: tokens, Logger: logger}), nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
 	"github.com/orderwire/orderwire/internal/unsubscribe"
 )
@@ -307,6 +308,17 @@ func (probePreferences) SetPreferences(context.Context, string, order.Preference
 	return order.Errorf(order.CodeNotFound, "probe", "no buyer")
 }
 
+// probeUnfiled is an unfiled-events desk with nothing unfiled.
+type probeUnfiled struct{}
+
+func (probeUnfiled) UnfiledEvents(context.Context, string, int) ([]store.UnfiledEvent, error) {
+	return nil, nil
+}
+
+func (probeUnfiled) AssignEvent(context.Context, string, string, string, time.Time) (store.Recorded, error) {
+	return store.Recorded{}, order.Errorf(order.CodeNotFound, "probe", "nothing is unfiled")
+}
+
 type probeVerifier struct{}
 
 func (probeVerifier) Verify(string, time.Time) (string, error) {
@@ -324,7 +336,7 @@ func TestRoutesExist(t *testing.T) {
 	tm := loadTemplate(t)
 	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}},
 		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}, Preferences: probePreferences{},
-		Unsubscribe: probeVerifier{}})
+		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -369,7 +381,8 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/orders/{order_id}", "POST /unsubscribe",
+		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/events", "GET /v1/orders/{order_id}", "POST /unsubscribe",
+			"POST /v1/events/{provider}/{event_id}/assign",
 			"POST /v1/orders/{order_id}/shipments", "PUT /v1/buyers/{buyer_id}/preferences", "PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},
 		"tracking-webhook": {"POST /webhooks/carriers/{provider}"},

@@ -57,7 +57,8 @@ var setting = regexp.MustCompile(`^ORDERWIRE_[A-Z0-9_]+$`)
 
 // functionUses reads functions/<name>'s non-test Go files: the httpapi.Config fields set
 // (Orders → seller.Orders, Events → httpapi.EventRecorder, Tracking →
-// httpapi.TrackingRecorder, Preferences → httpapi.PreferenceStore; Payments, Carriers,
+// httpapi.TrackingRecorder, Preferences → httpapi.PreferenceStore, Unfiled →
+// httpapi.UnfiledDesk; Payments, Carriers,
 // Tokens, Unsubscribe, Logger and Now reach no AWS service), the reminder.Sweeper fields set
 // (Store → the sweep; Policy and Batch reach no AWS service), the notifier.Config fields
 // set (Store → notifier.Store; the senders reach AWS through the wrapper packages
@@ -75,6 +76,7 @@ func functionUses(t *testing.T, name string) use {
 		"Events":      reflect.TypeFor[httpapi.EventRecorder](),
 		"Tracking":    reflect.TypeFor[httpapi.TrackingRecorder](),
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
+		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
 	}
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
@@ -227,7 +229,7 @@ func callsAWS(t *testing.T, pkg string) bool {
 // reading itself, with what is known of today's functions).
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
-		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore]()},
+		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk]()},
 			secret: true, unsubscribeKeys: true},
 		"payment-webhook":  {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true},
 		"tracking-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.TrackingRecorder]()}, secret: true},

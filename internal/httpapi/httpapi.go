@@ -43,6 +43,9 @@ type Config struct {
 	// Unsubscribe verifies). Without them those routes do not exist (404).
 	Preferences PreferenceStore
 	Unsubscribe TokenVerifier
+	// Unfiled, when set, serves GET /v1/events?status=unfiled and
+	// POST /v1/events/{provider}/{event_id}/assign.
+	Unfiled UnfiledDesk
 	// LocalSweep, when set (local server only), serves POST /local/reminders/run.
 	LocalSweep SweepFunc
 	// LocalOutbox, when set (local server only), serves GET /local/outbox.
@@ -64,6 +67,7 @@ type api struct {
 	tracking    TrackingRecorder
 	prefs       PreferenceStore
 	verifier    TokenVerifier
+	unfiled     UnfiledDesk
 	sweep       SweepFunc
 	outbox      OutboxLister
 	now         func() time.Time
@@ -74,7 +78,7 @@ type api struct {
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
-		tracking: cfg.Tracking, prefs: cfg.Preferences, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep,
+		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep,
 		outbox: cfg.LocalOutbox, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
@@ -101,6 +105,10 @@ func New(cfg Config) http.Handler {
 		// The token in the query is the credential: no bearer token.
 		mux.HandleFunc("GET /unsubscribe", a.unsubscribePage)
 		mux.HandleFunc("POST /unsubscribe", a.unsubscribeOneClick)
+	}
+	if a.unfiled != nil {
+		mux.Handle("GET /v1/events", a.authenticated(a.listEvents))
+		mux.Handle("POST /v1/events/{provider}/{event_id}/assign", a.authenticated(a.assignEvent))
 	}
 	if a.sweep != nil {
 		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))

@@ -47,11 +47,9 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 	ev.ReceivedAt = now
 	annotate(w, "provider", name, "event_type", ev.Type, "event_id", ev.EventID, "kind", ev.Kind)
 	if !order.ValidID(ev.OrderID) {
-		// Verified, but it names no order of ours (a payment made outside orderwire): there is
-		// nowhere to file it. Acknowledge so the provider does not retry for days.
-		annotate(w, "outcome", "no_order_reference")
-		acknowledge(w, p)
-		return
+		// It names no order id of ours: the store files it through its payment references,
+		// or keeps it unfiled (listed at GET /v1/events?status=unfiled). Never dropped.
+		ev.OrderID = ""
 	}
 	res, err := a.events.RecordEvent(r.Context(), ev, order.Evidence{Body: body, Headers: safeHeaders(r.Header)})
 	a.recorded(w, p, res, err, "order_id", ev.OrderID)

@@ -54,7 +54,7 @@ func newWebhookFixture(t *testing.T, events func(*embedded.Store) httpapi.EventR
 	clock := func() time.Time { return whNow }
 	h := httpapi.New(httpapi.Config{
 		Orders: &seller.Service{Orders: st, Now: clock}, Tokens: []string{token},
-		Payments: providers, Events: rec, Now: clock,
+		Payments: providers, Events: rec, Now: clock, Unfiled: st,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	return &webhookFixture{fixture: &fixture{handler: h, store: st, logs: logs}, events: rec}
@@ -226,11 +226,11 @@ func TestPaymentWebhookIgnoredTypesAndMissingOrder(t *testing.T) {
 	if got["version"] != 1.0 || entry["applied"] != false || entry["reason"] != "not acted on: customer.updated" {
 		t.Fatalf("ignored type: order %v", got)
 	}
-	// Verified, but naming no order: acknowledged (no retry storm), nothing stored.
+	// Verified, but naming no order: acknowledged (no retry storm) and kept unfiled.
 	if rec := f.postStandard("msg_none", `{"type":"payment.succeeded","data":{"amount_minor":1,"currency":"BRL"}}`); rec.Code != http.StatusOK {
 		t.Fatalf("no order reference: %d %s", rec.Code, rec.Body)
 	}
-	if !strings.Contains(f.logs.String(), `"outcome":"no_order_reference"`) {
+	if !strings.Contains(f.logs.String(), `"event_id":"msg_none","kind":"payment_succeeded","order_id":"","outcome":"parked"`) {
 		t.Fatalf("no log of the unfiled event:\n%s", f.logs)
 	}
 }

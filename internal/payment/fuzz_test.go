@@ -121,6 +121,7 @@ func FuzzPayPalParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ev, err := p.Parse(Request{Header: http.Header{}, Body: body})
 		wantParseResult(t, NamePayPal, ev, err)
+		checkRefsContract(t, ev)
 	})
 }
 

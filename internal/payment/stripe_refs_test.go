@@ -71,6 +71,7 @@ func TestStripeRefs(t *testing.T) {
 		{file: "charge.dispute.created.json", orderID: "ORD-1001", refs: []string{pi, ch}, disputeID: dispute},
 		{file: "charge.dispute.updated.json", refs: []string{pi, ch}, disputeID: dispute},
 		{file: "charge.dispute.funds_withdrawn.json", refs: []string{pi, ch}, disputeID: dispute},
+		{file: "charge.dispute.funds_reinstated.json", refs: []string{pi, ch}, disputeID: dispute},
 		{file: "charge.dispute.closed.won.json", orderID: "ORD-1001", refs: []string{pi, ch}, disputeID: dispute},
 		{file: "charge.dispute.closed.lost.json", refs: []string{pi, ch}, disputeID: dispute},
 		{file: "charge.dispute.closed.warning_closed.json", refs: []string{pi, ch}, disputeID: "dp_1PqDisp2eZvKYlo2C0inqu01"},

@@ -107,6 +107,7 @@ func TestStripeParse(t *testing.T) {
 		{file: "charge.dispute.created.no_metadata.json", kind: order.KindDisputeOpened, amount: 4999, currency: "USD", paymentRef: pi},
 		{file: "charge.dispute.updated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
 		{file: "charge.dispute.funds_withdrawn.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
+		{file: "charge.dispute.funds_reinstated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
 		{file: "charge.dispute.closed.warning_closed.json", kind: order.KindDisputeClosed, amount: 4999, currency: "USD", outcome: order.DisputeWon},
 		{file: "charge.refunded.no_metadata.json", kind: order.KindRefunded, amount: 4999, currency: "USD", total: true, paymentRef: pi},
 		{file: "radar.early_fraud_warning.updated.json", kind: order.KindFraudWarning, paymentRef: pi},

@@ -26,7 +26,7 @@ func wantVerifyResult(t *testing.T, err error) {
 var knownKinds = map[order.EventKind]bool{
 	order.KindPaymentSucceeded: true, order.KindPaymentFailed: true, order.KindPaymentPending: true,
 	order.KindPaymentCanceled: true, order.KindRefunded: true, order.KindDisputeOpened: true,
-	order.KindDisputeClosed: true, order.KindFraudWarning: true, order.KindIgnored: true,
+	order.KindDisputeUpdated: true, order.KindDisputeClosed: true, order.KindFraudWarning: true, order.KindIgnored: true,
 }
 
 // wantParseResult fails unless Parse gave a well-formed event or a CodeInvalid error.
@@ -71,6 +71,7 @@ func FuzzStripeParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ev, err := p.Parse(Request{Body: body})
 		wantParseResult(t, NameStripe, ev, err)
+		checkRefsContract(t, ev)
 	})
 }
 
@@ -120,6 +121,7 @@ func FuzzPayPalParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ev, err := p.Parse(Request{Header: http.Header{}, Body: body})
 		wantParseResult(t, NamePayPal, ev, err)
+		checkRefsContract(t, ev)
 	})
 }
 

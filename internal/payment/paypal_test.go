@@ -142,7 +142,14 @@ func TestPayPalParse(t *testing.T) {
 		{file: "CUSTOMER.DISPUTE.CREATED.json", kind: order.KindDisputeOpened, orderID: "ORD-2001", amount: 4999, currency: "USD", paymentRef: capture},
 		{file: "CUSTOMER.DISPUTE.RESOLVED.seller.json", kind: order.KindDisputeClosed, orderID: "ORD-2001", amount: 4999, currency: "USD", outcome: order.DisputeWon},
 		{file: "CUSTOMER.DISPUTE.RESOLVED.buyer.json", kind: order.KindDisputeClosed, orderID: "ORD-2001", amount: 4999, currency: "USD", outcome: order.DisputeLost},
-		{file: "CUSTOMER.DISPUTE.UPDATED.json", kind: order.KindIgnored, orderID: "ORD-2001"},
+		{file: "CUSTOMER.DISPUTE.UPDATED.json", kind: order.KindDisputeUpdated, orderID: "ORD-2001", amount: 4999, currency: "USD", paymentRef: capture},
+		// Issue 10: events that name the order only through the payment's ids.
+		{file: "PAYMENT.CAPTURE.REFUNDED.no_custom_id.json", kind: order.KindRefunded, amount: 2000, currency: "USD", paymentRef: capture},
+		{file: "CUSTOMER.DISPUTE.CREATED.no_custom.json", kind: order.KindDisputeOpened, amount: 5999, currency: "USD", paymentRef: capture},
+		{file: "PAYMENT.CAPTURE.COMPLETED.after_authorization.json", kind: order.KindPaymentSucceeded, amount: 2500, currency: "USD",
+			paymentRef: "0T620041DV1451934", occurredAt: time.Date(2026, 3, 3, 12, 0, 7, 940_512_000, time.UTC)},
+		{file: "PAYMENT.AUTHORIZATION.CREATED.json", kind: order.KindIgnored, orderID: "ORD-2003", paymentRef: "7W5147081L658180V"},
+		{file: "CHECKOUT.ORDER.COMPLETED.captured.json", kind: order.KindIgnored, orderID: "ORD-2002", paymentRef: "5O190127TN364715S"},
 		{file: "CHECKOUT.ORDER.APPROVED.json", kind: order.KindIgnored, orderID: "ORD-2002", typ: "CHECKOUT.ORDER.APPROVED"},
 		{file: "CHECKOUT.ORDER.COMPLETED.json", kind: order.KindIgnored, orderID: "ORD-2002"},
 	}

@@ -103,6 +103,16 @@ func TestStripeParse(t *testing.T) {
 		{file: "charge.dispute.closed.lost.json", kind: order.KindDisputeClosed, orderID: "", amount: 4999, currency: "USD", outcome: order.DisputeLost},
 		{file: "radar.early_fraud_warning.created.json", kind: order.KindFraudWarning, orderID: "", paymentRef: pi},
 		{file: "customer.created.json", kind: order.KindIgnored, typ: "customer.created"},
+		// Issue 10: events that name the order only through the payment's ids.
+		{file: "charge.dispute.created.no_metadata.json", kind: order.KindDisputeOpened, amount: 4999, currency: "USD", paymentRef: pi},
+		{file: "charge.dispute.updated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
+		{file: "charge.dispute.funds_withdrawn.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
+		{file: "charge.dispute.funds_reinstated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
+		{file: "charge.dispute.closed.warning_closed.json", kind: order.KindDisputeClosed, amount: 4999, currency: "USD", outcome: order.DisputeWon},
+		{file: "charge.refunded.no_metadata.json", kind: order.KindRefunded, amount: 4999, currency: "USD", total: true, paymentRef: pi},
+		{file: "radar.early_fraud_warning.updated.json", kind: order.KindFraudWarning, paymentRef: pi},
+		{file: "checkout.session.completed.client_reference_id.json", kind: order.KindPaymentSucceeded, orderID: "ORD-1005", amount: 4999,
+			currency: "EUR", paymentRef: "pi_3PqSess2eZvKYlo2C0sess05"},
 	}
 	for _, w := range tests {
 		ev, err := p.Parse(Request{Body: fixture(t, "stripe", w.file)})

@@ -94,8 +94,9 @@ type antomAmount struct {
 }
 
 // antomNotify is the union of the notifyPayment, notifyCapture, notifyRefund (and
-// notifyDirectRefund) and notifyDispute fields read (docs.antom.com/ac/ams/notify_payment,
-// notify_capture, notify_refund, notify_dispute; alipay/global-open-sdk-go
+// notifyDirectRefund) and notifyDispute fields read (Antom API reference,
+// docs.antom.com/ac/ams/notify_capture, notify_refund, notify_dispute and notifyPayment;
+// docs.antom.com/ac/aba/notifydirectrefund; alipay/global-open-sdk-go
 // com/alipay/api/request/notify/*.go).
 type antomNotify struct {
 	NotifyType string `json:"notifyType"`

@@ -134,12 +134,12 @@ func checkAmount(op, field string, n int64) error {
 	return nil
 }
 
-// refList returns the non-empty ids among ids, each once, in their first order: an
-// order.Event's Refs.
+// refList returns the non-empty ids among ids, each once, in their first order and their
+// provider's spelling: an order.Event's Refs.
 func refList(ids ...string) []string {
 	var out []string
 	for _, id := range ids {
-		if id = strings.TrimSpace(id); id != "" && !slices.Contains(out, id) {
+		if id != "" && !slices.Contains(out, id) {
 			out = append(out, id)
 		}
 	}

@@ -201,3 +201,22 @@ func TestTrimExtraZeros(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAlipayForexVerifyParse measures one create_forex_trade notify through Verify and
+// Parse, per sign type.
+func BenchmarkAlipayForexVerifyParse(b *testing.B) {
+	p := mustProvider(b, Config{AlipayPublicKeyPEM: publicKeyBase64(b, signingKey()), AlipayMD5Key: alipayMD5Key}, NameAlipay)
+	for _, signType := range []string{"RSA", "RSA2", "MD5"} {
+		r := alipaySigned(b, fixture(b, "alipay", "forex_trade_finished.txt"), signType, signingKey(), alipayMD5Key)
+		b.Run(signType, func(b *testing.B) {
+			for b.Loop() {
+				if err := p.Verify(context.Background(), r, testNow); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.Parse(r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -128,7 +128,7 @@ func TestServeDeliversToLocalOutbox(t *testing.T) {
 func TestServeSendsEmailBySMTP(t *testing.T) {
 	smtpAddr := testservice.Endpoint(t, "ORDERWIRE_TEST_SMTP_ADDR")
 	api := strings.TrimRight(testservice.Endpoint(t, "ORDERWIRE_TEST_MAILDEV_URL"), "/")
-	key := []byte("serve-smtp-key")
+	key := []byte("serve-smtp-key-0001")
 	env := map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok",
 		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "whsec_" + base64.StdEncoding.EncodeToString(key),
 		"ORDERWIRE_SMTP_URL":                 "smtp://" + smtpAddr, "ORDERWIRE_EMAIL_FROM": "Loja Ana <pedidos@loja.example>",

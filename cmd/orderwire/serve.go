@@ -92,6 +92,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("payment webhook settings: %w", err)
 	}
+	for _, w := range paymentCfg.Warnings() {
+		logger.Warn("payment webhook settings", "warning", w)
+	}
 	carriers, err := tracking.Providers(tracking.ConfigFrom(getenv))
 	if err != nil {
 		return fmt.Errorf("carrier webhook settings: %w", err)

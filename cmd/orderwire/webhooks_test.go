@@ -14,7 +14,7 @@ import (
 )
 
 func TestServeTakesPaymentWebhooks(t *testing.T) {
-	key := []byte("serve-test-key")
+	key := []byte("serve-test-key-0001")
 	env := map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok",
 		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "whsec_" + base64.StdEncoding.EncodeToString(key)}
 	base, printed, stop := startServe(t, env)

@@ -39,6 +39,9 @@ func loadProviders(secret secrets.Bundle, readFile func(string) ([]byte, error),
 	}
 	slices.Sort(enabled)
 	logger.Info("payment webhooks", "enabled", enabled)
+	for _, w := range cfg.Warnings() {
+		logger.Warn("payment webhook settings", "warning", w)
+	}
 	known := func(k string) bool {
 		return slices.Contains(payment.Settings, k) || slices.Contains(tracking.Settings, k)
 	}

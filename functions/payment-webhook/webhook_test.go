@@ -26,7 +26,7 @@ func noFile(path string) ([]byte, error) { return nil, errors.New("open " + path
 func TestLoadProvidersFromTheSecret(t *testing.T) {
 	var logs bytes.Buffer
 	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{
-		payment.SettingStripeSecrets:   "whsec_s3cr3tNew, whsec_s3cr3tOld",
+		payment.SettingStripeSecrets:   "whsec_s3cr3tNewRotatingIn, whsec_s3cr3tOldRotatingOut",
 		payment.SettingStandardSecrets: "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==",
 	}), noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil {
@@ -63,7 +63,12 @@ func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
 			payment.SettingAntomPublicKey:  "s3cr3t-not-a-key",
 			payment.SettingAlipayPublicKey: "-----BEGIN PRIVATE KEY-----\ns3cr3t\n-----END PRIVATE KEY-----\n",
 			payment.SettingStandardSecrets: "whsec_czNjcjN0, s3cr3t-without-prefix",
-		}, noFile, []string{payment.SettingAntomPublicKey, payment.SettingAlipayPublicKey, payment.SettingStandardSecrets + "[1]"}},
+		}, noFile, []string{payment.SettingAntomPublicKey, payment.SettingAlipayPublicKey,
+			payment.SettingStandardSecrets + "[0]", payment.SettingStandardSecrets + "[1]"}}, // [0] decodes to 6 bytes
+		{"short HMAC secrets", map[string]string{
+			payment.SettingStripeSecrets:   "whsec_",
+			payment.SettingStandardSecrets: "whsec_AA==", // one zero byte
+		}, noFile, []string{payment.SettingStripeSecrets + "[0]", payment.SettingStandardSecrets + "[0]"}},
 		{"pinned PayPal certificate", map[string]string{
 			payment.SettingPayPalWebhookID: "WH-1", payment.SettingPayPalCert: "s3cr3t-not-a-certificate",
 		}, noFile, []string{payment.SettingPayPalCert}},
@@ -146,5 +151,21 @@ func TestHandlerHasNoSellerAPI(t *testing.T) {
 		if rec.Code != c.want {
 			t.Errorf("%s %s (%q): %d %s, want %d", c.method, c.path, c.auth, rec.Code, rec.Body, c.want)
 		}
+	}
+}
+
+// TestLoadProvidersWarnsAboutMD5: an Alipay MD5 key enables the alipay route alone and logs
+// a warning naming the setting, never the key.
+func TestLoadProvidersWarnsAboutMD5(t *testing.T) {
+	const md5Key = "s3cr3tmd5key0123456789abcdefghij"
+	var logs bytes.Buffer
+	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{payment.SettingAlipayMD5Key: md5Key}),
+		noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil || providers[payment.NameAlipay] == nil {
+		t.Fatalf("providers %v, %v; want alipay", providers, err)
+	}
+	if !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), payment.SettingAlipayMD5Key) ||
+		strings.Contains(logs.String(), md5Key) {
+		t.Fatalf("log:\n%s\nwant a warning naming %s without the key", logs.String(), payment.SettingAlipayMD5Key)
 	}
 }

@@ -50,9 +50,9 @@ func TestLoadCarriersFromAnEmptySecret(t *testing.T) {
 	}
 }
 
-// TestLoadCarriersFailsNamingTheSetting: a bad Standard Webhooks secret (the only setting
-// tracking.Providers can refuse) fails the cold start with one invalid error naming every
-// bad item by its key in the secret, never quoting a value.
+// TestLoadCarriersFailsNamingTheSetting: a bad Standard Webhooks secret or an HMAC secret
+// under 16 bytes fails the cold start with one invalid error naming every bad item by its
+// key in the secret, never quoting a value.
 func TestLoadCarriersFailsNamingTheSetting(t *testing.T) {
 	_, err := loadCarriers(secretstest.Bundle(t, map[string]string{
 		tracking.SettingAfterShipSecrets: "s3cr3tAfterShip",
@@ -62,7 +62,9 @@ func TestLoadCarriersFailsNamingTheSetting(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != order.CodeInvalid {
 		t.Fatalf("error %v, want invalid", err)
 	}
-	want := []string{tracking.SettingStandardSecrets + "[0]", tracking.SettingStandardSecrets + "[2]"}
+	want := []string{tracking.SettingAfterShipSecrets + "[0]", // 15 bytes
+		tracking.SettingStandardSecrets + "[0]", tracking.SettingStandardSecrets + "[1]", // [1] decodes to 6 bytes
+		tracking.SettingStandardSecrets + "[2]"}
 	if got := slices.Sorted(maps.Keys(e.Fields)); !slices.Equal(got, want) {
 		t.Errorf("fields %v, want %v", got, want)
 	}

@@ -45,7 +45,7 @@ func (t *noIOTable) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamo
 // apply the event and build the one TransactWriteItems request (dedupe marker, evidence,
 // timeline entry, order, outbox row). Compare with payment's BenchmarkStripeBaseline.
 func BenchmarkStripeWebhookTransaction(b *testing.B) {
-	const secret = "whsec_bench"
+	const secret = "whsec_bench_orderwire_dynamo"
 	body, err := os.ReadFile("../payment/testdata/stripe/payment_intent.succeeded.json")
 	if err != nil {
 		b.Fatal(err)

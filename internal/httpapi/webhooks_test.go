@@ -42,7 +42,7 @@ func newWebhookFixture(t *testing.T, events func(*embedded.Store) httpapi.EventR
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	providers, err := payment.Providers(payment.Config{StandardSecrets: []string{"whsec_" + base64.StdEncoding.EncodeToString([]byte("old-key")), whSecret}})
+	providers, err := payment.Providers(payment.Config{StandardSecrets: []string{"whsec_" + base64.StdEncoding.EncodeToString([]byte("old-key-rotating-out")), whSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func TestAlipayVerify(t *testing.T) {
 		{"one byte changed", p, Request{Body: tamper(valid.Body)}, order.CodeUnauthorized},
 		{"wrong key", p, alipayRequest(t, strangerKey(), form), order.CodeUnauthorized},
 		{"missing sign", p, body(string(form) + "&sign_type=RSA2"), order.CodeUnauthorized},
-		{"sign_type RSA refused", p, body(strings.Replace(string(valid.Body), "sign_type=RSA2", "sign_type=RSA", 1)), order.CodeUnauthorized},
+		{"RSA2 signature labelled RSA (SHA1withRSA) fails", p, body(strings.Replace(string(valid.Body), "sign_type=RSA2", "sign_type=RSA", 1)), order.CodeUnauthorized},
 		{"duplicate parameter", p, body(string(valid.Body) + "&out_trade_no=ORD-9999"), order.CodeUnauthorized},
 		{"not a form", p, body("%zz"), order.CodeUnauthorized},
 		{"sign not base64", p, body(string(form) + "&sign_type=RSA2&sign=***"), order.CodeUnauthorized},

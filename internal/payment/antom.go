@@ -93,8 +93,11 @@ type antomAmount struct {
 	Currency string `json:"currency"`
 }
 
-// antomNotify is the union of notifyPayment, notifyRefund and notifyDispute fields read
-// (alipay/global-open-sdk-go com/alipay/api/request/notify/*.go).
+// antomNotify is the union of the notifyPayment, notifyCapture, notifyRefund (and
+// notifyDirectRefund) and notifyDispute fields read (Antom API reference,
+// docs.antom.com/ac/ams/notify_capture, notify_refund, notify_dispute and notifyPayment;
+// docs.antom.com/ac/aba/notifydirectrefund; alipay/global-open-sdk-go
+// com/alipay/api/request/notify/*.go).
 type antomNotify struct {
 	NotifyType string `json:"notifyType"`
 	Result     struct {
@@ -105,34 +108,78 @@ type antomNotify struct {
 	PaymentAmount     *antomAmount `json:"paymentAmount"`
 	PaymentCreateTime string       `json:"paymentCreateTime"`
 	PaymentTime       string       `json:"paymentTime"`
-	RefundStatus      string       `json:"refundStatus"`
-	RefundRequestID   string       `json:"refundRequestId"`
-	RefundID          string       `json:"refundId"`
-	RefundAmount      *antomAmount `json:"refundAmount"`
-	RefundTime        string       `json:"refundTime"`
-	CaptureID         string       `json:"captureId"`
-	DisputeID         string       `json:"disputeId"`
-	DisputeType       string       `json:"disputeNotificationType"`
-	DisputeResult     string       `json:"disputeJudgedResult"`
-	DisputeAmount     *antomAmount `json:"disputeAmount"`
-	DisputeTime       string       `json:"disputeTime"`
-	DisputeJudgedTime string       `json:"disputeJudgedTime"`
+
+	CaptureRequestID string `json:"captureRequestId"`
+	CaptureID        string `json:"captureId"`
+	CaptureTime      string `json:"captureTime"`
+
+	RefundStatus    string       `json:"refundStatus"`
+	RefundRequestID string       `json:"refundRequestId"`
+	RefundID        string       `json:"refundId"`
+	RefundAmount    *antomAmount `json:"refundAmount"`
+	RefundTime      string       `json:"refundTime"`
+
+	DisputeID               string       `json:"disputeId"`
+	DisputeNotificationType string       `json:"disputeNotificationType"`
+	DisputeJudgedResult     string       `json:"disputeJudgedResult"`
+	DisputeAmount           *antomAmount `json:"disputeAmount"`
+	DisputeTime             string       `json:"disputeTime"`
+	DisputeJudgedTime       string       `json:"disputeJudgedTime"`
+	DisputeAcceptTime       string       `json:"disputeAcceptTime"`
 }
 
-// Parse maps an Antom notification:
+// antomDispute maps disputeNotificationType (and, for DISPUTE_JUDGED, disputeJudgedResult)
+// to a kind and outcome; unknown values are dispute_updated, so that a new notice still
+// reaches the order's timeline.
+func antomDispute(n antomNotify) (order.EventKind, string) {
+	switch n.DisputeNotificationType {
+	case "DISPUTE_CREATED":
+		return order.KindDisputeOpened, ""
+	case "DISPUTE_JUDGED":
+		switch n.DisputeJudgedResult {
+		case "ACCEPT_BY_CUSTOMER": // the buyer bears it: the frozen funds are released
+			return order.KindDisputeClosed, order.DisputeWon
+		case "ACCEPT_BY_MERCHANT": // the merchant bears it: deducted from settlement
+			return order.KindDisputeClosed, order.DisputeLost
+		}
+	case "DISPUTE_CANCELLED": // the buyer withdrew it
+		return order.KindDisputeClosed, order.DisputeWon
+	case "DISPUTE_ACCEPTED", "RDR_RESOLVED": // the merchant accepted it; refunded via RDR
+		return order.KindDisputeClosed, order.DisputeLost
+	}
+	return order.KindDisputeUpdated, ""
+}
+
+// Parse maps an Antom notification. Kinds:
 //
 //	PAYMENT_RESULT, result.resultStatus S     payment_succeeded (paymentAmount, minor units)
 //	PAYMENT_RESULT, result.resultStatus F     payment_failed
 //	PAYMENT_PENDING                           payment_pending
 //	REFUND_RESULT, refundStatus SUCCESS       refunded (refundAmount, this refund's)
-//	disputeNotificationType DISPUTE_CREATED   dispute_opened (disputeAmount)
-//	DISPUTE_JUDGED, ACCEPT_BY_CUSTOMER        dispute_closed, won (the buyer bears it)
-//	DISPUTE_JUDGED, ACCEPT_BY_MERCHANT        dispute_closed, lost (deducted from settlement)
-//	DISPUTE_CANCELLED                         dispute_closed, won (the buyer withdrew it)
-//	anything else (CAPTURE_RESULT, REFUND_RESULT FAIL, other dispute notices)  ignored
+//	CAPTURE_RESULT, REFUND_RESULT FAIL        ignored (recorded, with their refs)
+//	disputeNotificationType (notifyDispute):
+//	  DISPUTE_CREATED                         dispute_opened (disputeAmount)
+//	  DISPUTE_JUDGED, ACCEPT_BY_CUSTOMER      dispute_closed, won (the buyer bears it)
+//	  DISPUTE_JUDGED, ACCEPT_BY_MERCHANT      dispute_closed, lost (deducted from settlement)
+//	  DISPUTE_CANCELLED                       dispute_closed, won (the buyer withdrew it)
+//	  DISPUTE_ACCEPTED, RDR_RESOLVED          dispute_closed, lost (accepted; Visa RDR refund)
+//	  DEFENSE_SUPPLIED, DEFENSE_DUE_ALERT,
+//	  DISPUTE_JUDGED VALIDATE_SUCCESS/FAIL,
+//	  any other                               dispute_updated
 //
-// OrderID is paymentRequestId; a refund notification does not carry it (only refundRequestId
-// and refundId), so its OrderID is "" unless Antom adds it.
+// What ties each to an order:
+//
+//	notification     OrderID           PaymentRef   Refs (the payment and its parts)
+//	notifyPayment    paymentRequestId  paymentId    paymentId, paymentRequestId
+//	notifyCapture    -                 paymentId    paymentId, captureId, captureRequestId
+//	notifyRefund     -                 paymentId*   paymentId*, refundId, refundRequestId
+//	notifyDispute    paymentRequestId  paymentId    paymentId, paymentRequestId, captureId*
+//
+// (* when present: notifyRefund names no payment, notifyDirectRefund names paymentId; a
+// dispute on a captured card payment may name captureId.) paymentRequestId is the merchant's
+// own id, which orderwire takes as the order id. A refund or capture names the order only
+// through refs, so the store files it on the order its refs are bound to. DisputeID is
+// disputeId. Antom has no event sequence.
 //
 // Antom notifications carry no notification id. The event id is derived from the fields that
 // identify one notification and stay the same across its retries: the type, the Antom object
@@ -140,42 +187,44 @@ type antomNotify struct {
 // outcome, e.g. "PAYMENT_RESULT:2020010123456789:S". A payment reaches each final state once,
 // so this is unique per distinct notification; hashing the body would also be stable but
 // would split one notification in two if Antom re-serialised it between retries.
+// OccurredAt is the notification's own time (paymentTime, captureTime, refundTime,
+// disputeJudgedTime, disputeAcceptTime, disputeTime, paymentCreateTime), else request-time.
 func (p *antom) Parse(r Request) (order.Event, error) {
 	const op = "payment.antom.Parse"
 	var n antomNotify
 	if err := json.Unmarshal(r.Body, &n); err != nil {
 		return order.Event{}, invalid(op, "body is not an Antom notification: malformed JSON")
 	}
-	ev := order.Event{Source: NameAntom, Type: n.NotifyType, Kind: order.KindIgnored,
-		OrderID: n.PaymentRequestID, PaymentRef: n.PaymentID}
+	ev := order.Event{Source: NameAntom, Type: n.NotifyType, Kind: order.KindIgnored, PaymentRef: n.PaymentID}
 	var amount *antomAmount
 	var outcome, objectID string
-	times := []string{n.PaymentTime, n.PaymentCreateTime}
+	var times []string
 	switch {
-	case n.DisputeType != "" || n.DisputeID != "":
-		ev.Type, outcome, objectID = firstOf(n.DisputeType, n.NotifyType), n.DisputeResult, n.DisputeID
-		times = []string{n.DisputeJudgedTime, n.DisputeTime}
-		switch n.DisputeType {
-		case "DISPUTE_CREATED":
-			ev.Kind, amount = order.KindDisputeOpened, n.DisputeAmount
-		case "DISPUTE_JUDGED":
-			switch n.DisputeResult {
-			case "ACCEPT_BY_CUSTOMER":
-				ev.Kind, ev.DisputeOutcome = order.KindDisputeClosed, order.DisputeWon
-			case "ACCEPT_BY_MERCHANT":
-				ev.Kind, ev.DisputeOutcome = order.KindDisputeClosed, order.DisputeLost
-			}
-		case "DISPUTE_CANCELLED":
-			ev.Kind, ev.DisputeOutcome = order.KindDisputeClosed, order.DisputeWon
+	case n.DisputeNotificationType != "" || n.DisputeID != "":
+		ev.Type, outcome, objectID = firstOf(n.DisputeNotificationType, n.NotifyType), n.DisputeJudgedResult, n.DisputeID
+		ev.OrderID, ev.DisputeID = n.PaymentRequestID, n.DisputeID
+		ev.Refs = refList(n.PaymentID, n.PaymentRequestID, n.CaptureID)
+		times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, n.DisputeTime}
+		ev.Kind, ev.DisputeOutcome = antomDispute(n)
+		if ev.Kind == order.KindDisputeOpened {
+			amount = n.DisputeAmount
 		}
 	case n.NotifyType == "REFUND_RESULT":
 		outcome, objectID = firstOf(n.RefundStatus, n.Result.ResultStatus), firstOf(n.RefundID, n.RefundRequestID)
+		ev.Refs = refList(n.PaymentID, n.RefundID, n.RefundRequestID)
 		times = []string{n.RefundTime}
 		if n.RefundStatus == "SUCCESS" {
 			ev.Kind, amount = order.KindRefunded, n.RefundAmount
 		}
+	case n.NotifyType == "CAPTURE_RESULT":
+		outcome, objectID = n.Result.ResultStatus, firstOf(n.CaptureID, n.CaptureRequestID, n.PaymentID)
+		ev.Refs = refList(n.PaymentID, n.CaptureID, n.CaptureRequestID)
+		times = []string{n.CaptureTime}
 	default:
-		outcome, objectID = n.Result.ResultStatus, firstOf(n.PaymentID, n.CaptureID, n.PaymentRequestID)
+		outcome, objectID = n.Result.ResultStatus, firstOf(n.PaymentID, n.PaymentRequestID)
+		ev.OrderID = n.PaymentRequestID
+		ev.Refs = refList(n.PaymentID, n.PaymentRequestID)
+		times = []string{n.PaymentTime, n.PaymentCreateTime}
 		switch {
 		case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S":
 			ev.Kind, amount = order.KindPaymentSucceeded, n.PaymentAmount
@@ -186,7 +235,7 @@ func (p *antom) Parse(r Request) (order.Event, error) {
 		}
 	}
 	if ev.Type == "" || objectID == "" {
-		return order.Event{}, invalid(op, "notification has no type or no payment, refund or dispute id to identify it")
+		return order.Event{}, invalid(op, "notification has no type or no payment, capture, refund or dispute id to identify it")
 	}
 	ev.EventID = ev.Type + ":" + objectID
 	if outcome != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,7 +27,29 @@ func wantVerifyResult(t *testing.T, err error) {
 var knownKinds = map[order.EventKind]bool{
 	order.KindPaymentSucceeded: true, order.KindPaymentFailed: true, order.KindPaymentPending: true,
 	order.KindPaymentCanceled: true, order.KindRefunded: true, order.KindDisputeOpened: true,
-	order.KindDisputeUpdated: true, order.KindDisputeClosed: true, order.KindFraudWarning: true, order.KindIgnored: true,
+	order.KindDisputeUpdated: true, order.KindDisputeClosed: true, order.KindFraudWarning: true,
+	order.KindIgnored: true,
+}
+
+// wantRefs fails unless ev's refs are non-empty ids, each once, with PaymentRef among them
+// (the order.Event contract the store relies on to bind and file by reference).
+func wantRefs(t *testing.T, ev order.Event) {
+	t.Helper()
+	for i, ref := range ev.Refs {
+		if ref == "" || slices.Contains(ev.Refs[:i], ref) {
+			t.Fatalf("refs %q: empty or repeated", ev.Refs)
+		}
+	}
+	if ev.PaymentRef != "" && !slices.Contains(ev.Refs, ev.PaymentRef) {
+		t.Fatalf("payment ref %q is not among the refs %q", ev.PaymentRef, ev.Refs)
+	}
+}
+
+// addFixtures seeds f with the named fixtures of provider, each through add.
+func addFixtures(f *testing.F, provider string, add func(body []byte), names ...string) {
+	for _, name := range names {
+		add(fixture(f, provider, name))
+	}
 }
 
 // wantParseResult fails unless Parse gave a well-formed event or a CodeInvalid error.
@@ -94,9 +117,12 @@ func FuzzStandardVerify(f *testing.F) {
 
 func FuzzStandardParse(f *testing.F) {
 	p := mustProvider(f, Config{StandardSecrets: []string{standardSecret}}, NameStandard)
+	addFixtures(f, "standard", func(b []byte) { f.Add("msg_seed", b) }, "payment.succeeded.refs.json",
+		"payment.refunded.refs_only.json", "dispute.updated.json", "bad_refs.json", "bad_sequence.json")
 	f.Fuzz(func(t *testing.T, id string, body []byte) {
 		ev, err := p.Parse(Request{Header: http.Header{"Webhook-Id": {id}}, Body: body})
 		wantParseResult(t, NameStandard, ev, err)
+		wantRefs(t, ev)
 	})
 }
 
@@ -136,23 +162,36 @@ func FuzzAntomVerify(f *testing.F) {
 
 func FuzzAntomParse(f *testing.F) {
 	p := mustProvider(f, Config{AntomPublicKeyPEM: publicKeyPEM(f, signingKey())}, NameAntom)
+	addFixtures(f, "antom", func(b []byte) { f.Add(antomTime, b) }, "refund_direct_result.json", "refund_result_fail.json",
+		"dispute_created_krw.json", "dispute_defense_supplied.json", "dispute_cancelled.json", "dispute_accepted.json",
+		"dispute_judged_validate_success.json")
 	f.Fuzz(func(t *testing.T, requestTime string, body []byte) {
 		ev, err := p.Parse(Request{Header: http.Header{"Request-Time": {requestTime}}, Body: body})
 		wantParseResult(t, NameAntom, ev, err)
+		wantRefs(t, ev)
 	})
 }
 
 func FuzzAlipayVerify(f *testing.F) {
 	p := mustProvider(f, Config{AlipayPublicKeyPEM: publicKeyBase64(f, signingKey())}, NameAlipay)
+	withMD5 := mustProvider(f, Config{AlipayPublicKeyPEM: publicKeyBase64(f, signingKey()), AlipayMD5Key: alipayMD5Key}, NameAlipay)
+	for _, signType := range []string{"RSA", "RSA2", "MD5"} {
+		addFixtures(f, "alipay", func(b []byte) { f.Add(alipaySigned(f, b, signType, signingKey(), alipayMD5Key).Body) },
+			"forex_trade_finished.txt", "forex_trade_closed.txt")
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		wantVerifyResult(t, p.Verify(context.Background(), Request{Body: body}, testNow))
+		wantVerifyResult(t, withMD5.Verify(context.Background(), Request{Body: body}, testNow))
 	})
 }
 
 func FuzzAlipayParse(f *testing.F) {
 	p := mustProvider(f, Config{AlipayPublicKeyPEM: publicKeyBase64(f, signingKey())}, NameAlipay)
+	addFixtures(f, "alipay", func(b []byte) { f.Add(b) }, "forex_trade_finished.txt", "forex_trade_finished_jpy.txt",
+		"forex_trade_closed.txt")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ev, err := p.Parse(Request{Body: body})
 		wantParseResult(t, NameAlipay, ev, err)
+		wantRefs(t, ev)
 	})
 }

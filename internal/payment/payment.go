@@ -63,9 +63,24 @@ type Config struct {
 	// (PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE) or the bare base64 key the consoles show.
 	AntomPublicKeyPEM  []byte
 	AlipayPublicKeyPEM []byte
+	// AlipayMD5Key is Alipay Global's MD5 key (32 letters and digits, shown in the Alipay
+	// Global merchant site). Notifications signed with sign_type MD5 are accepted only when it
+	// is set; MD5 is weak, so Warnings says so. It may be the only Alipay setting.
+	AlipayMD5Key string
 	// HTTPClient fetches PayPal certificates; nil means a client with a 10 s timeout.
 	// Redirects are never followed, whatever the client says.
 	HTTPClient *http.Client
+}
+
+// Warnings are what the operator should hear at start about an accepted but weak
+// configuration (today: an Alipay MD5 key). The caller logs them; they never quote a secret.
+func (cfg Config) Warnings() []string {
+	var out []string
+	if strings.TrimSpace(cfg.AlipayMD5Key) != "" {
+		out = append(out, SettingAlipayMD5Key+" is set: Alipay notifications signed with MD5 are accepted. "+
+			"MD5 is weak; switch the Alipay account to RSA2 and unset it.")
+	}
+	return out
 }
 
 // Provider names, also the route segments and the events' Source.
@@ -78,17 +93,24 @@ const (
 )
 
 // Providers returns the providers that have configuration, keyed by Name(). A provider with
-// no secret/key configured is absent (the HTTP layer answers 404 for it). Bad configuration
-// (unparsable PEM, a Standard secret without whsec_ prefix or bad base64) is a CodeInvalid
-// *order.Error whose Fields name every bad setting at once by the setting it comes from
-// (SettingStandardSecrets+"[1]" is the second secret of that list), never echoing the secret.
+// no secret/key configured is absent (the HTTP layer answers 404 for it). Secrets fail
+// closed: bad configuration (unparsable PEM, a Standard secret without whsec_ prefix or bad
+// base64, an HMAC key under webhooksig.MinKeyBytes bytes — a Standard key after decoding, a
+// Stripe secret after its whsec_ prefix, an Alipay MD5 key —, an RSA public key or pinned
+// certificate under MinRSABits bits) is a CodeInvalid *order.Error whose Fields name every
+// bad setting at once by the setting it comes from (SettingStandardSecrets+"[1]" is the
+// second secret of that list), never echoing the secret.
 func Providers(cfg Config) (map[string]Provider, error) {
 	const op = "payment.Providers"
 	var fe order.FieldErrors
 	out := map[string]Provider{}
 
 	if secrets := nonEmpty(cfg.StripeSecrets); len(secrets) > 0 {
-		out[NameStripe] = newStripe(secrets)
+		// Stripe uses the whole whsec_... string as the HMAC key, so the prefix itself is
+		// public: what follows it must be long enough.
+		if webhooksig.CheckSecrets(SettingStripeSecrets, "whsec_", secrets, &fe) {
+			out[NameStripe] = newStripe(secrets)
+		}
 	}
 	if secrets := nonEmpty(cfg.StandardSecrets); len(secrets) > 0 {
 		if sig := webhooksig.NewStandard(SettingStandardSecrets, secrets, &fe); sig != nil {
@@ -110,12 +132,8 @@ func Providers(cfg Config) (map[string]Provider, error) {
 			out[NameAntom] = &antom{key: key}
 		}
 	}
-	if pem := strings.TrimSpace(string(cfg.AlipayPublicKeyPEM)); pem != "" {
-		if key, err := parseRSAPublicKey([]byte(pem)); err != nil {
-			fe.Add(SettingAlipayPublicKey, err.Error())
-		} else {
-			out[NameAlipay] = &alipay{key: key}
-		}
+	if p := newAlipay(cfg.AlipayPublicKeyPEM, cfg.AlipayMD5Key, &fe); p != nil {
+		out[NameAlipay] = p
 	}
 	if err := fe.Err(op); err != nil {
 		return nil, err

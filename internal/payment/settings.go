@@ -17,13 +17,16 @@ const (
 	SettingPayPalCert      = "ORDERWIRE_PAYPAL_CERT"      // the pinned PEM itself (for AWS)
 	SettingAntomPublicKey  = "ORDERWIRE_ANTOM_PUBLIC_KEY"
 	SettingAlipayPublicKey = "ORDERWIRE_ALIPAY_PUBLIC_KEY"
+	// SettingAlipayMD5Key enables sign_type MD5 for Alipay Global notifications (weak: a
+	// warning is logged at start). Unset, MD5-signed notifications are refused.
+	SettingAlipayMD5Key = "ORDERWIRE_ALIPAY_MD5_KEY"
 )
 
 // Settings are the names ConfigFrom reads, every setting above: the keys of the webhook
 // secret (template.yaml: WebhookSecrets) the payment webhooks use.
 var Settings = []string{
 	SettingStripeSecrets, SettingStandardSecrets, SettingPayPalWebhookID, SettingPayPalCertFile,
-	SettingPayPalCert, SettingAntomPublicKey, SettingAlipayPublicKey,
+	SettingPayPalCert, SettingAntomPublicKey, SettingAlipayPublicKey, SettingAlipayMD5Key,
 }
 
 // ConfigFrom builds a Config from settings looked up by name with get (os.Getenv locally,
@@ -39,6 +42,7 @@ func ConfigFrom(get func(string) string, readFile func(string) ([]byte, error)) 
 		PayPalCertSetting:  SettingPayPalCert,
 		AntomPublicKeyPEM:  []byte(get(SettingAntomPublicKey)),
 		AlipayPublicKeyPEM: []byte(get(SettingAlipayPublicKey)),
+		AlipayMD5Key:       strings.TrimSpace(get(SettingAlipayMD5Key)),
 	}
 	if path := strings.TrimSpace(get(SettingPayPalCertFile)); path != "" {
 		pem, err := readFile(path)

@@ -33,7 +33,9 @@ func TestStripeVector(t *testing.T) {
 	if got := hex.EncodeToString(webhook.ComputeSignature(ts, body, "whsec_test_secret")); got != want {
 		t.Fatalf("stripe-go computes %s, PROVIDERS.md says %s", got, want)
 	}
-	p := mustProvider(t, Config{StripeSecrets: []string{"whsec_test_secret"}}, NameStripe)
+	// The vector's secret is too short for Providers (it fails closed); the verifier itself is
+	// built directly to check it.
+	p := newStripe([]string{"whsec_test_secret"})
 	h := http.Header{"Stripe-Signature": {"t=1700000000,v1=" + want}}
 	ordertest.WantCode(t, p.Verify(context.Background(), Request{Header: h, Body: body}, ts), "")
 }

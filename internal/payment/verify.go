@@ -3,12 +3,14 @@ package payment
 import (
 	"crypto"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -27,12 +29,31 @@ func invalid(op, format string, args ...any) error {
 
 // verifyRSA checks an RSA PKCS#1 v1.5 SHA-256 signature over the concatenation of parts.
 func verifyRSA(key *rsa.PublicKey, sig []byte, parts ...[]byte) bool {
-	h := sha256.New()
+	return verifyRSAHash(key, crypto.SHA256, sig, parts...)
+}
+
+// verifyRSAHash checks an RSA PKCS#1 v1.5 signature made with hash (crypto.SHA256 or
+// crypto.SHA1) over the concatenation of parts.
+func verifyRSAHash(key *rsa.PublicKey, hash crypto.Hash, sig []byte, parts ...[]byte) bool {
+	var h hashWriter = sha256.New()
+	if hash == crypto.SHA1 {
+		h = sha1.New()
+	}
 	for _, p := range parts {
 		h.Write(p)
 	}
-	return rsa.VerifyPKCS1v15(key, crypto.SHA256, h.Sum(nil), sig) == nil
+	return rsa.VerifyPKCS1v15(key, hash, h.Sum(nil), sig) == nil
 }
+
+// hashWriter is the part of hash.Hash verifyRSAHash uses.
+type hashWriter interface {
+	Write([]byte) (int, error)
+	Sum([]byte) []byte
+}
+
+// MinRSABits is the smallest RSA modulus a configured or fetched public key may have: keys
+// under 2048 bits are refused at start (Antom and Alipay issue 2048-bit keys; so does PayPal).
+const MinRSABits = 2048
 
 // errNotRSA is the reason given for a key that parses but is not RSA.
 var errNotRSA = errors.New("is not an RSA public key")
@@ -59,9 +80,12 @@ func parseRSAKeyOrCert(data []byte) (*rsa.PublicKey, *x509.Certificate, error) {
 			if !ok {
 				return nil, nil, errNotRSA
 			}
-			return key, cert, nil
+			return key, cert, checkRSABits(key)
 		case "PUBLIC KEY", "RSA PUBLIC KEY":
 			key, err := parseRSADER(block.Bytes)
+			if err == nil {
+				err = checkRSABits(key)
+			}
 			return key, nil, err
 		default:
 			return nil, nil, fmt.Errorf("holds a %q PEM block; want PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE", block.Type)
@@ -73,7 +97,18 @@ func parseRSAKeyOrCert(data []byte) (*rsa.PublicKey, *x509.Certificate, error) {
 		return nil, nil, errors.New("is neither a PEM block nor a base64 DER public key")
 	}
 	key, err := parseRSADER(der)
+	if err == nil {
+		err = checkRSABits(key)
+	}
 	return key, nil, err
+}
+
+// checkRSABits refuses a key whose modulus is shorter than MinRSABits.
+func checkRSABits(key *rsa.PublicKey) error {
+	if n := key.N.BitLen(); n < MinRSABits {
+		return fmt.Errorf("is a %d-bit RSA key; at least %d bits are required", n, MinRSABits)
+	}
+	return nil
 }
 
 // parseRSADER parses a PKIX (SubjectPublicKeyInfo) or PKCS#1 RSA public key.
@@ -99,6 +134,18 @@ func checkAmount(op, field string, n int64) error {
 	return nil
 }
 
+// refList returns the non-empty ids among ids, each once, in their first order and their
+// provider's spelling: an order.Event's Refs.
+func refList(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // isoCurrency upper-cases code and reports whether it is a known ISO 4217 currency.
 func isoCurrency(code string) (string, bool) {
 	code = strings.ToUpper(strings.TrimSpace(code))
@@ -107,4 +154,15 @@ func isoCurrency(code string) (string, bool) {
 	}
 	u, err := currency.ParseISO(code)
 	return code, err == nil && u.String() == code
+}
+
+// currencyDigits is the number of decimals of an ISO 4217 currency's minor unit (2 for USD,
+// 0 for JPY, 3 for KWD); 2 for a code it does not know.
+func currencyDigits(code string) int {
+	u, err := currency.ParseISO(code)
+	if err != nil {
+		return 2
+	}
+	scale, _ := currency.Standard.Rounding(u)
+	return scale
 }

@@ -70,21 +70,26 @@ const (
 )
 
 // Providers returns the providers that have configuration, keyed by Name(). A provider with
-// no secret configured is absent (the HTTP layer answers 404 for it). Bad configuration (a
-// Standard secret without whsec_ prefix or with bad base64) is a CodeInvalid *order.Error
+// no secret configured is absent (the HTTP layer answers 404 for it). Secrets fail closed:
+// bad configuration (a Standard secret without whsec_ prefix or with bad base64, any HMAC key
+// — AfterShip, 17TRACK, EasyPost, Standard after decoding — shorter than
+// webhooksig.MinKeyBytes bytes) is a CodeInvalid *order.Error
 // whose Fields name every bad setting at once, by setting and position
 // (SettingStandardSecrets+"[1]" is the second secret of that list), never echoing the secret.
 func Providers(cfg Config) (map[string]Provider, error) {
 	const op = "tracking.Providers"
 	var fe order.FieldErrors
 	out := map[string]Provider{}
-	if secrets := nonEmpty(cfg.AfterShipSecrets); len(secrets) > 0 {
+	if secrets := nonEmpty(cfg.AfterShipSecrets); len(secrets) > 0 &&
+		webhooksig.CheckSecrets(SettingAfterShipSecrets, "", secrets, &fe) {
 		out[NameAfterShip] = &afterShip{keys: byteKeys(secrets)}
 	}
-	if keys := nonEmpty(cfg.SeventeenTrackKeys); len(keys) > 0 {
+	if keys := nonEmpty(cfg.SeventeenTrackKeys); len(keys) > 0 &&
+		webhooksig.CheckSecrets(SettingSeventeenTrackKeys, "", keys, &fe) {
 		out[NameSeventeenTrack] = &seventeenTrack{keys: byteKeys(keys)}
 	}
-	if secrets := nonEmpty(cfg.EasyPostSecrets); len(secrets) > 0 {
+	if secrets := nonEmpty(cfg.EasyPostSecrets); len(secrets) > 0 &&
+		webhooksig.CheckSecrets(SettingEasyPostSecrets, "", secrets, &fe) {
 		out[NameEasyPost] = newEasyPost(secrets)
 	}
 	if secrets := nonEmpty(cfg.StandardSecrets); len(secrets) > 0 {

@@ -24,7 +24,8 @@ type Standard struct {
 	keys [][]byte // base64-decoded part after whsec_
 }
 
-// NewStandard decodes whsec_<base64> secrets (standard base64, padded or not). A bad entry
+// NewStandard decodes whsec_<base64> secrets (standard base64, padded or not); a key must
+// decode to at least MinKeyBytes bytes. A bad entry
 // is recorded in fe as setting[i] ("ORDERWIRE_STANDARD_WEBHOOK_SECRETS[1]"), setting being
 // the name the operator gave the list, by position only, never echoing the secret;
 // NewStandard then returns nil, so a provider is enabled only when every secret is good.
@@ -43,6 +44,10 @@ func NewStandard(setting string, secrets []string, fe *order.FieldErrors) *Stand
 		}
 		if err != nil || len(key) == 0 {
 			fe.Add(name, "is not whsec_ followed by base64")
+			continue
+		}
+		if len(key) < MinKeyBytes {
+			fe.Add(name, fmt.Sprintf("decodes to a %d-byte key; at least %d bytes are required (anyone could forge a shorter one)", len(key), MinKeyBytes))
 			continue
 		}
 		s.keys = append(s.keys, key)

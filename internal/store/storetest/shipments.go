@@ -21,6 +21,7 @@ func runShipments(t *testing.T, h Harness) {
 	t.Run("TrackingParkRacesRegistration", func(t *testing.T) { testTrackingParkRace(t, h) })
 	t.Run("MultiParcelOrderDeliveredWhenAllAre", func(t *testing.T) { testMultiParcel(t, h) })
 	t.Run("SameNumberTwoCarriers", func(t *testing.T) { testSameNumberTwoCarriers(t, h) })
+	t.Run("ParkedEventSeveralClaimsNoneMatching", func(t *testing.T) { testParkedSeveralClaimsNoneMatching(t, h) })
 }
 
 // paidOrderIn saves a new order of id and applies its payment.
@@ -264,7 +265,82 @@ func testSameNumberTwoCarriers(t *testing.T, h Harness) {
 		t.Fatalf("carrier-matched event: %+v", res)
 	}
 	res := mustTrack(t, s, Track("easypost", "c2", n, "fedex", order.ShipmentInTransit, 3*time.Hour))
-	if res.Outcome.Applied || !strings.HasPrefix(res.Outcome.Reason, "ambiguous") {
-		t.Fatalf("unresolvable event: %+v", res)
+	const why = "2 orders claim this tracking number, none with carrier fedex"
+	if res.Outcome.Applied || !res.Parked || res.Outcome.Reason != why {
+		t.Fatalf("event fitting neither claim = %+v, want parked: %s", res, why)
+	}
+	for _, id := range []string{"o-ups", "o-other"} {
+		if hasEntry(t, s, id, "c2") {
+			t.Fatalf("the unfiled event is on order %s's timeline", id)
+		}
+	}
+	// A third order registering the number with the event's carrier files it.
+	paidOrderIn(t, s, "o-fedex")
+	if err := Ship(t, s, "o-fedex", "fedex", n); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := s.ApplyParkedTracking(context.Background(), n, baseTime.Add(4*time.Hour)); err != nil || k != 1 {
+		t.Fatalf("ApplyParkedTracking after the fedex claim = %d, %v; want 1", k, err)
+	}
+	if got := mustGet(t, s, "o-fedex"); got.Shipments[0].Status != order.ShipmentInTransit || !hasEntry(t, s, "o-fedex", "c2") {
+		t.Fatalf("parked event not filed on the fedex order: %+v", got.Shipments[0])
+	}
+}
+
+// hasEntry reports whether order id's timeline has the entry of event eventID.
+func hasEntry(t testing.TB, s store.Store, id, eventID string) bool {
+	t.Helper()
+	for _, e := range timeline(t, s, id) {
+		if e.EventID == eventID {
+			return true
+		}
+	}
+	return false
+}
+
+// testParkedSeveralClaimsNoneMatching: an event parked before any claim, then claimed by
+// several orders none with its carrier, stays parked (unfiled, for a seller to assign by
+// hand) on both stores; it is filed only when a fitting claim appears.
+func testParkedSeveralClaimsNoneMatching(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	const n = "9400111899223817403385"
+	early := Track("easypost", "p-fedex", n, "fedex", order.ShipmentOutForDelivery, 2*time.Hour)
+	if res := mustTrack(t, s, early); !res.Parked || res.Outcome.Reason != "no order claims tracking number "+n {
+		t.Fatalf("event before any claim = %+v, want parked", res)
+	}
+	for _, c := range []struct{ id, carrier string }{{"o-usps", "usps"}, {"o-yanwen", "yanwen"}} {
+		paidOrderIn(t, s, c.id)
+		if err := Ship(t, s, c.id, c.carrier, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 2; i++ { // stays parked however often it is tried
+		if k, err := s.ApplyParkedTracking(ctx, n, baseTime.Add(3*time.Hour)); err != nil || k != 0 {
+			t.Fatalf("ApplyParkedTracking with two claims, neither fedex = %d, %v; want 0", k, err)
+		}
+	}
+	for _, id := range []string{"o-usps", "o-yanwen"} {
+		got := mustGet(t, s, id)
+		if got.Shipments[0].Status != order.ShipmentPending || hasEntry(t, s, id, "p-fedex") {
+			t.Fatalf("order %s took an event of another carrier: %+v", id, got.Shipments[0])
+		}
+		if msgs, _ := s.Notifications(ctx, id); strings.Contains(kindsOf(msgs), "out_for_delivery") {
+			t.Fatalf("order %s's buyer was told of another carrier's parcel: %s", id, kindsOf(msgs))
+		}
+	}
+	// Still parked: a fitting claim files it, once.
+	paidOrderIn(t, s, "o-fedex")
+	if err := Ship(t, s, "o-fedex", "fedex", n); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := s.ApplyParkedTracking(ctx, n, baseTime.Add(4*time.Hour)); err != nil || k != 1 {
+		t.Fatalf("ApplyParkedTracking after the fedex claim = %d, %v; want 1", k, err)
+	}
+	if k, _ := s.ApplyParkedTracking(ctx, n, baseTime.Add(4*time.Hour)); k != 0 {
+		t.Fatalf("second ApplyParkedTracking = %d, want 0", k)
+	}
+	if got := mustGet(t, s, "o-fedex"); got.Shipments[0].Status != order.ShipmentOutForDelivery || !hasEntry(t, s, "o-fedex", "p-fedex") {
+		t.Fatalf("parked event not filed on the fedex order: %+v", got.Shipments[0])
 	}
 }

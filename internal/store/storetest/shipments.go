@@ -22,6 +22,7 @@ func runShipments(t *testing.T, h Harness) {
 	t.Run("MultiParcelOrderDeliveredWhenAllAre", func(t *testing.T) { testMultiParcel(t, h) })
 	t.Run("SameNumberTwoCarriers", func(t *testing.T) { testSameNumberTwoCarriers(t, h) })
 	t.Run("ParkedEventSeveralClaimsNoneMatching", func(t *testing.T) { testParkedSeveralClaimsNoneMatching(t, h) })
+	t.Run("UnfiledParkRacesFittingClaim", func(t *testing.T) { testUnfiledParkRace(t, h) })
 }
 
 // paidOrderIn saves a new order of id and applies its payment.
@@ -342,5 +343,62 @@ func testParkedSeveralClaimsNoneMatching(t *testing.T, h Harness) {
 	}
 	if got := mustGet(t, s, "o-fedex"); got.Shipments[0].Status != order.ShipmentOutForDelivery || !hasEntry(t, s, "o-fedex", "p-fedex") {
 		t.Fatalf("parked event not filed on the fedex order: %+v", got.Shipments[0])
+	}
+}
+
+// testUnfiledParkRace: an event no claim fits, recorded while an order registers the number
+// with the event's carrier (then applies the parked events, as the seller use case does),
+// ends on that order whichever write wins.
+func testUnfiledParkRace(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	for i := 0; i < 6; i++ {
+		n := fmt.Sprintf("UNF%08d", i)
+		for _, c := range []struct{ id, carrier string }{{"o-ua-", "usps"}, {"o-ub-", "yanwen"}} {
+			paidOrderIn(t, s, c.id+n)
+			if err := Ship(t, s, c.id+n, c.carrier, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		id := "o-uf-" + n
+		paidOrderIn(t, s, id)
+		ev := Track("easypost", "unf-"+n, n, "fedex", order.ShipmentInTransit, 2*time.Hour)
+		var wg sync.WaitGroup
+		errs := make(chan error, 2)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, err := s.RecordTrackingEvent(ctx, ev, order.Evidence{Body: []byte("{}")})
+			errs <- err
+		}()
+		go func() { // no t.Fatal off the test goroutine: errors go to errs
+			defer wg.Done()
+			sh, err := order.NewShipment("fedex", n, order.ServiceExpress, baseTime, baseTime)
+			var o order.Order
+			if err == nil {
+				o, err = s.GetOrder(ctx, id)
+			}
+			var ch order.ShipmentChange
+			if err == nil {
+				ch, err = o.AddShipment(sh, false, baseTime)
+			}
+			if err == nil {
+				err = s.AddShipment(ctx, ch)
+			}
+			if err == nil {
+				_, err = s.ApplyParkedTracking(ctx, n, baseTime.Add(3*time.Hour))
+			}
+			errs <- err
+		}()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := mustGet(t, s, id); got.Shipments[0].Status != order.ShipmentInTransit {
+			t.Fatalf("round %d: the racing event never reached the fedex order: %+v", i, got.Shipments[0])
+		}
 	}
 }

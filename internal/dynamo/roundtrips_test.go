@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -111,6 +112,19 @@ func TestRoundTripsPerTrackingEvent(t *testing.T) {
 	if err := storetest.Ship(t, s, o.ID, "cainiao", "RR123456785CN"); err != nil {
 		t.Fatal(err)
 	}
+	for _, c := range []struct{ id, carrier string }{{"o-rt-ups", "ups"}, {"o-rt-usps", "usps"}} {
+		other := storetest.Order(t, c.id, b)
+		if err := s.SaveOrder(ctx, other, b); err != nil {
+			t.Fatal(err)
+		}
+		pay := storetest.Event("stripe", "evt_"+c.id, c.id, order.KindPaymentSucceeded, other.AmountMinor, time.Minute)
+		if _, err := s.RecordEvent(ctx, pay, order.Evidence{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := storetest.Ship(t, s, c.id, c.carrier, "1Z999AA10123456784"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	scan := storetest.Track("aftership", "as-rt", "RR123456785CN", "", order.ShipmentInTransit, 2*time.Hour)
 	cases := []struct {
 		name string
@@ -122,6 +136,8 @@ func TestRoundTripsPerTrackingEvent(t *testing.T) {
 		{"duplicate", scan, 3, func(r store.Recorded) bool { return r.Duplicate }},
 		{"parked", storetest.Track("aftership", "as-park", "LX000000005DE", "", order.ShipmentInTransit, time.Hour), 2,
 			func(r store.Recorded) bool { return r.Parked }},
+		{"parked, several claims none fitting", storetest.Track("aftership", "as-unfiled", "1Z999AA10123456784", "fedex", order.ShipmentInTransit, time.Hour), 2,
+			func(r store.Recorded) bool { return r.Parked && strings.HasPrefix(r.Outcome.Reason, "2 orders claim") }},
 	}
 	for _, c := range cases {
 		calls.n.Store(0)

@@ -86,7 +86,11 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 }
 
 // RecordTrackingEvent implements store.Store: a consistent Query of the tracking number's
-// claims, a GetItem of the claiming order, and one transaction (three round trips).
+// claims, then either a GetItem of the order order.FileTracking picks and one transaction
+// persisting order.NewTrackingChange (three round trips), or one transaction parking the
+// event with FileTracking's reason (two). Parking is conditional on no claim having appeared
+// that would file the event (none at all, or one with the event's carrier), so an event
+// racing a registration is parked before it or filed after it, never left behind.
 func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (store.Recorded, error) {
 	const op = "dynamo.RecordTrackingEvent"
 	dedupe, err := s.dedupePut(order.Event{Source: store.TrackingDedupeSource(ev.Source), EventID: ev.EventID, ReceivedAt: ev.ReceivedAt})
@@ -104,28 +108,20 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 		}
 		items := append([]types.TransactWriteItem{dedupe}, evidenceItems...)
 		var res store.Recorded
-		claim, ok := store.PickClaim(claims, ev.Carrier)
-		switch {
-		case len(claims) == 0:
-			park, err := s.put(parkedTrackingItem{keyed{store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev), "parked_tracking"},
-				store.NewTrackingEventRecord(ev)}, "", nil)
+		if id, unfiled := order.FileTracking(ev, store.Claims(claims)); id == "" {
+			parkItems, err := s.parkTrackingItems(ev, unfiled, len(claims))
 			if err != nil {
 				return store.Recorded{}, order.Internal(op, err)
 			}
-			items = append(items, park, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-				TableName: &s.table, Key: itemKey(store.TrackPK(ev.TrackingNumber), store.ClaimedSK),
-				ConditionExpression: aws.String("attribute_not_exists(PK)"),
-			}})
-			res.Parked = true
-		case !ok:
-			res.Outcome.Reason = fmt.Sprintf("ambiguous: %d orders registered %s with other carriers", len(claims), ev.TrackingNumber)
-		default:
-			applyItems, next, out, err := s.trackingItems(ctx, claim.OrderID, ev, ev.ReceivedAt)
+			items = append(items, parkItems...)
+			res.Parked, res.Outcome.Reason = true, unfiled
+		} else {
+			applyItems, ch, err := s.trackingItems(ctx, id, ev, ev.ReceivedAt)
 			if err != nil {
 				return store.Recorded{}, translate(op, err)
 			}
 			items = append(items, applyItems...)
-			res.Order, res.Outcome = next, out
+			res.Order, res.Outcome = ch.Order, ch.Outcome
 		}
 		err := s.transact(ctx, items)
 		switch {
@@ -141,21 +137,43 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 	return store.Recorded{}, order.Errorf(order.CodeConflict, op, "tracking number %s kept changing; try again", ev.TrackingNumber)
 }
 
-// trackingItems reads order id and returns the writes of ev applied to it (as applyItems
-// does for payment events).
-func (s *Store) trackingItems(ctx context.Context, id string, ev order.TrackingEvent, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
-	cur, found, err := s.readOrder(ctx, id)
-	if err != nil || !found {
-		return nil, cur, order.Outcome{}, errors.Join(err, fmt.Errorf("order %s of a tracking claim is missing", id))
+// parkTrackingItems parks ev under its tracking number with the reason, on the condition
+// that no claim that would file it has appeared since the claims (claims of them) were read:
+// with none, the number's claimed marker must still be absent; with several, the claim of
+// the event's carrier must be.
+func (s *Store) parkTrackingItems(ev order.TrackingEvent, reason string, claims int) ([]types.TransactWriteItem, error) {
+	rec := store.NewTrackingEventRecord(ev)
+	rec.Reason = reason
+	park, err := s.put(parkedTrackingItem{keyed{store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev), "parked_tracking"}, rec}, "", nil)
+	if err != nil {
+		return nil, err
 	}
-	next, out := order.ApplyTracking(cur, ev, now)
-	entry := ev.Entry(out.Applied, out.Reason)
-	items, err := s.changeItems(cur, next, out.Applied, &entry, out.TrackingNotifications(next, ev, now), out.BuyerStat)
-	return items, next, out, err
+	guard := store.ClaimedSK
+	if claims > 0 {
+		guard = store.ClaimSK(ev.Carrier)
+	}
+	return []types.TransactWriteItem{park, {ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: itemKey(store.TrackPK(ev.TrackingNumber), guard),
+		ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}}, nil
 }
 
-// ApplyParkedTracking implements store.Store: one consistent Query of the parking, then per
-// event a transaction that deletes it (only if still there) and applies it.
+// trackingItems reads order id and returns the writes that persist order.NewTrackingChange
+// of ev on it (as applyItems does for payment events).
+func (s *Store) trackingItems(ctx context.Context, id string, ev order.TrackingEvent, now time.Time) ([]types.TransactWriteItem, order.TrackingChange, error) {
+	cur, found, err := s.readOrder(ctx, id)
+	if err != nil || !found {
+		return nil, order.TrackingChange{}, errors.Join(err, fmt.Errorf("order %s of a tracking claim is missing", id))
+	}
+	ch := order.NewTrackingChange(cur, ev, now)
+	items, err := s.changeItems(cur, ch.Order, ch.Changed, &ch.Entry, ch.Notify, ch.Outcome.BuyerStat)
+	return items, ch, err
+}
+
+// ApplyParkedTracking implements store.Store: one consistent Query of the parking and one
+// of the claims, then per parked event order.FileTracking decides: a filed event is applied
+// in a transaction that also deletes it (only if still there); an unfiled one stays parked,
+// its reason brought up to date when the claims changed it (one conditional update).
 func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time.Time) (int, error) {
 	const op = "dynamo.ApplyParkedTracking"
 	var parked []parkedTrackingItem
@@ -172,14 +190,17 @@ func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time
 	applied := 0
 	for _, p := range parked {
 		ev := p.Event()
+		id, unfiled := order.FileTracking(ev, store.Claims(claims))
+		if id == "" {
+			if err := s.setParkedReason(ctx, p, unfiled); err != nil {
+				return applied, translate(op, err)
+			}
+			continue
+		}
 		unpark := types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: itemKey(p.PK, p.SK),
 			ConditionExpression: aws.String("attribute_exists(PK)")}}
-		claim, ok := store.PickClaim(claims, ev.Carrier)
-		if !ok {
-			continue // still unclaimed for this carrier: it waits
-		}
 		done, err := s.retryTransact(ctx, func() ([]types.TransactWriteItem, error) {
-			items, _, _, err := s.trackingItems(ctx, claim.OrderID, ev, now)
+			items, _, err := s.trackingItems(ctx, id, ev, now)
 			return append([]types.TransactWriteItem{unpark}, items...), err
 		})
 		if err != nil {
@@ -190,6 +211,23 @@ func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time
 		}
 	}
 	return applied, nil
+}
+
+// setParkedReason records why parked event p is still unfiled, if that changed; a parking
+// someone else has filed meanwhile is left alone.
+func (s *Store) setParkedReason(ctx context.Context, p parkedTrackingItem, reason string) error {
+	if p.Reason == reason {
+		return nil
+	}
+	_, err := s.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: itemKey(p.PK, p.SK),
+		UpdateExpression:          aws.String("SET reason = :r"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":r": &types.AttributeValueMemberS{Value: reason}}})
+	var gone *types.ConditionalCheckFailedException
+	if errors.As(err, &gone) {
+		return nil
+	}
+	return err
 }
 
 // retryTransact builds and runs a transaction until it commits (true), its first item's

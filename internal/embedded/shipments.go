@@ -64,7 +64,9 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 	return err
 }
 
-// RecordTrackingEvent implements store.Store in one bbolt transaction.
+// RecordTrackingEvent implements store.Store in one bbolt transaction: the dedupe marker,
+// the evidence, then either order.NewTrackingChange on the order order.FileTracking picks,
+// or the event parked under its tracking number with FileTracking's reason.
 func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (store.Recorded, error) {
 	const op = "embedded.RecordTrackingEvent"
 	if err := ctx.Err(); err != nil {
@@ -91,16 +93,13 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 		if err != nil {
 			return err
 		}
-		if len(claims) == 0 {
-			res.Parked = true
-			return write(b, key(store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev)), store.NewTrackingEventRecord(ev))
+		id, unfiled := order.FileTracking(ev, store.Claims(claims))
+		if id == "" {
+			res.Parked, res.Outcome.Reason = true, unfiled
+			return park(b, ev, unfiled)
 		}
-		claim, ok := store.PickClaim(claims, ev.Carrier)
-		if !ok {
-			res.Outcome.Reason = fmt.Sprintf("ambiguous: %d orders registered %s with other carriers", len(claims), ev.TrackingNumber)
-			return nil
-		}
-		res.Order, res.Outcome, err = applyTracking(b, claim.OrderID, ev, ev.ReceivedAt)
+		ch, err := applyTracking(b, id, ev, ev.ReceivedAt)
+		res.Order, res.Outcome = ch.Order, ch.Outcome
 		return err
 	})
 	if err != nil {
@@ -109,20 +108,26 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 	return res, nil
 }
 
-// applyTracking writes ev's effect on order id: the timeline entry and, when it changes the
-// order, the order and its outbox rows.
-func applyTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.Time) (order.Order, order.Outcome, error) {
+// park keeps ev under its tracking number, unfiled, with the reason.
+func park(b *bolt.Bucket, ev order.TrackingEvent, reason string) error {
+	rec := store.NewTrackingEventRecord(ev)
+	rec.Reason = reason
+	return write(b, key(store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev)), rec)
+}
+
+// applyTracking persists order.NewTrackingChange of ev on order id: the timeline entry and,
+// when it changes the order, the order and its outbox rows.
+func applyTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.Time) (order.TrackingChange, error) {
 	var cur store.OrderRecord
-	if _, err := read(b, orderKey(id), &cur); err != nil {
-		return order.Order{}, order.Outcome{}, err
+	found, err := read(b, orderKey(id), &cur)
+	if err != nil {
+		return order.TrackingChange{}, err
 	}
-	o := cur.Order()
-	next, out := order.ApplyTracking(o, ev, now)
-	entry := ev.Entry(out.Applied, out.Reason)
-	if err := writeChange(b, id, next, out.Applied, &entry, out.TrackingNotifications(next, ev, now), out.BuyerStat); err != nil || !out.Applied {
-		return o, out, err
+	if !found {
+		return order.TrackingChange{}, fmt.Errorf("order %s of a tracking claim is missing", id)
 	}
-	return next, out, nil
+	ch := order.NewTrackingChange(cur.Order(), ev, now)
+	return ch, writeChange(b, id, ch.Order, ch.Changed, &ch.Entry, ch.Notify, ch.Outcome.BuyerStat)
 }
 
 func readClaims(b *bolt.Bucket, number string) ([]store.ClaimRecord, error) {
@@ -139,7 +144,9 @@ func readClaims(b *bolt.Bucket, number string) ([]store.ClaimRecord, error) {
 	return claims, nil
 }
 
-// ApplyParkedTracking implements store.Store, looking (read-only) before it writes.
+// ApplyParkedTracking implements store.Store, looking (read-only) before it writes. Every
+// parked event order.FileTracking files is applied and unparked in one transaction; one it
+// does not file stays parked, its reason brought up to date.
 func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time.Time) (int, error) {
 	const op = "embedded.ApplyParkedTracking"
 	prefix := key(store.ParkTrackPK(number), "")
@@ -158,27 +165,36 @@ func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time
 		if err != nil || len(claims) == 0 {
 			return err
 		}
-		var done [][]byte
+		var recs []store.TrackingEventRecord
+		var keys [][]byte
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var rec store.TrackingEventRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return err
 			}
-			ev := rec.Event()
-			if claim, ok := store.PickClaim(claims, ev.Carrier); ok {
-				if _, _, err := applyTracking(b, claim.OrderID, ev, now); err != nil {
-					return err
-				}
-			}
-			done = append(done, append([]byte(nil), k...))
+			recs, keys = append(recs, rec), append(keys, append([]byte(nil), k...))
 		}
-		for _, k := range done {
-			if err := b.Delete(k); err != nil {
+		for i, rec := range recs { // occurred-at order: the keys sort by it
+			ev := rec.Event()
+			id, unfiled := order.FileTracking(ev, store.Claims(claims))
+			if id == "" {
+				if unfiled != rec.Reason {
+					rec.Reason = unfiled
+					if err := write(b, keys[i], rec); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if _, err := applyTracking(b, id, ev, now); err != nil {
 				return err
 			}
+			if err := b.Delete(keys[i]); err != nil {
+				return err
+			}
+			applied++
 		}
-		applied = len(done)
 		return nil
 	})
 	if err != nil {

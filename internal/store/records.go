@@ -260,6 +260,17 @@ type TrackingEventRecord struct {
 	OccurredAt     time.Time          `json:"occurred_at" dynamodbav:"occurred_at"`
 	ReceivedAt     time.Time          `json:"received_at" dynamodbav:"received_at"`
 	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty" dynamodbav:"checkpoints,omitempty"`
+	// Reason says why the event is parked, unfiled (order.FileTracking's words).
+	Reason string `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
+}
+
+// Claims is the claims of one tracking number as order.FileTracking takes them.
+func Claims(records []ClaimRecord) []order.TrackingClaim {
+	out := make([]order.TrackingClaim, len(records))
+	for i, r := range records {
+		out[i] = order.TrackingClaim{OrderID: r.OrderID, Carrier: r.Carrier}
+	}
+	return out
 }
 
 // NewTrackingEventRecord is ev as stored.
@@ -282,21 +293,6 @@ func (r TrackingEventRecord) Event() order.TrackingEvent {
 		ev.Checkpoints = append(ev.Checkpoints, order.Checkpoint{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
 	}
 	return ev
-}
-
-// PickClaim chooses the claim a carrier event about trackingNumber belongs to: the only
-// one, or the one whose carrier is the event's; ok is false when there is none or the
-// choice is ambiguous.
-func PickClaim(claims []ClaimRecord, carrier string) (ClaimRecord, bool) {
-	if len(claims) == 1 {
-		return claims[0], true
-	}
-	for _, c := range claims {
-		if c.Carrier == carrier {
-			return c, true
-		}
-	}
-	return ClaimRecord{}, false
 }
 
 // SortEvidence orders evidence by received-at (stable: one webhook's parts keep their order).

@@ -87,16 +87,20 @@ type Store interface {
 
 	// RecordTrackingEvent stores a verified carrier event, atomically, like RecordEvent: the
 	// dedupe marker; the evidence, kept under the tracking number (Evidence returns it for
-	// the order that claims the number); then, if an order claims the tracking number (the
-	// event's carrier decides between several claims), the timeline entry and the order
-	// changed by order.ApplyTracking with its outbox rows; if none does, the event is parked
-	// until ApplyParkedTracking runs for that number, conditional on the number still being
-	// unclaimed. Several claims none of whose carriers matches leave the event recorded but
-	// unapplied (Outcome.Reason says so).
+	// the order that claims the number); then, when order.FileTracking files the event on
+	// one of the orders that claim its tracking number, order.NewTrackingChange of that order
+	// (timeline entry; the order and its outbox rows when it changes). An event it does not
+	// file (no claim yet, or several claims none with the event's carrier) is parked under
+	// its tracking number, unfiled, with FileTracking's reason (Recorded.Parked and
+	// Outcome.Reason), conditional on no fitting claim having appeared meanwhile, so an event
+	// racing a registration is never left behind.
 	RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (Recorded, error)
 
-	// ApplyParkedTracking applies the events parked under a tracking number, in the order
-	// they occurred, now that an order claims it; each is applied once.
+	// ApplyParkedTracking files the events parked under a tracking number that
+	// order.FileTracking now files, in the order they occurred, each applied once and
+	// removed from the parking in the same write, and returns how many it filed. The others
+	// stay parked (their reason brought up to date). Safe to call at any time and
+	// concurrently.
 	ApplyParkedTracking(ctx context.Context, trackingNumber string, now time.Time) (int, error)
 
 	// DueOrders returns up to limit orders from the due index whose NextActionAt is at or

@@ -14,15 +14,27 @@ import (
 // afterShip verifies AfterShip Tracking webhooks (docs: aftership.com/docs/tracking/webhook/
 // webhook-signature and .../webhook-specifications).
 //
-// Status: msg.tag (and msg.subtag) of "tracking_update" events, table in StatusMappings.
-// Of the returning sub-tags AfterShip documents (aftership.com/docs/tracking/enum/
-// delivery-sub-statuses), only Exception_011 "Returned to sender" (received back by the
-// sender) is returned; Exception_010 "Returning to sender" (on its way back) stays exception.
-// Other events (edd_revise, tracking_pending_time) carry no status: "".
+// Status: msg.tag, refined by msg.subtag, of "tracking_update" events; the table is
+// afterShipStatuses (StatusMappings). Other events (edd_revise, tracking_pending_time) carry
+// no status: "".
 type afterShip struct {
 	keys [][]byte // the webhook secret as UTF-8 bytes, used as-is
 }
 
+// afterShipStatuses maps AfterShip's delivery statuses (msg.tag; "Delivery Statuses",
+// aftership.com/docs/tracking/enum/delivery-statuses) and refines them by the sub-statuses
+// AfterShip documents (msg.subtag; "Delivery Sub-statuses", aftership.com/docs/tracking/
+// 2025-04/enum/delivery-sub-statuses, and the Exception_016..021 added on 2026-03-27 in the
+// help-center article "Learn About Delivery Sub-Status", support.aftership.com/en/article/
+// learn-about-delivery-sub-statuses-1b0hdlx). A sub-tag without a row of its own takes its
+// tag's row. The refinements:
+//   - a delay is not a problem with the parcel: Exception_004 (customs clearance),
+//     Exception_005 (external factors), Exception_016 (processing issue), Exception_017
+//     (extreme weather) and Exception_019 (late flight) are in_transit, the sub-tag kept;
+//   - Exception_010 "Returning to sender" (on its way back) stays exception: only
+//     Exception_011 "Returned to sender" (received back by the sender) is returned;
+//   - AttemptFail_001..003 (failed attempt, addressee not available, business closed) are
+//     attempt_failed by their tag.
 var afterShipStatuses = []StatusMapping{
 	{"Pending", "", order.ShipmentPending},
 	{"InfoReceived", "", order.ShipmentInfoReceived},
@@ -32,7 +44,13 @@ var afterShipStatuses = []StatusMapping{
 	{"Delivered", "", order.ShipmentDelivered},
 	{"AvailableForPickup", "", order.ShipmentAvailableForPickup},
 	{"Exception", "", order.ShipmentException},
+	{"Exception", "Exception_004", order.ShipmentInTransit},
+	{"Exception", "Exception_005", order.ShipmentInTransit},
+	{"Exception", "Exception_010", order.ShipmentException},
 	{"Exception", "Exception_011", order.ShipmentReturned},
+	{"Exception", "Exception_016", order.ShipmentInTransit},
+	{"Exception", "Exception_017", order.ShipmentInTransit},
+	{"Exception", "Exception_019", order.ShipmentInTransit},
 	{"Expired", "", order.ShipmentExpired},
 }
 

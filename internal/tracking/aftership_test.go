@@ -113,9 +113,10 @@ func TestAfterShipParse(t *testing.T) {
 	}
 }
 
-// afterShipSpec is the mapping table of issue 4 and PROVIDERS.md, with the sub-tags
-// AfterShip documents as "Returning to sender" (Exception_010) and "Returned to sender"
-// (Exception_011).
+// afterShipSpec is the mapping table of issue 4 and PROVIDERS.md, refined by the sub-tags
+// (TestAfterShipDocumentedSubtags lists every documented one): delays stay in_transit,
+// "Returning to sender" (Exception_010) stays exception, "Returned to sender"
+// (Exception_011) is returned.
 var afterShipSpec = []StatusMapping{
 	{"Pending", "", order.ShipmentPending},
 	{"InfoReceived", "", order.ShipmentInfoReceived},
@@ -125,7 +126,13 @@ var afterShipSpec = []StatusMapping{
 	{"Delivered", "", order.ShipmentDelivered},
 	{"AvailableForPickup", "", order.ShipmentAvailableForPickup},
 	{"Exception", "", order.ShipmentException},
+	{"Exception", "Exception_004", order.ShipmentInTransit},
+	{"Exception", "Exception_005", order.ShipmentInTransit},
+	{"Exception", "Exception_010", order.ShipmentException},
 	{"Exception", "Exception_011", order.ShipmentReturned},
+	{"Exception", "Exception_016", order.ShipmentInTransit},
+	{"Exception", "Exception_017", order.ShipmentInTransit},
+	{"Exception", "Exception_019", order.ShipmentInTransit},
 	{"Expired", "", order.ShipmentExpired},
 }
 

@@ -15,20 +15,27 @@ import (
 // easyPost verifies EasyPost webhooks (source: EasyPost/easypost-go webhook.go
 // ValidateWebhookWithContext) and reads Tracker events (docs.easypost.com/docs/trackers).
 //
-// Status: result.status of "tracker.created" and "tracker.updated" events, table in
-// StatusMappings. return_to_sender is EasyPost's terminal return state (it has no separate
-// "returned"), so it is returned; failure (the carrier gave up) and cancelled (label or
-// shipment voided) are exceptions; error (EasyPost could not track the code) is "".
-//
-// No status gives attempt_failed: EasyPost documents that a failed attempt the carrier will
-// retry stays in_transit (the attempt is only in the checkpoint message), and a final failure
-// is return_to_sender, available_for_pickup or failure. "error" is about EasyPost's tracking,
-// not the parcel, so it must not tell the buyer of an exception. Other descriptions (batch.*,
-// refund.*, ...: EasyPost sends every event to one URL) are recorded with Status "".
+// Status: result.status, refined by result.status_detail, of "tracker.created" and
+// "tracker.updated" events; the table is easyPostStatuses (StatusMappings). "error" (EasyPost
+// could not track the code) is about EasyPost's tracking, not the parcel, so it is "" and
+// tells the buyer nothing. Other descriptions (batch.*, refund.*, ...: EasyPost sends every
+// event to one URL) are recorded with Status "".
 type easyPost struct {
 	keys [][]byte // NFKD-normalised secrets, as easypost-go does
 }
 
+// easyPostStatuses maps the Tracker statuses and refines them by the status_detail values
+// EasyPost documents ("Tracker object", docs.easypost.com/docs/trackers: status and
+// status_detail; weather_delay is not in the part of that page this project could read, see
+// easyPostDocumented in the tests). A detail without a row of its own takes its status's
+// row. The refinements:
+//   - failure with a detail that says the carrier will try again (delayed, weather_delay,
+//     address_correction) is a missed delivery attempt, attempt_failed, not an exception;
+//     any other failure (lost, damaged, refused, ...) stays exception;
+//   - return_to_sender is a return on its way, exception; it is returned only with
+//     arrived_at_destination (the return reached the sender);
+//   - a delay while moving (in_transit with delayed or weather_delay) is in_transit, the
+//     detail kept.
 var easyPostStatuses = []StatusMapping{
 	{"unknown", "", order.ShipmentPending},
 	{"pre_transit", "", order.ShipmentInfoReceived},
@@ -36,8 +43,12 @@ var easyPostStatuses = []StatusMapping{
 	{"out_for_delivery", "", order.ShipmentOutForDelivery},
 	{"delivered", "", order.ShipmentDelivered},
 	{"available_for_pickup", "", order.ShipmentAvailableForPickup},
-	{"return_to_sender", "", order.ShipmentReturned},
+	{"return_to_sender", "", order.ShipmentException},
+	{"return_to_sender", "arrived_at_destination", order.ShipmentReturned},
 	{"failure", "", order.ShipmentException},
+	{"failure", "delayed", order.ShipmentAttemptFailed},
+	{"failure", "weather_delay", order.ShipmentAttemptFailed},
+	{"failure", "address_correction", order.ShipmentAttemptFailed},
 	{"cancelled", "", order.ShipmentException},
 }
 

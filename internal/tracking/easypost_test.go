@@ -111,7 +111,8 @@ func TestEasyPostParse(t *testing.T) {
 }
 
 // easyPostSpec is the mapping table decided from docs.easypost.com/docs/trackers (status
-// values) and EasyPost's failed-delivery note (a retried attempt stays in_transit).
+// and status_detail values; TestEasyPostDocumentedDetails lists them): a failure the carrier
+// will retry is attempt_failed, a return under way is not returned yet.
 var easyPostSpec = []StatusMapping{
 	{"unknown", "", order.ShipmentPending},
 	{"pre_transit", "", order.ShipmentInfoReceived},
@@ -119,8 +120,12 @@ var easyPostSpec = []StatusMapping{
 	{"out_for_delivery", "", order.ShipmentOutForDelivery},
 	{"delivered", "", order.ShipmentDelivered},
 	{"available_for_pickup", "", order.ShipmentAvailableForPickup},
-	{"return_to_sender", "", order.ShipmentReturned},
+	{"return_to_sender", "", order.ShipmentException},
+	{"return_to_sender", "arrived_at_destination", order.ShipmentReturned},
 	{"failure", "", order.ShipmentException},
+	{"failure", "delayed", order.ShipmentAttemptFailed},
+	{"failure", "weather_delay", order.ShipmentAttemptFailed},
+	{"failure", "address_correction", order.ShipmentAttemptFailed},
 	{"cancelled", "", order.ShipmentException},
 }
 

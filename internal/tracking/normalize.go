@@ -24,7 +24,10 @@ type StatusMapping struct {
 // StatusMappings returns a copy of the named provider's mapping table, in documented order
 // (nil for an unknown name). Anything not in a table maps to "" (recorded, not applied), and
 // so does every event type other than the one that reports parcel status. The standard
-// provider has no table: its data.status is one of order.ShipmentStatuses, verbatim.
+// provider has no table: its data.status is one of order.ShipmentStatuses, verbatim. Each
+// table follows its provider's own list of statuses and sub-statuses; the documents are
+// named where the table is defined (afterShipStatuses, seventeenTrackStatuses,
+// easyPostStatuses). A sub-status without a row takes the row of its status.
 //
 //	AfterShip: msg.tag (msg.subtag) of event tracking_update
 //	  Pending                    pending
@@ -35,31 +38,43 @@ type StatusMapping struct {
 //	  Delivered                  delivered
 //	  AvailableForPickup         available_for_pickup
 //	  Exception                  exception
+//	  Exception (Exception_004)  in_transit
+//	  Exception (Exception_005)  in_transit
+//	  Exception (Exception_010)  exception
 //	  Exception (Exception_011)  returned
+//	  Exception (Exception_016)  in_transit
+//	  Exception (Exception_017)  in_transit
+//	  Exception (Exception_019)  in_transit
 //	  Expired                    expired
 //
 //	17TRACK: data.track_info.latest_status.status (sub_status) of event TRACKING_UPDATED
-//	  NotFound                          pending
-//	  InfoReceived                      info_received
-//	  InTransit                         in_transit
-//	  Expired                           expired
-//	  AvailableForPickup                available_for_pickup
-//	  OutForDelivery                    out_for_delivery
-//	  DeliveryFailure                   attempt_failed
-//	  Delivered                         delivered
-//	  Exception                         exception
-//	  Exception (Exception_Returned)    returned
+//	  NotFound                         pending
+//	  InfoReceived                     info_received
+//	  InTransit                        in_transit
+//	  Expired                          expired
+//	  AvailableForPickup               available_for_pickup
+//	  OutForDelivery                   out_for_delivery
+//	  DeliveryFailure                  attempt_failed
+//	  Delivered                        delivered
+//	  Exception                        exception
+//	  Exception (Exception_Delayed)    in_transit
+//	  Exception (Exception_Returning)  exception
+//	  Exception (Exception_Returned)   returned
 //
-//	EasyPost: result.status of events tracker.created and tracker.updated
-//	  unknown                    pending
-//	  pre_transit                info_received
-//	  in_transit                 in_transit
-//	  out_for_delivery           out_for_delivery
-//	  delivered                  delivered
-//	  available_for_pickup       available_for_pickup
-//	  return_to_sender           returned
-//	  failure                    exception
-//	  cancelled                  exception
+//	EasyPost: result.status (status_detail) of events tracker.created and tracker.updated
+//	  unknown                                    pending
+//	  pre_transit                                info_received
+//	  in_transit                                 in_transit
+//	  out_for_delivery                           out_for_delivery
+//	  delivered                                  delivered
+//	  available_for_pickup                       available_for_pickup
+//	  return_to_sender                           exception
+//	  return_to_sender (arrived_at_destination)  returned
+//	  failure                                    exception
+//	  failure (delayed)                          attempt_failed
+//	  failure (weather_delay)                    attempt_failed
+//	  failure (address_correction)               attempt_failed
+//	  cancelled                                  exception
 //	  error                      "" (EasyPost could not track the code; not the parcel's state)
 func StatusMappings(provider string) []StatusMapping {
 	switch provider {

@@ -18,13 +18,24 @@ import (
 // integrations that agree (agritheory/shipstation_integration seventeen_track.py
 // verify_webhook_signature; a Django purchases app's get_generated_signature test).
 //
-// Status: data.track_info.latest_status of "TRACKING_UPDATED" events, table in
-// StatusMappings. Only the sub-status Exception_Returned (back with the sender) is returned;
-// Exception_Returning (on its way back) stays exception. TRACKING_STOPPED carries no status.
+// Status: data.track_info.latest_status.status, refined by its sub_status, of
+// "TRACKING_UPDATED" events; the table is seventeenTrackStatuses (StatusMappings).
+// TRACKING_STOPPED carries no status.
 type seventeenTrack struct {
 	keys [][]byte // the API security key as UTF-8 bytes
 }
 
+// seventeenTrackStatuses maps 17TRACK's 9 main statuses and refines them by its 30
+// sub-statuses, as 17TRACK documents them ("Understanding Tracking Status (Main Status &
+// Substatus)", help.17track.net/hc/en-us/articles/37471096573337; the Tracking API v2.2
+// document, asset.17track.net/api/document/v2.2_en/index.html, "Main status" and "Sub
+// status"). A sub-status without a row of its own takes its main status's row. The
+// refinements:
+//   - Exception_Delayed (the package was delayed) is in_transit, the sub-status kept;
+//   - Exception_Returning (being returned to the sender) stays exception: only
+//     Exception_Returned (the sender has received it back) is returned;
+//   - every DeliveryFailure_* (NoBody, Security, Rejected, InvalidAddress, Other) is a
+//     missed attempt, attempt_failed, by its main status.
 var seventeenTrackStatuses = []StatusMapping{
 	{"NotFound", "", order.ShipmentPending},
 	{"InfoReceived", "", order.ShipmentInfoReceived},
@@ -35,6 +46,8 @@ var seventeenTrackStatuses = []StatusMapping{
 	{"DeliveryFailure", "", order.ShipmentAttemptFailed},
 	{"Delivered", "", order.ShipmentDelivered},
 	{"Exception", "", order.ShipmentException},
+	{"Exception", "Exception_Delayed", order.ShipmentInTransit},
+	{"Exception", "Exception_Returning", order.ShipmentException},
 	{"Exception", "Exception_Returned", order.ShipmentReturned},
 }
 

@@ -123,8 +123,10 @@ func TestSeventeenTrackParse(t *testing.T) {
 	}
 }
 
-// seventeenTrackSpec is the mapping table of issue 4 and PROVIDERS.md; of the returning
-// sub-statuses only Exception_Returned (back with the sender) is "returned".
+// seventeenTrackSpec is the mapping table of issue 4 and PROVIDERS.md, refined by the
+// sub-statuses (TestSeventeenTrackDocumentedSubStatuses lists every documented one): a delay
+// stays in_transit; of the returning sub-statuses only Exception_Returned (back with the
+// sender) is "returned".
 var seventeenTrackSpec = []StatusMapping{
 	{"NotFound", "", order.ShipmentPending},
 	{"InfoReceived", "", order.ShipmentInfoReceived},
@@ -135,6 +137,8 @@ var seventeenTrackSpec = []StatusMapping{
 	{"DeliveryFailure", "", order.ShipmentAttemptFailed},
 	{"Delivered", "", order.ShipmentDelivered},
 	{"Exception", "", order.ShipmentException},
+	{"Exception", "Exception_Delayed", order.ShipmentInTransit},
+	{"Exception", "Exception_Returning", order.ShipmentException},
 	{"Exception", "Exception_Returned", order.ShipmentReturned},
 }
 

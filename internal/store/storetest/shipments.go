@@ -21,6 +21,8 @@ func runShipments(t *testing.T, h Harness) {
 	t.Run("TrackingParkRacesRegistration", func(t *testing.T) { testTrackingParkRace(t, h) })
 	t.Run("MultiParcelOrderDeliveredWhenAllAre", func(t *testing.T) { testMultiParcel(t, h) })
 	t.Run("SameNumberTwoCarriers", func(t *testing.T) { testSameNumberTwoCarriers(t, h) })
+	t.Run("ParkedEventSeveralClaimsNoneMatching", func(t *testing.T) { testParkedSeveralClaimsNoneMatching(t, h) })
+	t.Run("UnfiledParkRacesFittingClaim", func(t *testing.T) { testUnfiledParkRace(t, h) })
 }
 
 // paidOrderIn saves a new order of id and applies its payment.
@@ -264,7 +266,24 @@ func testSameNumberTwoCarriers(t *testing.T, h Harness) {
 		t.Fatalf("carrier-matched event: %+v", res)
 	}
 	res := mustTrack(t, s, Track("easypost", "c2", n, "fedex", order.ShipmentInTransit, 3*time.Hour))
-	if res.Outcome.Applied || !strings.HasPrefix(res.Outcome.Reason, "ambiguous") {
-		t.Fatalf("unresolvable event: %+v", res)
+	const why = "2 orders claim this tracking number, none with carrier fedex"
+	if res.Outcome.Applied || !res.Parked || res.Outcome.Reason != why {
+		t.Fatalf("event fitting neither claim = %+v, want parked: %s", res, why)
+	}
+	for _, id := range []string{"o-ups", "o-other"} {
+		if hasEntry(t, s, id, "c2") {
+			t.Fatalf("the unfiled event is on order %s's timeline", id)
+		}
+	}
+	// A third order registering the number with the event's carrier files it.
+	paidOrderIn(t, s, "o-fedex")
+	if err := Ship(t, s, "o-fedex", "fedex", n); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := s.ApplyParkedTracking(context.Background(), n, baseTime.Add(4*time.Hour)); err != nil || k != 1 {
+		t.Fatalf("ApplyParkedTracking after the fedex claim = %d, %v; want 1", k, err)
+	}
+	if got := mustGet(t, s, "o-fedex"); got.Shipments[0].Status != order.ShipmentInTransit || !hasEntry(t, s, "o-fedex", "c2") {
+		t.Fatalf("parked event not filed on the fedex order: %+v", got.Shipments[0])
 	}
 }

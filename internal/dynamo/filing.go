@@ -336,6 +336,14 @@ func (s *Store) AssignEvent(ctx context.Context, source, eventID, orderID string
 		}
 		return store.Recorded{}, err
 	}
+	var m dedupeItem
+	if err := s.get(ctx, op, store.DedupePK(source, eventID), store.DedupeSK, &m); err == nil && m.Unfiled != nil && m.Unfiled.Tracking != nil {
+		res, err := s.assignTracking(ctx, m.Unfiled.Tracking.Event(), orderID, now)
+		if c := order.ErrorCode(err); c == order.CodeConflict || c == order.CodeNotFound {
+			return store.Recorded{}, err
+		}
+		return res, translate(op, err)
+	}
 	res, ok, err := s.fileUnfiled(ctx, source, eventID, orderID, now, nil)
 	if err != nil {
 		return store.Recorded{}, translate(op, err)

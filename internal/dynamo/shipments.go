@@ -93,10 +93,6 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 // racing a registration is parked before it or filed after it, never left behind.
 func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (store.Recorded, error) {
 	const op = "dynamo.RecordTrackingEvent"
-	dedupe, err := s.dedupePut(order.Event{Source: store.TrackingDedupeSource(ev.Source), EventID: ev.EventID, ReceivedAt: ev.ReceivedAt})
-	if err != nil {
-		return store.Recorded{}, order.Internal(op, err)
-	}
 	evidenceItems, err := s.evidenceItems(store.TrackPK(ev.TrackingNumber), store.TrackingEvidenceSK(ev), ev.Source, ev.EventID, ev.ReceivedAt, evidence)
 	if err != nil {
 		return store.Recorded{}, order.Internal(op, err)
@@ -106,21 +102,26 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 		if err := s.queryAll(ctx, store.TrackPK(ev.TrackingNumber), store.ClaimPrefix, &claims); err != nil {
 			return store.Recorded{}, translate(op, err)
 		}
-		items := append([]types.TransactWriteItem{dedupe}, evidenceItems...)
+		var items []types.TransactWriteItem
 		var res store.Recorded
 		if id, unfiled := order.FileTracking(ev, store.Claims(claims)); id == "" {
 			parkItems, err := s.parkTrackingItems(ev, unfiled, len(claims))
 			if err != nil {
 				return store.Recorded{}, order.Internal(op, err)
 			}
-			items = append(items, parkItems...)
+			items = append(parkItems[:1:1], append(evidenceItems, parkItems[1:]...)...) // the marker first
 			res.Parked, res.Outcome.Reason = true, unfiled
 		} else {
+			dedupe, err := s.dedupePut(order.Event{Source: store.TrackingDedupeSource(ev.Source), EventID: ev.EventID,
+				OrderID: id, ReceivedAt: ev.ReceivedAt})
+			if err != nil {
+				return store.Recorded{}, order.Internal(op, err)
+			}
 			applyItems, ch, err := s.trackingItems(ctx, id, ev, ev.ReceivedAt)
 			if err != nil {
 				return store.Recorded{}, translate(op, err)
 			}
-			items = append(items, applyItems...)
+			items = append(append([]types.TransactWriteItem{dedupe}, evidenceItems...), applyItems...)
 			res.Order, res.Outcome = ch.Order, ch.Outcome
 		}
 		err := s.transact(ctx, items)
@@ -141,10 +142,16 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 // that no claim that would file it has appeared since the claims (claims of them) were read:
 // with none, the number's claimed marker must still be absent; with several, the claim of
 // the event's carrier must be.
+//
+// The first item is the event's unfiled marker (no expiry, in the unfiled index), on the
+// condition that it does not exist yet (a duplicate).
 func (s *Store) parkTrackingItems(ev order.TrackingEvent, reason string, claims int) ([]types.TransactWriteItem, error) {
-	rec := store.NewTrackingEventRecord(ev)
-	rec.Reason = reason
-	park, err := s.put(parkedTrackingItem{keyed{store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev), "parked_tracking"}, rec}, "", nil)
+	u := store.NewUnfiledTracking(ev, reason, claims)
+	marker, err := s.unfiledTrackingMarker(ev, u, "attribute_not_exists(PK)")
+	if err != nil {
+		return nil, err
+	}
+	park, err := s.put(parkedTrackingItem{keyed{store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev), "parked_tracking"}, *u.Tracking}, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -152,10 +159,33 @@ func (s *Store) parkTrackingItems(ev order.TrackingEvent, reason string, claims 
 	if claims > 0 {
 		guard = store.ClaimSK(ev.Carrier)
 	}
-	return []types.TransactWriteItem{park, {ConditionCheck: &types.ConditionCheck{
+	return []types.TransactWriteItem{marker, park, {ConditionCheck: &types.ConditionCheck{
 		TableName: &s.table, Key: itemKey(store.TrackPK(ev.TrackingNumber), guard),
 		ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	}}}, nil
+}
+
+// unfiledTrackingMarker is the Put of carrier event ev's unfiled marker, under condition.
+func (s *Store) unfiledTrackingMarker(ev order.TrackingEvent, u store.UnfiledRecord, condition string) (types.TransactWriteItem, error) {
+	source := store.TrackingDedupeSource(ev.Source)
+	return s.put(dedupeItem{PK: store.TrackingMarkerPK(ev), SK: store.DedupeSK, Type: "dedupe",
+		GSI1PK: store.UnfiledIndexPK, GSI1SK: store.UnfiledSK(source, ev.EventID, ev.ReceivedAt),
+		DedupeRecord: store.DedupeRecord{Unfiled: &u}}, condition, nil)
+}
+
+// filedTrackingItems are the writes that file parked carrier event ev on order id: the
+// parked copy deleted (first: only if still there, so a parked event is filed once), its
+// marker filed (out of the unfiled index), and the change.
+func (s *Store) filedTrackingItems(ctx context.Context, id string, ev order.TrackingEvent, now time.Time) ([]types.TransactWriteItem, order.TrackingChange, error) {
+	unpark := types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table,
+		Key: itemKey(store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev)), ConditionExpression: aws.String("attribute_exists(PK)")}}
+	marker, err := s.put(dedupeItem{PK: store.TrackingMarkerPK(ev), SK: store.DedupeSK, Type: "dedupe",
+		DedupeRecord: store.FiledMarker(id, ev.ReceivedAt)}, "", nil)
+	if err != nil {
+		return nil, order.TrackingChange{}, err
+	}
+	items, ch, err := s.trackingItems(ctx, id, ev, now)
+	return append([]types.TransactWriteItem{unpark, marker}, items...), ch, err
 }
 
 // trackingItems reads order id and returns the writes that persist order.NewTrackingChange
@@ -192,16 +222,14 @@ func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time
 		ev := p.Event()
 		id, unfiled := order.FileTracking(ev, store.Claims(claims))
 		if id == "" {
-			if err := s.setParkedReason(ctx, p, unfiled); err != nil {
+			if err := s.setParkedReason(ctx, p, unfiled, len(claims)); err != nil {
 				return applied, translate(op, err)
 			}
 			continue
 		}
-		unpark := types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: itemKey(p.PK, p.SK),
-			ConditionExpression: aws.String("attribute_exists(PK)")}}
 		done, err := s.retryTransact(ctx, func() ([]types.TransactWriteItem, error) {
-			items, _, err := s.trackingItems(ctx, id, ev, now)
-			return append([]types.TransactWriteItem{unpark}, items...), err
+			items, _, err := s.filedTrackingItems(ctx, id, ev, now)
+			return items, err
 		})
 		if err != nil {
 			return applied, translate(op, err)
@@ -215,19 +243,50 @@ func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time
 
 // setParkedReason records why parked event p is still unfiled, if that changed; a parking
 // someone else has filed meanwhile is left alone.
-func (s *Store) setParkedReason(ctx context.Context, p parkedTrackingItem, reason string) error {
+//
+// The parked copy and the event's unfiled marker change together, each only if still there.
+func (s *Store) setParkedReason(ctx context.Context, p parkedTrackingItem, reason string, claims int) error {
 	if p.Reason == reason {
 		return nil
 	}
-	_, err := s.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: itemKey(p.PK, p.SK),
+	ev := p.Event()
+	u := store.NewUnfiledTracking(ev, reason, claims)
+	marker, err := s.unfiledTrackingMarker(ev, u, "attribute_exists(unfiled)")
+	if err != nil {
+		return err
+	}
+	err = s.transact(ctx, []types.TransactWriteItem{{Update: &types.Update{TableName: &s.table, Key: itemKey(p.PK, p.SK),
 		UpdateExpression:          aws.String("SET reason = :r"),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":r": &types.AttributeValueMemberS{Value: reason}}})
-	var gone *types.ConditionalCheckFailedException
-	if errors.As(err, &gone) {
-		return nil
+		ExpressionAttributeValues: map[string]types.AttributeValue{":r": &types.AttributeValueMemberS{Value: reason}}}}, marker})
+	if errors.Is(err, errDuplicate) || order.ErrorCode(err) == order.CodeConflict {
+		return nil // filed by someone else meanwhile
 	}
 	return err
+}
+
+// assignTracking files the unfiled carrier event ev on order id, which must have a parcel
+// with its tracking number.
+func (s *Store) assignTracking(ctx context.Context, ev order.TrackingEvent, id string, now time.Time) (store.Recorded, error) {
+	const op = "dynamo.AssignEvent"
+	cur, _, err := s.readOrder(ctx, id)
+	if err != nil {
+		return store.Recorded{}, err
+	}
+	if cur.ShipmentFor(ev.TrackingNumber, ev.Carrier) < 0 {
+		return store.Recorded{}, &order.Error{Code: order.CodeConflict, Op: op, Err: store.ErrNoSuchParcel,
+			Message: fmt.Sprintf("order %s has no parcel with tracking number %s: register the shipment", id, ev.TrackingNumber)}
+	}
+	var res store.Recorded
+	done, err := s.retryTransact(ctx, func() ([]types.TransactWriteItem, error) {
+		items, ch, err := s.filedTrackingItems(ctx, id, ev, now)
+		res = store.Recorded{Order: ch.Order, Outcome: ch.Outcome}
+		return items, err
+	})
+	if err == nil && !done {
+		err = &order.Error{Code: order.CodeNotFound, Op: op, Err: store.ErrNotUnfiled, Message: "the event was filed meanwhile"}
+	}
+	return res, err
 }
 
 // retryTransact builds and runs a transaction until it commits (true), its first item's

@@ -298,12 +298,22 @@ func (s *Store) AssignEvent(ctx context.Context, source, eventID, orderID string
 		if b.Get(orderKey(orderID)) == nil {
 			return order.Errorf(order.CodeNotFound, op, "order %s not found", orderID)
 		}
+		var m store.DedupeRecord
+		if _, err := read(b, markerKey(source, eventID), &m); err != nil {
+			return err
+		}
+		if m.Unfiled != nil && m.Unfiled.Tracking != nil {
+			var err error
+			res, err = assignTracking(b, m.Unfiled.Tracking.Event(), orderID, now)
+			found = err == nil
+			return err
+		}
 		var err error
 		res, found, err = fileUnfiled(b, source, eventID, orderID, now)
 		return err
 	})
 	switch {
-	case order.ErrorCode(err) == order.CodeNotFound:
+	case order.ErrorCode(err) == order.CodeNotFound, order.ErrorCode(err) == order.CodeConflict:
 		return store.Recorded{}, err
 	case err != nil:
 		return store.Recorded{}, order.Internal(op, err)
@@ -312,6 +322,21 @@ func (s *Store) AssignEvent(ctx context.Context, source, eventID, orderID string
 			Message: fmt.Sprintf("no unfiled event %s from %s", eventID, source)}
 	}
 	return res, nil
+}
+
+// assignTracking files the unfiled carrier event ev on order id, which must have a parcel
+// with its tracking number.
+func assignTracking(b *bolt.Bucket, ev order.TrackingEvent, id string, now time.Time) (store.Recorded, error) {
+	var cur store.OrderRecord
+	if _, err := read(b, orderKey(id), &cur); err != nil {
+		return store.Recorded{}, err
+	}
+	if cur.Order().ShipmentFor(ev.TrackingNumber, ev.Carrier) < 0 {
+		return store.Recorded{}, &order.Error{Code: order.CodeConflict, Op: "embedded.AssignEvent", Err: store.ErrNoSuchParcel,
+			Message: fmt.Sprintf("order %s has no parcel with tracking number %s: register the shipment", id, ev.TrackingNumber)}
+	}
+	ch, err := fileTracking(b, id, ev, now)
+	return store.Recorded{Order: ch.Order, Outcome: ch.Outcome}, err
 }
 
 // UnfiledEvents implements store.Store with a range scan of the unfiled-events index.

@@ -76,13 +76,10 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		res = store.Recorded{}
 		b := tx.Bucket(tableBucket)
-		dedupe := key(store.DedupePK(store.TrackingDedupeSource(ev.Source), ev.EventID), store.DedupeSK)
+		dedupe := key(store.TrackingMarkerPK(ev), store.DedupeSK)
 		if b.Get(dedupe) != nil {
 			res.Duplicate = true
 			return nil
-		}
-		if err := write(b, dedupe, store.DedupeRecord{ExpiresAt: ev.ReceivedAt.Add(store.DedupeTTL).Unix()}); err != nil {
-			return err
 		}
 		err := write(b, key(store.TrackPK(ev.TrackingNumber), store.TrackingEvidenceSK(ev)), evidenceRecord{
 			Source: ev.Source, EventID: ev.EventID, ReceivedAt: ev.ReceivedAt.UTC(), Body: evidence.Body, Headers: evidence.Headers})
@@ -96,7 +93,10 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 		id, unfiled := order.FileTracking(ev, store.Claims(claims))
 		if id == "" {
 			res.Parked, res.Outcome.Reason = true, unfiled
-			return park(b, ev, unfiled)
+			return parkTracking(b, store.NewUnfiledTracking(ev, unfiled, len(claims)))
+		}
+		if err := write(b, dedupe, store.FiledMarker(id, ev.ReceivedAt)); err != nil {
+			return err
 		}
 		ch, err := applyTracking(b, id, ev, ev.ReceivedAt)
 		res.Order, res.Outcome = ch.Order, ch.Outcome
@@ -108,11 +108,35 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 	return res, nil
 }
 
-// park keeps ev under its tracking number, unfiled, with the reason.
-func park(b *bolt.Bucket, ev order.TrackingEvent, reason string) error {
-	rec := store.NewTrackingEventRecord(ev)
-	rec.Reason = reason
-	return write(b, key(store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev)), rec)
+// parkTracking keeps a carrier event unfiled: its marker (no expiry) with the record, its
+// index entry, and its copy under the tracking number.
+func parkTracking(b *bolt.Bucket, u store.UnfiledRecord) error {
+	ev := u.Tracking.Event()
+	marker := key(store.TrackingMarkerPK(ev), store.DedupeSK)
+	if err := write(b, marker, store.DedupeRecord{Unfiled: &u}); err != nil {
+		return err
+	}
+	source := store.TrackingDedupeSource(ev.Source)
+	if err := b.Put(unfiledIndexKey(source, ev.EventID, ev.ReceivedAt), marker); err != nil {
+		return err
+	}
+	return write(b, key(store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev)), *u.Tracking)
+}
+
+// fileTracking files the parked carrier event ev on order id: the change, the filed
+// marker, and the parked copy and index entry gone.
+func fileTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.Time) (order.TrackingChange, error) {
+	ch, err := applyTracking(b, id, ev, now)
+	if err != nil {
+		return ch, err
+	}
+	if err := write(b, key(store.TrackingMarkerPK(ev), store.DedupeSK), store.FiledMarker(id, ev.ReceivedAt)); err != nil {
+		return ch, err
+	}
+	if err := b.Delete(unfiledIndexKey(store.TrackingDedupeSource(ev.Source), ev.EventID, ev.ReceivedAt)); err != nil {
+		return ch, err
+	}
+	return ch, b.Delete(key(store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev)))
 }
 
 // applyTracking persists order.NewTrackingChange of ev on order id: the timeline entry and,
@@ -166,31 +190,26 @@ func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time
 			return err
 		}
 		var recs []store.TrackingEventRecord
-		var keys [][]byte
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var rec store.TrackingEventRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return err
 			}
-			recs, keys = append(recs, rec), append(keys, append([]byte(nil), k...))
+			recs = append(recs, rec)
 		}
-		for i, rec := range recs { // occurred-at order: the keys sort by it
+		for _, rec := range recs { // occurred-at order: the keys sort by it
 			ev := rec.Event()
 			id, unfiled := order.FileTracking(ev, store.Claims(claims))
 			if id == "" {
 				if unfiled != rec.Reason {
-					rec.Reason = unfiled
-					if err := write(b, keys[i], rec); err != nil {
+					if err := parkTracking(b, store.NewUnfiledTracking(ev, unfiled, len(claims))); err != nil {
 						return err
 					}
 				}
 				continue
 			}
-			if _, err := applyTracking(b, id, ev, now); err != nil {
-				return err
-			}
-			if err := b.Delete(keys[i]); err != nil {
+			if _, err := fileTracking(b, id, ev, now); err != nil {
 				return err
 			}
 			applied++

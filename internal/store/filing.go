@@ -268,3 +268,31 @@ var ErrNotUnfiled = errNotUnfiled{}
 type errNotUnfiled struct{}
 
 func (errNotUnfiled) Error() string { return "no unfiled event with this provider and id" }
+
+// TrackingMarkerPK is the partition of a carrier event's dedupe marker.
+func TrackingMarkerPK(ev order.TrackingEvent) string {
+	return DedupePK(TrackingDedupeSource(ev.Source), ev.EventID)
+}
+
+// NewUnfiledTracking is the unfiled record of carrier event ev, parked under its tracking
+// number because no order's claim files it (claims is how many orders claim the number;
+// reason is order.FileTracking's). Its evidence stays under the tracking number, where
+// Evidence finds it for the order that claims the number.
+func NewUnfiledTracking(ev order.TrackingEvent, reason string, claims int) UnfiledRecord {
+	rec := NewTrackingEventRecord(ev)
+	rec.Reason = reason
+	why := WhyTrackingNotRegistered
+	if claims > 0 {
+		why = WhyTrackingAmbiguous
+	}
+	return UnfiledRecord{Why: why, Detail: reason, EvidencePK: TrackPK(ev.TrackingNumber),
+		ParkedUnder: []string{ParkTrackPK(ev.TrackingNumber)}, Tracking: &rec}
+}
+
+// ErrNoSuchParcel is wrapped by AssignEvent's CodeConflict when a carrier event is assigned
+// to an order that has no parcel with the event's tracking number.
+var ErrNoSuchParcel = errNoSuchParcel{}
+
+type errNoSuchParcel struct{}
+
+func (errNoSuchParcel) Error() string { return "the order has no parcel with this tracking number" }

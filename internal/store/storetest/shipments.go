@@ -23,6 +23,7 @@ func runShipments(t *testing.T, h Harness) {
 	t.Run("SameNumberTwoCarriers", func(t *testing.T) { testSameNumberTwoCarriers(t, h) })
 	t.Run("ParkedEventSeveralClaimsNoneMatching", func(t *testing.T) { testParkedSeveralClaimsNoneMatching(t, h) })
 	t.Run("UnfiledParkRacesFittingClaim", func(t *testing.T) { testUnfiledParkRace(t, h) })
+	t.Run("UnfiledCarrierEventAssigned", func(t *testing.T) { testAssignTracking(t, h) })
 }
 
 // paidOrderIn saves a new order of id and applies its payment.

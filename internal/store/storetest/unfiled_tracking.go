@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -54,6 +55,10 @@ func testParkedSeveralClaimsNoneMatching(t *testing.T, h Harness) {
 			t.Fatalf("order %s's buyer was told of another carrier's parcel: %s", id, kindsOf(msgs))
 		}
 	}
+	if list := unfiled(t, s); len(list) != 1 || list[0].Source != "track-easypost" || list[0].EventID != "p-fedex" ||
+		list[0].Why != store.WhyTrackingAmbiguous || list[0].TrackingNumber != n {
+		t.Fatalf("unfiled = %+v, want the parked carrier event, ambiguous", list)
+	}
 	// Still parked: a fitting claim files it, once.
 	paidOrderIn(t, s, "o-fedex")
 	if err := Ship(t, s, "o-fedex", "fedex", n); err != nil {
@@ -67,6 +72,48 @@ func testParkedSeveralClaimsNoneMatching(t *testing.T, h Harness) {
 	}
 	if got := mustGet(t, s, "o-fedex"); got.Shipments[0].Status != order.ShipmentOutForDelivery || !hasEntry(t, s, "o-fedex", "p-fedex") {
 		t.Fatalf("parked event not filed on the fedex order: %+v", got.Shipments[0])
+	}
+	if list := unfiled(t, s); len(list) != 0 {
+		t.Fatalf("unfiled after filing = %+v", list)
+	}
+}
+
+// testAssignTracking: a carrier event no claim fits is assigned by hand to the order whose
+// parcel it is about; an order without that parcel is refused.
+func testAssignTracking(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	const n = "LX123456785DE"
+	for _, c := range []struct{ id, carrier string }{{"o-dhl", "dhl"}, {"o-post", "deutsche-post"}} {
+		paidOrderIn(t, s, c.id)
+		if err := Ship(t, s, c.id, c.carrier, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev := Track("aftership", "as-amb", n, "", order.ShipmentInTransit, 2*time.Hour)
+	if res := mustTrack(t, s, ev); !res.Parked {
+		t.Fatalf("event with two claims and no carrier = %+v, want unfiled", res)
+	}
+	paidOrderIn(t, s, "o-other")
+	_, err := s.AssignEvent(ctx, "track-aftership", "as-amb", "o-other", baseTime.Add(3*time.Hour))
+	wantCode(t, "assign to an order without the parcel", err, order.CodeConflict)
+	if !errors.Is(err, store.ErrNoSuchParcel) {
+		t.Fatalf("assign to an order without the parcel: %v, want ErrNoSuchParcel", err)
+	}
+	res, err := s.AssignEvent(ctx, "track-aftership", "as-amb", "o-dhl", baseTime.Add(3*time.Hour))
+	if err != nil || !res.Outcome.Applied {
+		t.Fatalf("AssignEvent = %+v, %v", res, err)
+	}
+	if got := mustGet(t, s, "o-dhl"); got.Shipments[0].Status != order.ShipmentInTransit || !hasEntry(t, s, "o-dhl", "as-amb") {
+		t.Fatalf("assigned event not on o-dhl: %+v", got.Shipments[0])
+	}
+	if hasEntry(t, s, "o-post", "as-amb") || len(unfiled(t, s)) != 0 {
+		t.Fatal("assigned event also elsewhere, or still listed")
+	}
+	_, err = s.AssignEvent(ctx, "track-aftership", "as-amb", "o-post", baseTime.Add(3*time.Hour))
+	wantCode(t, "assign twice", err, order.CodeNotFound)
+	if res := mustTrack(t, s, ev); !res.Duplicate {
+		t.Fatalf("redelivery after assign = %+v, want duplicate", res)
 	}
 }
 

@@ -34,6 +34,10 @@ type OrderRecord struct {
 	NextActionAt    time.Time `json:"next_action_at,omitempty" dynamodbav:"next_action_at,omitempty"`
 	DunningTier     string    `json:"dunning_tier,omitempty" dynamodbav:"dunning_tier,omitempty"`
 	BuyerTimeZone   string    `json:"buyer_timezone,omitempty" dynamodbav:"buyer_timezone,omitempty"`
+	// The disputes one by one and the payment ledger the facts are folded from (see
+	// order.PaymentChange); the ledger is bounded by order.MaxLedger entries.
+	Disputes []DisputeRecord     `json:"disputes,omitempty" dynamodbav:"disputes,omitempty"`
+	Ledger   []LedgerEntryRecord `json:"ledger,omitempty" dynamodbav:"ledger,omitempty"`
 }
 
 // ShipmentRecord is a parcel, stored inside its order's META item.
@@ -86,7 +90,8 @@ func NewOrderRecord(o order.Order) OrderRecord {
 		RefundedMinor: o.RefundedMinor, FraudWarning: o.FraudWarning, Version: o.Version,
 		UpdatedAt: o.UpdatedAt.UTC(), Shipments: newShipmentRecords(o.Shipments),
 		RemindersSent: o.RemindersSent, FinalNoticeSent: o.FinalNoticeSent, NextActionAt: o.NextActionAt.UTC(),
-		DunningTier: o.DunningTier, BuyerTimeZone: o.BuyerTimeZone}
+		DunningTier: o.DunningTier, BuyerTimeZone: o.BuyerTimeZone,
+		Disputes: newDisputeRecords(o.Disputes), Ledger: newLedgerRecords(o.Ledger)}
 }
 
 // Order is the stored order.
@@ -97,7 +102,8 @@ func (r OrderRecord) Order() order.Order {
 		RefundedMinor: r.RefundedMinor, FraudWarning: r.FraudWarning, Version: r.Version,
 		UpdatedAt: r.UpdatedAt.UTC(), Shipments: shipments(r.Shipments),
 		RemindersSent: r.RemindersSent, FinalNoticeSent: r.FinalNoticeSent, NextActionAt: r.NextActionAt.UTC(),
-		DunningTier: r.DunningTier, BuyerTimeZone: r.BuyerTimeZone}
+		DunningTier: r.DunningTier, BuyerTimeZone: r.BuyerTimeZone,
+		Disputes: disputes(r.Disputes), Ledger: ledger(r.Ledger)}
 }
 
 // BuyerRecord is a buyer's PROFILE item. Fields that later features add (opt-outs, rating)
@@ -159,6 +165,11 @@ type EventRecord struct {
 	RefundIsTotal  bool      `json:"refund_is_total,omitempty" dynamodbav:"refund_is_total,omitempty"`
 	DisputeOutcome string    `json:"dispute_outcome,omitempty" dynamodbav:"dispute_outcome,omitempty"`
 	PaymentRef     string    `json:"payment_ref,omitempty" dynamodbav:"payment_ref,omitempty"`
+	// Kept so that a parked event folds as it would have on arrival; empty in timeline
+	// records (a timeline entry's reason already carries the time anomaly).
+	Sequence    int64  `json:"sequence,omitempty" dynamodbav:"sequence,omitempty"`
+	DisputeID   string `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
+	TimeAnomaly string `json:"time_anomaly,omitempty" dynamodbav:"time_anomaly,omitempty"`
 }
 
 // NewEventRecord is ev as stored.
@@ -166,7 +177,8 @@ func NewEventRecord(ev order.Event) EventRecord {
 	return EventRecord{Kind: string(ev.Kind), Type: ev.Type, Source: ev.Source, EventID: ev.EventID,
 		OrderID: ev.OrderID, OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(),
 		AmountMinor: ev.AmountMinor, Currency: ev.Currency, RefundIsTotal: ev.RefundIsTotal,
-		DisputeOutcome: ev.DisputeOutcome, PaymentRef: ev.PaymentRef}
+		DisputeOutcome: ev.DisputeOutcome, PaymentRef: ev.PaymentRef,
+		Sequence: ev.Sequence, DisputeID: ev.DisputeID, TimeAnomaly: ev.TimeAnomaly}
 }
 
 // Event is the stored event.
@@ -174,7 +186,8 @@ func (r EventRecord) Event() order.Event {
 	return order.Event{Kind: order.EventKind(r.Kind), Type: r.Type, Source: r.Source, EventID: r.EventID,
 		OrderID: r.OrderID, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC(),
 		AmountMinor: r.AmountMinor, Currency: r.Currency, RefundIsTotal: r.RefundIsTotal,
-		DisputeOutcome: r.DisputeOutcome, PaymentRef: r.PaymentRef}
+		DisputeOutcome: r.DisputeOutcome, PaymentRef: r.PaymentRef,
+		Sequence: r.Sequence, DisputeID: r.DisputeID, TimeAnomaly: r.TimeAnomaly}
 }
 
 // TimelineRecord is one timeline entry: the event and what applying it did; shipment
@@ -249,13 +262,14 @@ type TrackingEventRecord struct {
 	OccurredAt     time.Time          `json:"occurred_at" dynamodbav:"occurred_at"`
 	ReceivedAt     time.Time          `json:"received_at" dynamodbav:"received_at"`
 	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty" dynamodbav:"checkpoints,omitempty"`
+	TimeAnomaly    string             `json:"time_anomaly,omitempty" dynamodbav:"time_anomaly,omitempty"`
 }
 
 // NewTrackingEventRecord is ev as stored.
 func NewTrackingEventRecord(ev order.TrackingEvent) TrackingEventRecord {
 	r := TrackingEventRecord{Source: ev.Source, EventID: ev.EventID, Type: ev.Type, TrackingNumber: ev.TrackingNumber,
 		Carrier: ev.Carrier, Status: string(ev.Status), ProviderStatus: ev.ProviderStatus, SubStatus: ev.SubStatus,
-		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC()}
+		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(), TimeAnomaly: ev.TimeAnomaly}
 	for _, c := range ev.Checkpoints {
 		r.Checkpoints = append(r.Checkpoints, CheckpointRecord{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
 	}
@@ -266,7 +280,7 @@ func NewTrackingEventRecord(ev order.TrackingEvent) TrackingEventRecord {
 func (r TrackingEventRecord) Event() order.TrackingEvent {
 	ev := order.TrackingEvent{Source: r.Source, EventID: r.EventID, Type: r.Type, TrackingNumber: r.TrackingNumber,
 		Carrier: r.Carrier, Status: order.ShipmentStatus(r.Status), ProviderStatus: r.ProviderStatus,
-		SubStatus: r.SubStatus, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC()}
+		SubStatus: r.SubStatus, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC(), TimeAnomaly: r.TimeAnomaly}
 	for _, c := range r.Checkpoints {
 		ev.Checkpoints = append(ev.Checkpoints, order.Checkpoint{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
 	}

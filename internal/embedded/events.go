@@ -65,20 +65,19 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 	return res, nil
 }
 
-// apply writes ev's effect on o (see writeChange).
+// apply writes the change ev makes to o, as order.PaymentChange builds it (see writeChange).
 func apply(b *bolt.Bucket, o order.Order, ev order.Event, now time.Time) (order.Order, order.Outcome, error) {
-	next, out := order.ApplyEvent(o, ev, now)
-	entry := ev.Entry(out.Applied, out.Reason)
-	if err := writeChange(b, o.ID, next, out.Applied, &entry, out.Notifications(next, ev, now), out.BuyerStat); err != nil || !out.Applied {
-		return o, out, err
+	c := order.PaymentChange(o, ev, now)
+	if err := writeChange(b, o.ID, c.Order, c.Changed, &c.Entry, c.Notify, c.BuyerStats...); err != nil {
+		return o, c.Outcome, err
 	}
-	return next, out, nil
+	return c.Order, c.Outcome, nil
 }
 
 // writeChange writes one change to order id: its timeline entry (if any) and, when the
 // order changed, the order next (moving it in the due index), its outbox rows and the
-// buyer's counter. The caller's transaction has already checked the version it read.
-func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stat string) error {
+// buyer's counters. The caller's transaction has already checked the version it read.
+func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stats ...string) error {
 	if entry != nil {
 		if err := write(b, key(store.OrderPK(id), store.TimelineEntrySK(*entry)), store.EntryRecord(id, *entry)); err != nil {
 			return err
@@ -92,8 +91,10 @@ func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entr
 			return err
 		}
 	}
-	if err := addBuyerStat(b, next.BuyerID, stat); err != nil {
-		return err
+	for _, stat := range stats {
+		if err := addBuyerStat(b, next.BuyerID, stat); err != nil {
+			return err
+		}
 	}
 	return putOrder(b, next)
 }

@@ -22,6 +22,7 @@ func runEvents(t *testing.T, h Harness) {
 	t.Run("ParkingRacesCreationLosesNothing", func(t *testing.T) { testParkRace(t, h) })
 	t.Run("ConcurrentEventsOnOneOrder", func(t *testing.T) { testConcurrentEvents(t, h) })
 	t.Run("LargeEvidenceKeptByteForByte", func(t *testing.T) { testLargeEvidence(t, h) })
+	runFold(t, h)
 }
 
 // Event returns a payment event for order orderID, received at baseTime plus offset.

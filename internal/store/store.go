@@ -34,9 +34,10 @@ type Store interface {
 	//   - a dedupe marker for (ev.Source, ev.EventID), kept DedupeTTL; if the marker exists
 	//     nothing at all is written and the result is Duplicate;
 	//   - the evidence (raw body byte for byte, headers), under the order;
-	//   - if the order exists: the order changed by order.ApplyEvent (version-checked; the
-	//     adapter re-reads and re-applies when a concurrent write wins), the timeline entry
-	//     with the outcome, and one outbox row per notification the change implies;
+	//   - if the order exists: the change order.PaymentChange builds, whole: the timeline
+	//     entry, and when the change says Changed the order (version-checked; the adapter
+	//     re-reads and re-applies when a concurrent write wins), its outbox rows and one
+	//     increment of each buyer counter it names;
 	//   - if it does not exist yet: the event, parked until ApplyParked runs for that order.
 	//     Parking is conditional on the order still being absent, so an event racing the
 	//     order's creation is either parked before it or applied after it, never lost.

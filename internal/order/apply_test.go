@@ -2,6 +2,7 @@ package order
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +170,14 @@ func TestMinorUnits(t *testing.T) {
 		if (err == nil) != c.ok || got != c.want {
 			t.Errorf("MinorUnits(%q, %s) = %d, %v; want %d ok=%v", c.in, c.cur, got, err, c.want, c.ok)
 		}
+	}
+}
+
+func TestApplyEventIsPaymentChange(t *testing.T) {
+	refund := at("refund", KindRefunded, 2000, 2)
+	got, out := ApplyEvent(pendingOrder(), refund, t0)
+	c := PaymentChange(pendingOrder(), refund, t0)
+	if !reflect.DeepEqual(got, c.Order) || out.Applied || out.Reason != c.Outcome.Reason || got.Version != 2 {
+		t.Fatalf("ApplyEvent = %+v, %+v; PaymentChange = %+v", got, out, c)
 	}
 }

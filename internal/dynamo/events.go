@@ -21,19 +21,20 @@ const maxAttempts = 8
 // errDuplicate reports that the dedupe marker already existed.
 var errDuplicate = errors.New("duplicate event")
 
-// applyItems are the writes of ev applied to cur (see changeItems).
+// applyItems are the writes of the change ev makes to cur, as order.PaymentChange builds it
+// (see changeItems); note, when set, is added to the reason on the timeline.
 func (s *Store) applyItems(cur order.Order, ev order.Event, note string, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
-	next, out := order.ApplyEvent(cur, ev, now)
-	entry := ev.Entry(out.Applied, joinReason(out.Reason, note))
-	items, err := s.changeItems(cur, next, out.Applied, &entry, out.Notifications(next, ev, now), out.BuyerStat)
-	return items, next, out, err
+	c := order.PaymentChange(cur, ev, now)
+	c.Entry.Reason = joinReason(c.Entry.Reason, note)
+	items, err := s.changeItems(cur, c.Order, c.Changed, &c.Entry, c.Notify, c.BuyerStats...)
+	return items, c.Order, c.Outcome, err
 }
 
 // changeItems are the writes of one change to order cur: its timeline entry (if any), then
 // either the changed order next (conditioned on cur's version) with its outbox rows and the
-// buyer's counter, or, when nothing changed, a check that the order is still cur's version
-// (the "not applied" decision was made on it).
-func (s *Store) changeItems(cur, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stat string) ([]types.TransactWriteItem, error) {
+// buyer's counters (one update), or, when nothing changed, a check that the order is still
+// cur's version (the "not applied" decision was made on it).
+func (s *Store) changeItems(cur, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stats ...string) ([]types.TransactWriteItem, error) {
 	var items []types.TransactWriteItem
 	if entry != nil {
 		put, err := s.put(struct {
@@ -64,8 +65,8 @@ func (s *Store) changeItems(cur, next order.Order, changed bool, entry *order.Ti
 		}
 		items = append(items, row)
 	}
-	if stat != "" {
-		items = append(items, s.buyerStatUpdate(next.BuyerID, stat))
+	if update, ok := s.buyerStatUpdate(next.BuyerID, stats...); ok {
+		items = append(items, update)
 	}
 	return items, nil
 }

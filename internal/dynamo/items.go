@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,15 +46,39 @@ func newOrderItem(o order.Order) orderItem {
 	return it
 }
 
-// buyerStatUpdate adds one to a buyer's payment-history counter (ADD creates it at 0).
-func (s *Store) buyerStatUpdate(buyerID, stat string) types.TransactWriteItem {
+// buyerStatUpdate adds one to each of a buyer's payment-history counters named in stats
+// (ADD creates a counter at 0), in ONE update: a transaction may touch the profile item only
+// once. Empty names are skipped; ok is false when none is left.
+func (s *Store) buyerStatUpdate(buyerID string, stats ...string) (types.TransactWriteItem, bool) {
+	counts := map[string]int{}
+	var distinct []string
+	for _, stat := range stats {
+		if stat == "" {
+			continue
+		}
+		if counts[stat] == 0 {
+			distinct = append(distinct, stat)
+		}
+		counts[stat]++
+	}
+	if len(distinct) == 0 {
+		return types.TransactWriteItem{}, false
+	}
+	names, values := map[string]string{}, map[string]types.AttributeValue{}
+	var adds []string
+	for i, stat := range distinct {
+		n := strconv.Itoa(i)
+		names["#s"+n] = stat
+		values[":n"+n] = &types.AttributeValueMemberN{Value: strconv.Itoa(counts[stat])}
+		adds = append(adds, "#s"+n+" :n"+n)
+	}
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName:                 &s.table,
 		Key:                       itemKey(buyerPK(buyerID), profileSK),
-		UpdateExpression:          aws.String("ADD #stat :one"),
-		ExpressionAttributeNames:  map[string]string{"#stat": stat},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}},
-	}}
+		UpdateExpression:          aws.String("ADD " + strings.Join(adds, ", ")),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}}, true
 }
 
 // buyerContactUpdate sets the buyer's contact attributes and removes an email or phone the

@@ -23,8 +23,8 @@ type evidenceRecord struct {
 
 // writeChange writes one change to order id: its timeline entry (if any) and, when the
 // order changed, the order next (moving it in the due index), its outbox rows and the
-// buyer's counter. The caller's transaction has already checked the version it read.
-func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stat string) error {
+// buyer's counters. The caller's transaction has already checked the version it read.
+func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stats ...string) error {
 	if entry != nil {
 		if err := write(b, key(store.OrderPK(id), store.TimelineEntrySK(*entry)), store.EntryRecord(id, *entry)); err != nil {
 			return err
@@ -38,8 +38,10 @@ func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entr
 			return err
 		}
 	}
-	if err := addBuyerStat(b, next.BuyerID, stat); err != nil {
-		return err
+	for _, stat := range stats {
+		if err := addBuyerStat(b, next.BuyerID, stat); err != nil {
+			return err
+		}
 	}
 	return putOrder(b, next)
 }

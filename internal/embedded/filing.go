@@ -227,15 +227,15 @@ func parkedEvents(b *bolt.Bucket, pk string) []order.Event {
 	return out
 }
 
-// apply writes ev's effect on o (see writeChange); note, when set, is added to the reason
-// on the timeline.
+// apply writes the change ev makes to o, as order.PaymentChange builds it (see
+// writeChange); note, when set, is added to the reason on the timeline.
 func apply(b *bolt.Bucket, o order.Order, ev order.Event, note string, now time.Time) (order.Order, order.Outcome, error) {
-	next, out := order.ApplyEvent(o, ev, now)
-	entry := ev.Entry(out.Applied, joinReason(out.Reason, note))
-	if err := writeChange(b, o.ID, next, out.Applied, &entry, out.Notifications(next, ev, now), out.BuyerStat); err != nil || !out.Applied {
-		return o, out, err
+	c := order.PaymentChange(o, ev, now)
+	c.Entry.Reason = joinReason(c.Entry.Reason, note)
+	if err := writeChange(b, o.ID, c.Order, c.Changed, &c.Entry, c.Notify, c.BuyerStats...); err != nil {
+		return o, c.Outcome, err
 	}
-	return next, out, nil
+	return c.Order, c.Outcome, nil
 }
 
 func joinReason(parts ...string) string {

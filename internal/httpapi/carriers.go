@@ -40,6 +40,7 @@ func (a *api) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.ReceivedAt = now
+	ev.CheckTimes() // an impossible time is recorded at receipt, with the anomaly
 	annotate(w, "provider", name, "event_type", ev.Type, "event_id", ev.EventID, "shipment_status", ev.Status)
 	if ev.TrackingNumber == "" {
 		// Verified, but about no parcel (another event type sent to the same URL).

@@ -45,6 +45,7 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.ReceivedAt = now
+	ev.CheckTimes() // an impossible time is recorded at receipt, with the anomaly
 	annotate(w, "provider", name, "event_type", ev.Type, "event_id", ev.EventID, "kind", ev.Kind)
 	if !order.ValidID(ev.OrderID) {
 		// It names no order id of ours: the store files it through its payment references,

@@ -1,6 +1,8 @@
 package order
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -18,15 +20,19 @@ func ev(kind EventKind, amount int64, currency string) Event {
 		OrderID: "o-1", AmountMinor: amount, Currency: currency}
 }
 
-// applyAll applies events in order and returns the final order and each outcome.
-func applyAll(o Order, events ...Event) (Order, []Outcome) {
-	var outs []Outcome
-	for _, e := range events {
-		var out Outcome
-		o, out = ApplyEvent(o, e, t0)
-		outs = append(outs, out)
+// applyAll applies events in the order given, each under its own event id and at a later
+// time than the one before (arrival order is event order here), and returns the final order
+// and each change.
+func applyAll(o Order, events ...Event) (Order, []EventChange) {
+	var changes []EventChange
+	for i, e := range events {
+		e.EventID = fmt.Sprintf("evt_%d", i)
+		e.OccurredAt = t0.Add(time.Duration(i) * time.Minute)
+		c := PaymentChange(o, e, t0)
+		o = c.Order
+		changes = append(changes, c)
 	}
-	return o, outs
+	return o, changes
 }
 
 func TestApplyEventSequences(t *testing.T) {
@@ -43,14 +49,16 @@ func TestApplyEventSequences(t *testing.T) {
 		{"success", []Event{paid}, StatusAwaitingShipment, PaymentPaid, "", []bool{true}, nil},
 		{"failed then success", []Event{ev(KindPaymentFailed, 0, ""), paid},
 			StatusAwaitingShipment, PaymentPaid, "", []bool{true, true}, nil},
-		{"late failure after success", []Event{paid, ev(KindPaymentFailed, 0, "")},
-			StatusAwaitingShipment, PaymentPaid, "", []bool{true, false}, []string{"", "stale"}},
+		{"later failure after success", []Event{paid, ev(KindPaymentFailed, 0, "")},
+			StatusAwaitingShipment, PaymentPaid, "", []bool{true, false}, []string{"", "stale: the order is paid"}},
 		{"second success", []Event{paid, paid}, StatusAwaitingShipment, PaymentPaid, "",
 			[]bool{true, false}, []string{"", "already paid"}},
 		{"underpaid", []Event{ev(KindPaymentSucceeded, 4999, "USD")}, StatusPendingPayment, PaymentUnpaid, "",
 			[]bool{false}, []string{"anomaly: paid 4999 of 5000"}},
 		{"wrong currency", []Event{ev(KindPaymentSucceeded, 5000, "EUR")}, StatusPendingPayment, PaymentUnpaid, "",
 			[]bool{false}, []string{"anomaly: paid in EUR"}},
+		{"refund in the wrong currency", []Event{paid, ev(KindRefunded, 5000, "EUR")}, StatusAwaitingShipment, PaymentPaid, "",
+			[]bool{true, false}, []string{"", "anomaly: refund in EUR"}},
 		{"overpaid is applied and flagged", []Event{ev(KindPaymentSucceeded, 6000, "USD")},
 			StatusAwaitingShipment, PaymentPaid, "", []bool{true}, []string{"anomaly: paid 6000, more"}},
 		{"pending then canceled", []Event{ev(KindPaymentPending, 0, ""), ev(KindPaymentCanceled, 0, "")},
@@ -61,12 +69,14 @@ func TestApplyEventSequences(t *testing.T) {
 			StatusRefunded, PaymentRefunded, "", []bool{true, true, true}, nil},
 		{"partial refund", []Event{paid, ev(KindRefunded, 2000, "USD")},
 			StatusAwaitingShipment, PaymentPartiallyRefunded, "", []bool{true, true}, nil},
-		{"refund before payment", []Event{ev(KindRefunded, 5000, "USD")}, StatusPendingPayment, PaymentUnpaid, "",
-			[]bool{false}, []string{"anomaly: refund"}},
+		{"refund over the payment", []Event{paid, ev(KindRefunded, 6000, "USD")},
+			StatusRefunded, PaymentRefunded, "", []bool{true, true}, []string{"", "anomaly: refunds total 6000, more than the 5000 paid"}},
+		{"refund before payment waits", []Event{ev(KindRefunded, 5000, "USD")}, StatusPendingPayment, PaymentUnpaid, "",
+			[]bool{false}, []string{"waiting: a refund recorded before its payment"}},
 		{"dispute lifecycle", []Event{paid, ev(KindDisputeOpened, 0, ""), closed(DisputeLost)},
 			StatusAwaitingShipment, PaymentPaid, DisputeLost, []bool{true, true, true}, nil},
-		{"dispute close before open", []Event{paid, closed(DisputeWon), ev(KindDisputeOpened, 0, "")},
-			StatusAwaitingShipment, PaymentPaid, DisputeWon, []bool{true, true, false}, []string{"", "", "stale"}},
+		{"dispute closed before opened (event time)", []Event{paid, closed(DisputeWon), ev(KindDisputeOpened, 0, "")},
+			StatusAwaitingShipment, PaymentPaid, DisputeWon, []bool{true, true, true}, nil},
 		{"dispute close without outcome", []Event{paid, closed("")}, StatusAwaitingShipment, PaymentPaid, "",
 			[]bool{true, false}, []string{"", "without a known outcome"}},
 		{"ignored type", []Event{{Kind: KindIgnored, Type: "customer.created"}}, StatusPendingPayment, PaymentUnpaid, "",
@@ -74,24 +84,31 @@ func TestApplyEventSequences(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o, outs := applyAll(pendingOrder(), c.events...)
+			o, changes := applyAll(pendingOrder(), c.events...)
 			if o.Status != c.status || o.PaymentStatus != c.payment || o.Dispute != c.dispute {
 				t.Fatalf("order = %s/%s/%q, want %s/%s/%q", o.Status, o.PaymentStatus, o.Dispute, c.status, c.payment, c.dispute)
 			}
-			applied := 0
-			for i, out := range outs {
+			changed := 0
+			for i, ch := range changes {
+				out := ch.Outcome
 				if out.Applied != c.applied[i] {
 					t.Errorf("event %d applied = %v (%q), want %v", i, out.Applied, out.Reason, c.applied[i])
 				}
 				if i < len(c.reasonParts) && !strings.Contains(out.Reason, c.reasonParts[i]) {
 					t.Errorf("event %d reason = %q, want it to contain %q", i, out.Reason, c.reasonParts[i])
 				}
-				if out.Applied {
-					applied++
+				if out.Applied && !ch.Changed {
+					t.Errorf("event %d applied but not changed", i)
+				}
+				if ch.Entry.Applied != out.Applied || ch.Entry.Reason != out.Reason {
+					t.Errorf("event %d entry = %v %q, outcome %v %q", i, ch.Entry.Applied, ch.Entry.Reason, out.Applied, out.Reason)
+				}
+				if ch.Changed {
+					changed++
 				}
 			}
-			if o.Version != int64(1+applied) {
-				t.Errorf("version = %d after %d applied events, want %d", o.Version, applied, 1+applied)
+			if o.Version != int64(1+changed) {
+				t.Errorf("version = %d after %d changes, want %d", o.Version, changed, 1+changed)
 			}
 		})
 	}
@@ -109,26 +126,30 @@ func TestRefundTotalsAreNotDoubleCounted(t *testing.T) {
 		e.RefundIsTotal = true
 		return e
 	}
-	o, outs := applyAll(pendingOrder(), ev(KindPaymentSucceeded, 5000, "USD"), total(1000), total(1000), total(5000))
-	if o.RefundedMinor != 5000 || o.Status != StatusRefunded || outs[2].Applied {
-		t.Fatalf("refunded %d status %s; repeat applied=%v", o.RefundedMinor, o.Status, outs[2].Applied)
+	o, changes := applyAll(pendingOrder(), ev(KindPaymentSucceeded, 5000, "USD"), total(1000), total(1000), total(5000))
+	if o.RefundedMinor != 5000 || o.Status != StatusRefunded || changes[2].Outcome.Applied {
+		t.Fatalf("refunded %d status %s; repeat applied=%v", o.RefundedMinor, o.Status, changes[2].Outcome.Applied)
 	}
 }
 
 func TestPaymentReceivedNotifiesOnce(t *testing.T) {
 	paid := ev(KindPaymentSucceeded, 5000, "USD")
-	_, outs := applyAll(pendingOrder(), paid, paid)
-	if len(outs[0].Notify) != 1 || outs[0].Notify[0] != NotifyPaymentReceived || len(outs[1].Notify) != 0 {
-		t.Fatalf("notifications = %v then %v", outs[0].Notify, outs[1].Notify)
+	_, changes := applyAll(pendingOrder(), paid, paid)
+	if n := changes[0].Notify; len(n) != 1 || n[0].Kind != NotifyPaymentReceived || n[0].Seq != 2 || n[0].CauseEventID != "evt_0" {
+		t.Fatalf("first notifications = %+v", n)
+	}
+	if len(changes[1].Notify) != 0 {
+		t.Fatalf("second success notified %+v", changes[1].Notify)
 	}
 }
 
 func TestPaymentAfterTerminationNeedsRefund(t *testing.T) {
 	o := pendingOrder()
 	o.Status = StatusTerminated
-	_, out := ApplyEvent(o, ev(KindPaymentSucceeded, 5000, "USD"), t0)
-	if out.Applied || !strings.Contains(out.Reason, "needs a refund") {
-		t.Fatalf("outcome = %+v", out)
+	c := PaymentChange(o, ev(KindPaymentSucceeded, 5000, "USD"), t0)
+	if !strings.Contains(c.Outcome.Reason, "needs a refund") || c.Order.Status != StatusTerminated ||
+		c.Order.PaymentStatus != PaymentPaid || len(c.Notify) != 0 || len(c.BuyerStats) != 0 {
+		t.Fatalf("change = %+v", c)
 	}
 }
 
@@ -149,5 +170,14 @@ func TestMinorUnits(t *testing.T) {
 		if (err == nil) != c.ok || got != c.want {
 			t.Errorf("MinorUnits(%q, %s) = %d, %v; want %d ok=%v", c.in, c.cur, got, err, c.want, c.ok)
 		}
+	}
+}
+
+func TestApplyEventIsPaymentChange(t *testing.T) {
+	refund := at("refund", KindRefunded, 2000, 2)
+	got, out := ApplyEvent(pendingOrder(), refund, t0)
+	c := PaymentChange(pendingOrder(), refund, t0)
+	if !reflect.DeepEqual(got, c.Order) || out.Applied || out.Reason != c.Outcome.Reason || got.Version != 2 {
+		t.Fatalf("ApplyEvent = %+v, %+v; PaymentChange = %+v", got, out, c)
 	}
 }

@@ -97,11 +97,12 @@ type TimelineEntry struct {
 	Checkpoints    []Checkpoint
 }
 
-// Entry returns the timeline entry for ev with the given outcome.
+// Entry returns the timeline entry for ev with the given outcome; ev's TimeAnomaly, if any,
+// is added to the reason.
 func (ev Event) Entry(applied bool, reason string) TimelineEntry {
 	return TimelineEntry{Kind: ev.Kind, Type: ev.Type, Source: ev.Source, EventID: ev.EventID,
 		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(), AmountMinor: ev.AmountMinor,
-		Currency: ev.Currency, Applied: applied, Reason: reason}
+		Currency: ev.Currency, Applied: applied, Reason: joinReasons(reason, ev.TimeAnomaly)}
 }
 
 // Notifications returns the outbox rows for an applied outcome of ev that produced order o.

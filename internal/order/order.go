@@ -30,12 +30,17 @@ type Order struct {
 	PaymentDueAt time.Time
 	Status       Status
 	// PaymentStatus, Dispute and the paid/refunded sums follow the payment provider's events
-	// (see ApplyEvent); Status follows the order's own state machine.
+	// in the order they happened (see PaymentChange); Status follows the order's own state
+	// machine, moved by those facts where it allows.
 	PaymentStatus PaymentStatus
 	Dispute       string // "", DisputeOpen, DisputeWon or DisputeLost
 	PaidMinor     int64
 	RefundedMinor int64
 	FraudWarning  bool // a provider flagged the payment as likely fraud
+	// Disputes are the order's disputes one by one (Dispute is their summary), and Ledger
+	// the payment events the facts above are folded from, in event order (see PaymentChange).
+	Disputes []Dispute
+	Ledger   []LedgerEntry
 	// The dunning state: how many payment reminders went out, whether the final notice did,
 	// and when the reminder sweep must look at the order next. NextActionAt is zero unless
 	// the order is pending_payment: it is the key of the due index, so an order leaves the

@@ -61,6 +61,9 @@ type TrackingEvent struct {
 	OccurredAt     time.Time
 	ReceivedAt     time.Time // set by the webhook handler
 	Checkpoints    []Checkpoint
+	// TimeAnomaly says which times of the event were impossible and replaced (see
+	// CheckTimes); empty when none was.
+	TimeAnomaly string
 }
 
 // NormalizeTrackingNumber upper-cases a tracking number and removes the spaces, dashes and

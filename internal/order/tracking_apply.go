@@ -13,10 +13,12 @@ var progress = map[ShipmentStatus]int{
 	ShipmentExpired: 4, ShipmentDelivered: 5, ShipmentReturned: 6,
 }
 
-// Entry returns the timeline entry of a tracking event with the given outcome.
+// Entry returns the timeline entry of a tracking event with the given outcome; ev's
+// TimeAnomaly, if any, is added to the reason.
 func (ev TrackingEvent) Entry(applied bool, reason string) TimelineEntry {
 	return TimelineEntry{Kind: KindTrackingUpdate, Type: ev.Type, Source: ev.Source, EventID: ev.EventID,
-		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(), Applied: applied, Reason: reason,
+		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(), Applied: applied,
+		Reason:         joinReasons(reason, ev.TimeAnomaly),
 		TrackingNumber: ev.TrackingNumber, ShipmentStatus: ev.Status, SubStatus: ev.SubStatus,
 		Checkpoints: ev.Checkpoints}
 }

@@ -34,6 +34,10 @@ type OrderRecord struct {
 	NextActionAt    time.Time `json:"next_action_at,omitempty" dynamodbav:"next_action_at,omitempty"`
 	DunningTier     string    `json:"dunning_tier,omitempty" dynamodbav:"dunning_tier,omitempty"`
 	BuyerTimeZone   string    `json:"buyer_timezone,omitempty" dynamodbav:"buyer_timezone,omitempty"`
+	// The disputes one by one and the payment ledger the facts are folded from (see
+	// order.PaymentChange); the ledger is bounded by order.MaxLedger entries.
+	Disputes []DisputeRecord     `json:"disputes,omitempty" dynamodbav:"disputes,omitempty"`
+	Ledger   []LedgerEntryRecord `json:"ledger,omitempty" dynamodbav:"ledger,omitempty"`
 }
 
 // ShipmentRecord is a parcel, stored inside its order's META item.
@@ -86,7 +90,8 @@ func NewOrderRecord(o order.Order) OrderRecord {
 		RefundedMinor: o.RefundedMinor, FraudWarning: o.FraudWarning, Version: o.Version,
 		UpdatedAt: o.UpdatedAt.UTC(), Shipments: newShipmentRecords(o.Shipments),
 		RemindersSent: o.RemindersSent, FinalNoticeSent: o.FinalNoticeSent, NextActionAt: o.NextActionAt.UTC(),
-		DunningTier: o.DunningTier, BuyerTimeZone: o.BuyerTimeZone}
+		DunningTier: o.DunningTier, BuyerTimeZone: o.BuyerTimeZone,
+		Disputes: newDisputeRecords(o.Disputes), Ledger: newLedgerRecords(o.Ledger)}
 }
 
 // Order is the stored order.
@@ -97,7 +102,8 @@ func (r OrderRecord) Order() order.Order {
 		RefundedMinor: r.RefundedMinor, FraudWarning: r.FraudWarning, Version: r.Version,
 		UpdatedAt: r.UpdatedAt.UTC(), Shipments: shipments(r.Shipments),
 		RemindersSent: r.RemindersSent, FinalNoticeSent: r.FinalNoticeSent, NextActionAt: r.NextActionAt.UTC(),
-		DunningTier: r.DunningTier, BuyerTimeZone: r.BuyerTimeZone}
+		DunningTier: r.DunningTier, BuyerTimeZone: r.BuyerTimeZone,
+		Disputes: disputes(r.Disputes), Ledger: ledger(r.Ledger)}
 }
 
 // BuyerRecord is a buyer's PROFILE item. Fields that later features add (opt-outs, rating)
@@ -260,6 +266,7 @@ type TrackingEventRecord struct {
 	OccurredAt     time.Time          `json:"occurred_at" dynamodbav:"occurred_at"`
 	ReceivedAt     time.Time          `json:"received_at" dynamodbav:"received_at"`
 	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty" dynamodbav:"checkpoints,omitempty"`
+	TimeAnomaly    string             `json:"time_anomaly,omitempty" dynamodbav:"time_anomaly,omitempty"`
 	// Reason says why the event is parked, unfiled (order.FileTracking's words).
 	Reason string `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
 }
@@ -277,7 +284,7 @@ func Claims(records []ClaimRecord) []order.TrackingClaim {
 func NewTrackingEventRecord(ev order.TrackingEvent) TrackingEventRecord {
 	r := TrackingEventRecord{Source: ev.Source, EventID: ev.EventID, Type: ev.Type, TrackingNumber: ev.TrackingNumber,
 		Carrier: ev.Carrier, Status: string(ev.Status), ProviderStatus: ev.ProviderStatus, SubStatus: ev.SubStatus,
-		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC()}
+		OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(), TimeAnomaly: ev.TimeAnomaly}
 	for _, c := range ev.Checkpoints {
 		r.Checkpoints = append(r.Checkpoints, CheckpointRecord{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
 	}
@@ -288,7 +295,7 @@ func NewTrackingEventRecord(ev order.TrackingEvent) TrackingEventRecord {
 func (r TrackingEventRecord) Event() order.TrackingEvent {
 	ev := order.TrackingEvent{Source: r.Source, EventID: r.EventID, Type: r.Type, TrackingNumber: r.TrackingNumber,
 		Carrier: r.Carrier, Status: order.ShipmentStatus(r.Status), ProviderStatus: r.ProviderStatus,
-		SubStatus: r.SubStatus, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC()}
+		SubStatus: r.SubStatus, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC(), TimeAnomaly: r.TimeAnomaly}
 	for _, c := range r.Checkpoints {
 		ev.Checkpoints = append(ev.Checkpoints, order.Checkpoint{At: c.At.UTC(), Location: c.Location, Message: c.Message, Status: c.Status})
 	}

@@ -38,10 +38,10 @@ type Store interface {
 	//   - the bindings of its payment references (store.EventRefs) to its order, for those
 	//     not bound yet: the order it names, else the one its references are bound to
 	//     (store.PlanFiling decides, the same for every adapter);
-	//   - if that order exists: the order changed by the event (version-checked; the
-	//     adapter re-reads and re-applies when a concurrent write wins), the timeline entry
-	//     with the outcome, and one outbox row per notification the change implies; the
-	//     marker expires after DedupeTTL. Events that were parked under a reference this
+	//   - if that order exists: the change order.PaymentChange builds, whole: the timeline
+	//     entry, and when the change says Changed the order (version-checked; the adapter
+	//     re-reads and re-applies when a concurrent write wins), its outbox rows and one
+	//     increment of each buyer counter it names; the marker expires after DedupeTTL. Events that were parked under a reference this
 	//     write binds are then filed on the order too;
 	//   - otherwise the event is unfiled (Parked): the marker keeps it, never expires, and
 	//     is listed by UnfiledEvents, with a copy parked under the order id it names

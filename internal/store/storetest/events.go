@@ -23,6 +23,7 @@ func runEvents(t *testing.T, h Harness) {
 	t.Run("ConcurrentEventsOnOneOrder", func(t *testing.T) { testConcurrentEvents(t, h) })
 	t.Run("LargeEvidenceKeptByteForByte", func(t *testing.T) { testLargeEvidence(t, h) })
 	runFiling(t, h)
+	runFold(t, h)
 }
 
 // Event returns a payment event for order orderID, received at baseTime plus offset.

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"time"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// DisputeRecord is one dispute of an order, stored inside its META item.
+type DisputeRecord struct {
+	ID          string    `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
+	Status      string    `json:"status" dynamodbav:"status"`
+	AmountMinor int64     `json:"amount_minor,omitempty" dynamodbav:"amount_minor,omitempty"`
+	Currency    string    `json:"currency,omitempty" dynamodbav:"currency,omitempty"`
+	OpenedAt    time.Time `json:"opened_at" dynamodbav:"opened_at"`
+	UpdatedAt   time.Time `json:"updated_at" dynamodbav:"updated_at"`
+}
+
+// LedgerEntryRecord is one payment event of an order's ledger, stored inside its META item.
+type LedgerEntryRecord struct {
+	Source         string    `json:"source" dynamodbav:"source"`
+	EventID        string    `json:"event_id" dynamodbav:"event_id"`
+	Kind           string    `json:"kind" dynamodbav:"kind"`
+	OccurredAt     time.Time `json:"occurred_at" dynamodbav:"occurred_at"`
+	Sequence       int64     `json:"sequence,omitempty" dynamodbav:"sequence,omitempty"`
+	AmountMinor    int64     `json:"amount_minor,omitempty" dynamodbav:"amount_minor,omitempty"`
+	Currency       string    `json:"currency,omitempty" dynamodbav:"currency,omitempty"`
+	RefundIsTotal  bool      `json:"refund_is_total,omitempty" dynamodbav:"refund_is_total,omitempty"`
+	DisputeID      string    `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
+	DisputeOutcome string    `json:"dispute_outcome,omitempty" dynamodbav:"dispute_outcome,omitempty"`
+}
+
+func newDisputeRecords(list []order.Dispute) []DisputeRecord {
+	var out []DisputeRecord
+	for _, d := range list {
+		out = append(out, DisputeRecord{ID: d.ID, Status: d.Status, AmountMinor: d.AmountMinor, Currency: d.Currency,
+			OpenedAt: d.OpenedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()})
+	}
+	return out
+}
+
+func disputes(list []DisputeRecord) []order.Dispute {
+	var out []order.Dispute
+	for _, r := range list {
+		out = append(out, order.Dispute{ID: r.ID, Status: r.Status, AmountMinor: r.AmountMinor, Currency: r.Currency,
+			OpenedAt: r.OpenedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()})
+	}
+	return out
+}
+
+func newLedgerRecords(list []order.LedgerEntry) []LedgerEntryRecord {
+	var out []LedgerEntryRecord
+	for _, e := range list {
+		out = append(out, LedgerEntryRecord{Source: e.Source, EventID: e.EventID, Kind: string(e.Kind),
+			OccurredAt: e.OccurredAt.UTC(), Sequence: e.Sequence, AmountMinor: e.AmountMinor, Currency: e.Currency,
+			RefundIsTotal: e.RefundIsTotal, DisputeID: e.DisputeID, DisputeOutcome: e.DisputeOutcome})
+	}
+	return out
+}
+
+func ledger(list []LedgerEntryRecord) []order.LedgerEntry {
+	var out []order.LedgerEntry
+	for _, r := range list {
+		out = append(out, order.LedgerEntry{Source: r.Source, EventID: r.EventID, Kind: order.EventKind(r.Kind),
+			OccurredAt: r.OccurredAt.UTC(), Sequence: r.Sequence, AmountMinor: r.AmountMinor, Currency: r.Currency,
+			RefundIsTotal: r.RefundIsTotal, DisputeID: r.DisputeID, DisputeOutcome: r.DisputeOutcome})
+	}
+	return out
+}

@@ -106,16 +106,6 @@ func TargetOrder(ev order.Event, refs map[string]RefRecord) (target string, conf
 	return "", "its payment references are bound to orders " + strings.Join(bound, ", ")
 }
 
-func without(list, drop []string) []string {
-	var out []string
-	for _, s := range list {
-		if !contains(drop, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -186,11 +176,12 @@ func PlanFiling(ev order.Event, refs map[string]RefRecord, orderFound bool) Fili
 		f.Note = "anomaly: payment reference already bound to another order (" + strings.Join(elsewhere, ", ") + ")"
 	}
 	if !orderFound {
-		// The event waits for its order. References with parked events stay unbound: the
-		// filing of this event, once the order is registered, binds them and files those.
+		// The event waits for its order, and its references stay unbound: an id a provider
+		// calls the order (PayPal's invoice_id, say) may never be registered, and a binding
+		// never moves. The filing of this event, once the order is registered, binds them
+		// and files the events parked under them meanwhile.
 		f.Why, f.Detail = WhyOrderNotRegistered, "order "+target+" is not registered yet"
-		f.Bind = without(f.Bind, f.Drain)
-		f.Drain = nil
+		f.Bind, f.Drain = nil, nil
 		return f
 	}
 	f.Apply = true

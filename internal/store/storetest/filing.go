@@ -19,6 +19,39 @@ func runFiling(t *testing.T, h Harness) {
 	t.Run("UnfiledListingPagesAndEmpties", func(t *testing.T) { testUnfiledListing(t, h) })
 	t.Run("ReferencesBoundToTwoOrdersStayUnfiled", func(t *testing.T) { testReferenceConflict(t, h) })
 	t.Run("ReferenceParkingRacesBindingLosesNothing", func(t *testing.T) { testReferenceRace(t, h) })
+	t.Run("UnregisteredOrderBindsNoReference", func(t *testing.T) { testUnregisteredBindsNothing(t, h) })
+}
+
+// testUnregisteredBindsNothing: an event naming an order id nobody registers (a provider's
+// invoice number, say) binds none of its references: once the seller assigns it to the real
+// order, the payment's later events follow it there.
+func testUnregisteredBindsNothing(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	capture := Event("paypal", "WH-cap", "INV-77", order.KindPaymentSucceeded, 12990, time.Minute)
+	capture.Refs = []string{"CAP-1"}
+	if res := mustRecord(t, s, capture); !res.Parked {
+		t.Fatalf("capture for an unregistered id = %+v, want parked", res)
+	}
+	refund := refEvent("paypal", "WH-ref", order.KindRefunded, 990, 2*time.Minute, "CAP-1")
+	if res := mustRecord(t, s, refund); !res.Parked {
+		t.Fatalf("refund of that capture = %+v, want parked under its reference", res)
+	}
+	if list := unfiled(t, s); len(list) != 2 || list[1].Why != store.WhyReferenceNotBound {
+		t.Fatalf("unfiled = %+v", list)
+	}
+	o := newPendingOrder(t, s, "o-real")
+	if res, err := s.AssignEvent(ctx, "paypal", "WH-cap", o.ID, baseTime.Add(time.Hour)); err != nil || !res.Outcome.Applied {
+		t.Fatalf("AssignEvent = %+v, %v", res, err)
+	}
+	got := mustGet(t, s, o.ID)
+	if got.PaidMinor != 12990 || got.RefundedMinor != 990 || len(unfiled(t, s)) != 0 {
+		t.Fatalf("order after assigning the capture = %+v; the refund must follow its capture", got)
+	}
+	later := refEvent("paypal", "WH-ref2", order.KindRefunded, 1000, 3*time.Minute, "CAP-1")
+	if res := mustRecord(t, s, later); res.Parked || res.Order.ID != o.ID {
+		t.Fatalf("later refund = %+v, want filed on %s", res, o.ID)
+	}
 }
 
 // refEvent is a payment event that names only payment references.

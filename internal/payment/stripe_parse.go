@@ -167,7 +167,7 @@ func (p *stripe) Parse(r Request) (order.Event, error) {
 		Kind:    order.KindIgnored,
 		OrderID: firstValidOrderID(obj.Metadata.OrderID),
 	}
-	if e.Created > 0 {
+	if e.Created != 0 { // a negative time is kept: CheckTimes records it as an anomaly
 		ev.OccurredAt = time.Unix(e.Created, 0).UTC()
 	}
 	pi := string(obj.PaymentIntent)

@@ -25,7 +25,7 @@ var errDuplicate = errors.New("duplicate event")
 // (see changeItems); note, when set, is added to the reason on the timeline.
 func (s *Store) applyItems(cur order.Order, ev order.Event, note string, now time.Time) ([]types.TransactWriteItem, order.Order, order.Outcome, error) {
 	c := order.PaymentChange(cur, ev, now)
-	c.Entry.Reason = joinReason(c.Entry.Reason, note)
+	c.Entry.Reason = store.WithNote(c.Entry.Reason, note)
 	items, err := s.changeItems(cur, c.Order, c.Changed, &c.Entry, c.Notify, c.BuyerStats...)
 	return items, c.Order, c.Outcome, err
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -231,34 +230,30 @@ func parkedEvents(b *bolt.Bucket, pk string) []order.Event {
 // writeChange); note, when set, is added to the reason on the timeline.
 func apply(b *bolt.Bucket, o order.Order, ev order.Event, note string, now time.Time) (order.Order, order.Outcome, error) {
 	c := order.PaymentChange(o, ev, now)
-	c.Entry.Reason = joinReason(c.Entry.Reason, note)
+	c.Entry.Reason = store.WithNote(c.Entry.Reason, note)
 	if err := writeChange(b, o.ID, c.Order, c.Changed, &c.Entry, c.Notify, c.BuyerStats...); err != nil {
 		return o, c.Outcome, err
 	}
 	return c.Order, c.Outcome, nil
 }
 
-func joinReason(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
+// anyUnder reports whether partition pk holds any item (a read-only look, so that the
+// common case of nothing parked costs no commit).
+func (s *Store) anyUnder(ctx context.Context, pk string) (bool, error) {
+	found := false
+	err := s.scan(ctx, key(pk, ""), func([]byte) error { found = true; return errStopScan })
+	if err == errStopScan {
+		err = nil
 	}
-	return strings.Join(out, "; ")
+	return found, err
 }
 
 // ApplyParked implements store.Store: every event parked for the order, in one transaction.
 // A read-only look comes first, so that the common case (nothing parked) costs no commit.
 func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int, error) {
 	const op = "embedded.ApplyParked"
-	prefix := key(store.ParkPK(id), "")
-	parked := false
-	if err := s.scan(ctx, prefix, func([]byte) error { parked = true; return errStopScan }); err != nil && err != errStopScan {
-		return 0, order.Internal(op, err)
-	}
-	if !parked {
-		return 0, nil
+	if parked, err := s.anyUnder(ctx, store.ParkPK(id)); err != nil || !parked {
+		return 0, wrap(op, err)
 	}
 	applied := 0
 	err := s.db.Batch(func(tx *bolt.Tx) error {

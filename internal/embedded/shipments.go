@@ -174,12 +174,8 @@ func readClaims(b *bolt.Bucket, number string) ([]store.ClaimRecord, error) {
 func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time.Time) (int, error) {
 	const op = "embedded.ApplyParkedTracking"
 	prefix := key(store.ParkTrackPK(number), "")
-	parked := false
-	if err := s.scan(ctx, prefix, func([]byte) error { parked = true; return errStopScan }); err != nil && err != errStopScan {
-		return 0, order.Internal(op, err)
-	}
-	if !parked {
-		return 0, nil
+	if parked, err := s.anyUnder(ctx, store.ParkTrackPK(number)); err != nil || !parked {
+		return 0, wrap(op, err)
 	}
 	applied := 0
 	err := s.db.Batch(func(tx *bolt.Tx) error {

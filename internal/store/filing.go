@@ -135,6 +135,17 @@ type Filing struct {
 	Note string
 }
 
+// WithNote is reason with note (a Filing's Note) added, "; " between; either may be empty.
+func WithNote(reason, note string) string {
+	switch {
+	case note == "":
+		return reason
+	case reason == "":
+		return note
+	}
+	return reason + "; " + note
+}
+
 // Unfiled reports whether the event stays unfiled (parked, or naming nothing).
 func (f Filing) Unfiled() bool { return !f.Apply }
 

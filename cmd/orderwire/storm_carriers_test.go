@@ -81,8 +81,8 @@ var cet = time.FixedZone("CET", 60*60) // the European carriers write local time
 // number, the status words, and the latest scan's time (the time orderwire reads: the
 // newest checkpoint) set to the event's time; older scans stay as in the fixture. eventID
 // is the sender's own id ("" for 17TRACK, which sends none).
-var carrierBuilders = map[string]func(t *testing.T, e parcelEvent) (body []byte, eventID string){
-	"aftership": func(t *testing.T, e parcelEvent) ([]byte, string) {
+var carrierBuilders = map[string]func(t testing.TB, e parcelEvent) (body []byte, eventID string){
+	"aftership": func(t testing.TB, e parcelEvent) ([]byte, string) {
 		w := wordsFor("aftership", e.status, e.scan)
 		id := fmt.Sprintf("5d1c2e7a-0b4f-4e8a-9c3d-%012d", e.seq)
 		j := loadJSON(t, "tracking", "aftership", "tracking_update_delivered.json")
@@ -97,7 +97,7 @@ var carrierBuilders = map[string]func(t *testing.T, e parcelEvent) (body []byte,
 		}
 		return j.bytes(), id
 	},
-	"17track": func(t *testing.T, e parcelEvent) ([]byte, string) {
+	"17track": func(t testing.TB, e parcelEvent) ([]byte, string) {
 		w := wordsFor("17track", e.status, e.scan)
 		iso, utc := e.at.In(cet).Format(time.RFC3339), e.at.UTC().Format(time.RFC3339)
 		j := loadJSON(t, "tracking", "17track", "tracking_updated_delivered.json")
@@ -118,7 +118,7 @@ var carrierBuilders = map[string]func(t *testing.T, e parcelEvent) (body []byte,
 		}
 		return j.bytes(), ""
 	},
-	"easypost": func(t *testing.T, e parcelEvent) ([]byte, string) {
+	"easypost": func(t testing.TB, e parcelEvent) ([]byte, string) {
 		w := wordsFor("easypost", e.status, e.scan)
 		id := fmt.Sprintf("evt_storm%024d", e.seq)
 		at := e.at.UTC().Format(time.RFC3339)
@@ -130,7 +130,7 @@ var carrierBuilders = map[string]func(t *testing.T, e parcelEvent) (body []byte,
 			"result.finalized", e.status == order.ShipmentDelivered)
 		return j.bytes(), id
 	},
-	"standard": func(t *testing.T, e parcelEvent) ([]byte, string) {
+	"standard": func(t testing.TB, e parcelEvent) ([]byte, string) {
 		w := wordsFor("standard", e.status, e.scan)
 		at := e.at.UTC().Format(time.RFC3339)
 		j := loadJSON(t, "tracking", "standard", "shipment_updated.json")

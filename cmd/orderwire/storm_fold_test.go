@@ -24,7 +24,7 @@ type stormParsers struct {
 	carriers map[string]tracking.Provider
 }
 
-func newStormParsers(t *testing.T, k *stormKeys) *stormParsers {
+func newStormParsers(t testing.TB, k *stormKeys) *stormParsers {
 	t.Helper()
 	env := map[string]string{}
 	for _, kv := range k.env(t) {
@@ -46,7 +46,7 @@ func newStormParsers(t *testing.T, k *stormKeys) *stormParsers {
 	return p
 }
 
-func (p *stormParsers) payment(t *testing.T, s signed, e payEvent) *order.Event {
+func (p *stormParsers) payment(t testing.TB, s signed, e payEvent) *order.Event {
 	t.Helper()
 	prov := p.payments[e.o.provider]
 	req := payment.Request{Method: "POST", Path: s.path, Header: s.header, Body: s.body}
@@ -64,7 +64,7 @@ func (p *stormParsers) payment(t *testing.T, s signed, e payEvent) *order.Event 
 	return &ev
 }
 
-func (p *stormParsers) tracking(t *testing.T, s signed, e parcelEvent) *order.TrackingEvent {
+func (p *stormParsers) tracking(t testing.TB, s signed, e parcelEvent) *order.TrackingEvent {
 	t.Helper()
 	prov := p.carriers[e.p.sender]
 	req := tracking.Request{Method: "POST", Path: s.path, Header: s.header, Body: s.body}
@@ -102,7 +102,7 @@ func orderBodyFor(o *stormOrder, created time.Time) string {
 // payment and parcels (carrier orders), then its unique events in the order they happened
 // (occurred-at, then the provider's sequence), each through the domain's own public apply
 // function. It knows nothing of arrival order, duplicates or how the server stores things.
-func referenceFold(t *testing.T, plan *stormPlan, o *stormOrder, created, shippedAt time.Time) order.Order {
+func referenceFold(t testing.TB, plan *stormPlan, o *stormOrder, created, shippedAt time.Time) order.Order {
 	t.Helper()
 	cur, err := order.New(o.id, stormTerms(o, created), created)
 	if err != nil {

@@ -22,12 +22,12 @@ var removed = &struct{}{}
 
 // jsonTemplate is a decoded fixture being edited.
 type jsonTemplate struct {
-	t   *testing.T
+	t   testing.TB
 	doc any
 }
 
 // loadJSON reads fixture file of provider from testdata dir ("payment" or "tracking").
-func loadJSON(t *testing.T, dir, provider, file string) *jsonTemplate {
+func loadJSON(t testing.TB, dir, provider, file string) *jsonTemplate {
 	t.Helper()
 	raw := readFixture(t, dir, provider, file)
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -39,7 +39,7 @@ func loadJSON(t *testing.T, dir, provider, file string) *jsonTemplate {
 	return &jsonTemplate{t: t, doc: doc}
 }
 
-func readFixture(t *testing.T, dir, provider, file string) []byte {
+func readFixture(t testing.TB, dir, provider, file string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", dir, "testdata", provider, file))
 	if err != nil {
@@ -105,7 +105,7 @@ func (j *jsonTemplate) length(path string) int {
 	return len(list)
 }
 
-func index(t *testing.T, path, seg string, n int) int {
+func index(t testing.TB, path, seg string, n int) int {
 	t.Helper()
 	i, err := strconv.Atoi(seg)
 	if err != nil {
@@ -133,7 +133,7 @@ func (j *jsonTemplate) bytes() []byte {
 }
 
 // loadForm reads a form-encoded fixture (Alipay's notifications).
-func loadForm(t *testing.T, provider, file string) url.Values {
+func loadForm(t testing.TB, provider, file string) url.Values {
 	t.Helper()
 	form, err := url.ParseQuery(strings.TrimSpace(string(readFixture(t, "payment", provider, file))))
 	if err != nil {

@@ -37,7 +37,7 @@ type payEvent struct {
 // payBuilders build each provider's body for a payEvent, from its fixtures. refOnly reports
 // that the body names the payment only by the provider's references, not the order (as the
 // provider sends that event: see the list).
-var payBuilders = map[string]func(t *testing.T, e payEvent) (body []byte, refOnly bool){
+var payBuilders = map[string]func(t testing.TB, e payEvent) (body []byte, refOnly bool){
 	"stripe": stripeBody, "paypal": payPalBody, "antom": antomBody, "alipay": alipayBody, "standard": standardBody,
 }
 
@@ -73,7 +73,7 @@ func decimal(minor int64) string { return fmt.Sprintf("%d.%02d", minor/100, mino
 // metadata; charge.refunded, charge.dispute.* and radar.early_fraud_warning.created name the
 // Charge and the PaymentIntent only (Stripe does not copy a PaymentIntent's metadata to its
 // Charge, and a Dispute's metadata is empty).
-func stripeBody(t *testing.T, e payEvent) ([]byte, bool) {
+func stripeBody(t testing.TB, e payEvent) ([]byte, bool) {
 	o := e.o
 	file := map[order.EventKind]string{
 		order.KindPaymentPending: "payment_intent.processing.json", order.KindPaymentFailed: "payment_intent.payment_failed.json",
@@ -110,7 +110,7 @@ func stripeBody(t *testing.T, e payEvent) ([]byte, bool) {
 
 // payPalBody: capture events name the order in resource.custom_id; a v2 refund names its
 // capture only in links[rel=up]; a dispute names it in disputed_transactions[].seller_transaction_id.
-func payPalBody(t *testing.T, e payEvent) ([]byte, bool) {
+func payPalBody(t testing.TB, e payEvent) ([]byte, bool) {
 	o := e.o
 	file := map[order.EventKind]string{
 		order.KindPaymentPending: "PAYMENT.CAPTURE.PENDING.json", order.KindPaymentFailed: "PAYMENT.CAPTURE.DENIED.json",
@@ -149,7 +149,7 @@ var beijing = time.FixedZone("CST", 8*60*60) // Antom and Alipay write their tim
 
 // antomBody: payment and dispute notifications name the order in paymentRequestId (one
 // payment per order: Antom wants a new paymentRequestId for every payment).
-func antomBody(t *testing.T, e payEvent) ([]byte, bool) {
+func antomBody(t testing.TB, e payEvent) ([]byte, bool) {
 	o := e.o
 	file := map[order.EventKind]string{
 		order.KindPaymentPending: "payment_pending.json", order.KindPaymentFailed: "payment_result_fail.json",
@@ -179,7 +179,7 @@ func antomBody(t *testing.T, e payEvent) ([]byte, bool) {
 // alipayBody: every trade notification names the order in out_trade_no and the trade in
 // trade_no; a refund is a TRADE_SUCCESS (partial) or TRADE_CLOSED (full) notification with
 // refund_fee, the refunded total.
-func alipayBody(t *testing.T, e payEvent) ([]byte, bool) {
+func alipayBody(t testing.TB, e payEvent) ([]byte, bool) {
 	o := e.o
 	file := map[order.EventKind]string{order.KindPaymentPending: "wait_buyer_pay.txt", order.KindPaymentSucceeded: "trade_success.txt"}[e.kind]
 	if e.kind == order.KindRefunded {
@@ -213,7 +213,7 @@ func alipayBody(t *testing.T, e payEvent) ([]byte, bool) {
 }
 
 // standardBody: orderwire's generic body names the order in data.order_id.
-func standardBody(t *testing.T, e payEvent) ([]byte, bool) {
+func standardBody(t testing.TB, e payEvent) ([]byte, bool) {
 	o := e.o
 	file := map[order.EventKind]string{
 		order.KindPaymentPending: "payment.pending.json", order.KindPaymentFailed: "payment.failed.json",

@@ -59,7 +59,7 @@ var (
 // newStormPlan builds the storm's orders and events; every event happened between start and
 // start+5h, each order's events at distinct minutes. Each body is parsed by the provider's
 // own parser (the test's copy of the server's configuration) and must read as intended.
-func newStormPlan(t *testing.T, prefix string, k *stormKeys, rng *rand.Rand, start time.Time) *stormPlan {
+func newStormPlan(t testing.TB, prefix string, k *stormKeys, rng *rand.Rand, start time.Time) *stormPlan {
 	t.Helper()
 	parse := newStormParsers(t, k)
 	plan := &stormPlan{setup: map[string]*stormDelivery{}}

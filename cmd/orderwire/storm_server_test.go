@@ -30,7 +30,7 @@ type stormServer struct {
 }
 
 // buildOrderwire builds this command into a temporary directory and returns the binary.
-func buildOrderwire(t *testing.T) string {
+func buildOrderwire(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "orderwire")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -43,7 +43,7 @@ func buildOrderwire(t *testing.T) string {
 // startStormServer starts bin on dataDir with env (the providers' settings) and waits until
 // it listens. The reminder sweep is off; the local notifier drains the outbox every 100 ms
 // into the local sink (GET /local/outbox). The server's log goes to logPath.
-func startStormServer(t *testing.T, bin, dataDir, logPath string, env []string) *stormServer {
+func startStormServer(t testing.TB, bin, dataDir, logPath string, env []string) *stormServer {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--sweep-every", "0", "--notify-every", "100ms")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dataDir}, env...)
@@ -105,7 +105,7 @@ func (s *stormServer) stop() {
 }
 
 // api calls the seller API with the bearer token and decodes a JSON answer into out.
-func (s *stormServer) api(t *testing.T, method, path, body string, out any) int {
+func (s *stormServer) api(t testing.TB, method, path, body string, out any) int {
 	t.Helper()
 	req, err := http.NewRequest(method, s.base+path, strings.NewReader(body))
 	if err != nil {

@@ -40,7 +40,7 @@ const (
 	antomClient   = "SANDBOX_5YBZ1A2C3D4E05678"
 )
 
-func newStormKeys(t *testing.T) *stormKeys {
+func newStormKeys(t testing.TB) *stormKeys {
 	t.Helper()
 	random := func(n int) []byte {
 		b := make([]byte, n)
@@ -74,7 +74,7 @@ func newStormKeys(t *testing.T) *stormKeys {
 }
 
 // env is every provider's setting, as `orderwire serve` reads them.
-func (k *stormKeys) env(t *testing.T) []string {
+func (k *stormKeys) env(t testing.TB) []string {
 	t.Helper()
 	public := func(key *rsa.PrivateKey) string {
 		der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
@@ -102,7 +102,7 @@ type signed struct {
 
 // signPayment signs body for payment provider name at time at, as that provider signs;
 // id is the delivery id for the schemes that sign one (Standard Webhooks, PayPal).
-func (k *stormKeys) signPayment(t *testing.T, name, id string, body []byte, at time.Time) signed {
+func (k *stormKeys) signPayment(t testing.TB, name, id string, body []byte, at time.Time) signed {
 	t.Helper()
 	path := "/webhooks/payments/" + name
 	switch name {
@@ -172,7 +172,7 @@ func (k *stormKeys) signCarrier(name, id string, body []byte, at time.Time) sign
 }
 
 // rsaSign is SHA256withRSA (PKCS#1 v1.5), standard base64.
-func rsaSign(t *testing.T, key *rsa.PrivateKey, content string) string {
+func rsaSign(t testing.TB, key *rsa.PrivateKey, content string) string {
 	sum := sha256.Sum256([]byte(content))
 	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
 	if err != nil {

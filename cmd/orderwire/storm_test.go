@@ -16,7 +16,8 @@ import (
 // environment variables, ~200 orders, at least 2,000 validly signed deliveries of which 30 %
 // repeat an earlier one, shuffled, from 16 concurrent clients on loopback. The figures
 // (deliveries/s, p50/p99 latency) are logged: go test -run 'TestStorm' -v ./cmd/orderwire
-// prints them (BENCHMARKS.md). STORM_SEED=<n> replays another shuffle.
+// prints them, and BenchmarkStorm reports them (BENCHMARKS.md). STORM_SEED=<n> replays
+// another shuffle.
 
 const stormClients = 16
 
@@ -29,7 +30,7 @@ func newStormTimes() stormTimes {
 	return stormTimes{start: start, created: start.Add(-4 * time.Hour), shippedAt: start.Add(-2 * time.Hour)}
 }
 
-func stormRand(t *testing.T) *rand.Rand {
+func stormRand(t testing.TB) *rand.Rand {
 	seed := uint64(10)
 	if s := os.Getenv("STORM_SEED"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -43,7 +44,7 @@ func stormRand(t *testing.T) *rand.Rand {
 }
 
 // setUpStorm registers every order, pays the carrier orders and registers their parcels.
-func setUpStorm(t *testing.T, s *stormServer, plan *stormPlan, at stormTimes) {
+func setUpStorm(t testing.TB, s *stormServer, plan *stormPlan, at stormTimes) {
 	t.Helper()
 	errs := make([]string, len(plan.orders))
 	parallel(len(plan.orders), stormClients, func(i int) {
@@ -76,7 +77,7 @@ func setUpStorm(t *testing.T, s *stormServer, plan *stormPlan, at stormTimes) {
 	}
 }
 
-func logFigures(t *testing.T, name string, plan *stormPlan, r stormResult, sent int) {
+func logFigures(t testing.TB, name string, plan *stormPlan, r stormResult, sent int) {
 	p50, p99 := r.percentiles()
 	t.Logf("storm %s: %d deliveries answered (the plan: %d, %d unique events and %d repeats) from %d clients in %v: %.0f deliveries/s, p50 %v, p99 %v",
 		name, sent, len(plan.sends), len(plan.events), len(plan.sends)-len(plan.events), stormClients, r.elapsed.Round(time.Millisecond),
@@ -119,7 +120,7 @@ func TestStorm(t *testing.T) {
 
 // compareStates GETs every order and compares it with its reference fold; it reports each
 // mismatch (the first few in full) and returns how many orders differ.
-func compareStates(t *testing.T, s *stormServer, plan *stormPlan, at stormTimes) int {
+func compareStates(t testing.TB, s *stormServer, plan *stormPlan, at stormTimes) int {
 	t.Helper()
 	mismatches, lost := 0, 0
 	perProvider := map[string]int{}
@@ -179,7 +180,7 @@ type outboxMessage struct {
 
 // waitOutbox waits until the notifier has drained the outbox (the local sink's list stays
 // the same for a second) and returns what it sent.
-func waitOutbox(t *testing.T, s *stormServer) []outboxMessage {
+func waitOutbox(t testing.TB, s *stormServer) []outboxMessage {
 	t.Helper()
 	var list []outboxMessage
 	stable := 0
@@ -226,4 +227,36 @@ func sentTwice(plan *stormPlan, outbox []outboxMessage) map[string]int {
 		}
 	}
 	return twice
+}
+
+// BenchmarkStorm measures the storm's deliveries against one `orderwire serve` process: each
+// iteration is a new storm (new orders, registered with the timer stopped) of at least
+// 2,000 deliveries from 16 clients. It reports deliveries/s and the p50 and p99 latency of a
+// delivery in milliseconds; ns/op is one whole storm.
+func BenchmarkStorm(b *testing.B) {
+	keys, at := newStormKeys(b), newStormTimes()
+	dir := b.TempDir()
+	s := startStormServer(b, buildOrderwire(b), filepath.Join(dir, "data"), filepath.Join(dir, "serve.log"), keys.env(b))
+	rng := stormRand(b)
+	all := stormResult{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		plan := newStormPlan(b, fmt.Sprintf("B%d", i), keys, rng, at.start)
+		setUpStorm(b, s, plan, at)
+		b.StartTimer()
+		r := runStorm(s, plan, stormClients, 0, nil)
+		all.status, all.latency, all.elapsed = append(all.status, r.status...), append(all.latency, r.latency...), all.elapsed+r.elapsed
+	}
+	b.StopTimer()
+	for _, code := range all.status {
+		if code < 200 || code >= 300 {
+			b.Fatalf("a validly signed delivery was answered %d", code)
+		}
+	}
+	p50, p99 := all.percentiles()
+	b.ReportMetric(float64(len(all.status))/all.elapsed.Seconds(), "deliveries/s")
+	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	s.stop()
 }

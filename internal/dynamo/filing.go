@@ -94,13 +94,19 @@ func (s *Store) plan(ctx context.Context, ev order.Event, guess string) (store.F
 			refs[rec.Ref] = rec
 		}
 	}
-	target, _ := store.TargetOrder(ev, refs)
+	namedFound := found && guess == ev.OrderID
+	if order.ValidID(ev.OrderID) && guess != ev.OrderID { // only a cached guess was read
+		if _, namedFound, err = s.readOrder(ctx, ev.OrderID); err != nil {
+			return store.Filing{}, nil, order.Order{}, err
+		}
+	}
+	target, _ := store.TargetOrder(ev, refs, namedFound)
 	if target != "" && target != guess {
 		if cur, found, err = s.readOrder(ctx, target); err != nil {
 			return store.Filing{}, nil, order.Order{}, err
 		}
 	}
-	return store.PlanFiling(ev, refs, found), refs, cur, nil
+	return store.PlanFiling(ev, refs, namedFound, found), refs, cur, nil
 }
 
 // batchGet reads keys (at most 100) consistently, following unprocessed keys.

@@ -76,7 +76,8 @@ func plan(b *bolt.Bucket, ev order.Event) (store.Filing, order.Order, error) {
 			refs[r] = rec
 		}
 	}
-	target, _ := store.TargetOrder(ev, refs)
+	namedFound := order.ValidID(ev.OrderID) && b.Get(orderKey(ev.OrderID)) != nil
+	target, _ := store.TargetOrder(ev, refs, namedFound)
 	var cur store.OrderRecord
 	found := false
 	if target != "" {
@@ -85,7 +86,7 @@ func plan(b *bolt.Bucket, ev order.Event) (store.Filing, order.Order, error) {
 			return store.Filing{}, order.Order{}, err
 		}
 	}
-	return store.PlanFiling(ev, refs, found), cur.Order(), nil
+	return store.PlanFiling(ev, refs, namedFound, found), cur.Order(), nil
 }
 
 // file writes what f says for ev, whose evidence is already under evidencePK: the bindings,

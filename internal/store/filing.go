@@ -83,12 +83,20 @@ const (
 	WhyTrackingAmbiguous     = "tracking_ambiguous"      // several orders claim the number, none with its carrier
 )
 
-// TargetOrder returns the order ev belongs to: the order it names, else the one its
-// references are bound to. refs are the RefRecords found for EventRefs(ev). conflict is
-// set when the references are bound to more than one order (then target is empty).
-func TargetOrder(ev order.Event, refs map[string]RefRecord) (target string, conflict string) {
+// TargetOrder returns the order ev belongs to: the order it names if that order exists
+// (namedFound), else the one its references are bound to, else the order it names (which
+// it waits for). An order id a provider reports need not be the seller's (PayPal's
+// invoice_id may be an invoice number): a payment reference bound by an event of a
+// registered order is the stronger tie. refs are the RefRecords found for EventRefs(ev).
+// conflict is set when the references are bound to more than one order and the event names
+// no registered one (then target is the named id, possibly empty).
+func TargetOrder(ev order.Event, refs map[string]RefRecord, namedFound bool) (target string, conflict string) {
+	named := ""
 	if order.ValidID(ev.OrderID) {
-		return ev.OrderID, ""
+		named = ev.OrderID
+	}
+	if named != "" && namedFound {
+		return named, ""
 	}
 	var bound []string
 	for _, r := range EventRefs(ev) {
@@ -98,12 +106,12 @@ func TargetOrder(ev order.Event, refs map[string]RefRecord) (target string, conf
 	}
 	switch len(bound) {
 	case 0:
-		return "", ""
+		return named, ""
 	case 1:
 		return bound[0], ""
 	}
 	sort.Strings(bound)
-	return "", "its payment references are bound to orders " + strings.Join(bound, ", ")
+	return named, "its payment references are bound to orders " + strings.Join(bound, ", ")
 }
 
 func contains(list []string, s string) bool {
@@ -127,7 +135,8 @@ type Filing struct {
 	// Drain are the references of Bind under which events were parked: after the write,
 	// those events are filed on OrderID too.
 	Drain []string
-	// ParkRefs are the references to park the event under (it names only unbound ones).
+	// ParkRefs are the references to park the event under: it names only unbound ones, or
+	// an order that is not registered and unbound ones.
 	ParkRefs []string
 	// Why and Detail say why the event is unfiled (empty when Apply).
 	Why, Detail string
@@ -150,14 +159,15 @@ func WithNote(reason, note string) string {
 func (f Filing) Unfiled() bool { return !f.Apply }
 
 // PlanFiling decides where ev goes, from the records of its references (refs, keyed by
-// reference; absent ones are unknown) and whether its target order exists (orderFound,
-// read for TargetOrder(ev, refs)).
-func PlanFiling(ev order.Event, refs map[string]RefRecord, orderFound bool) Filing {
-	target, conflict := TargetOrder(ev, refs)
+// reference; absent ones are unknown), whether the order ev names exists (namedFound) and
+// whether its target order exists (targetFound, read for TargetOrder(ev, refs, namedFound)).
+func PlanFiling(ev order.Event, refs map[string]RefRecord, namedFound, targetFound bool) Filing {
+	orderFound := targetFound
+	target, conflict := TargetOrder(ev, refs, namedFound)
 	all := EventRefs(ev)
 	var f Filing
 	switch {
-	case conflict != "":
+	case conflict != "" && target == "":
 		f.Why, f.Detail = WhyReferenceConflict, conflict
 		return f
 	case target == "" && len(all) == 0:
@@ -186,12 +196,21 @@ func PlanFiling(ev order.Event, refs map[string]RefRecord, orderFound bool) Fili
 	if len(elsewhere) > 0 {
 		f.Note = "anomaly: payment reference already bound to another order (" + strings.Join(elsewhere, ", ") + ")"
 	}
+	if named := ev.OrderID; order.ValidID(named) && named != target {
+		f.Note = WithNote("anomaly: it names order "+named+", which is not registered; filed through its payment reference", f.Note)
+	}
 	if !orderFound {
 		// The event waits for its order, and its references stay unbound: an id a provider
 		// calls the order (PayPal's invoice_id, say) may never be registered, and a binding
 		// never moves. The filing of this event, once the order is registered, binds them
 		// and files the events parked under them meanwhile.
+		// It also waits under its unbound references (none is bound, or the target would be
+		// that reference's order): whichever comes first, the registration or an event
+		// binding one of them, files it.
 		f.Why, f.Detail = WhyOrderNotRegistered, "order "+target+" is not registered yet"
+		if conflict == "" {
+			f.ParkRefs = f.Bind
+		}
 		f.Bind, f.Drain = nil, nil
 		return f
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -52,6 +53,23 @@ func testUnregisteredBindsNothing(t *testing.T, h Harness) {
 	if res := mustRecord(t, s, later); res.Parked || res.Order.ID != o.ID {
 		t.Fatalf("later refund = %+v, want filed on %s", res, o.ID)
 	}
+	// A refund naming an unregistered id and its capture, delivered before the capture:
+	// it waits under both, and the capture's binding files it.
+	o2 := newPendingOrder(t, s, "o-real-2")
+	early := Event("paypal", "WH-ref3", "INV-88", order.KindRefunded, 500, 2*time.Minute)
+	early.Refs = []string{"CAP-2"}
+	if res := mustRecord(t, s, early); !res.Parked {
+		t.Fatalf("early refund = %+v, want parked", res)
+	}
+	paid := Event("paypal", "WH-cap2", o2.ID, order.KindPaymentSucceeded, 12990, time.Minute)
+	paid.Refs = []string{"CAP-2"}
+	mustRecord(t, s, paid)
+	if got := mustGet(t, s, o2.ID); got.RefundedMinor != 500 || len(unfiled(t, s)) != 0 {
+		t.Fatalf("order after its capture = %+v, unfiled %+v; want the early refund filed", got, unfiled(t, s))
+	}
+	if n, err := s.ApplyParked(ctx, "INV-88", baseTime); err != nil || n != 0 {
+		t.Fatalf("ApplyParked(INV-88) = %d, %v; its copy there must be gone", n, err)
+	}
 }
 
 // refEvent is a payment event that names only payment references.
@@ -94,13 +112,23 @@ func testFiledByReference(t *testing.T, h Harness) {
 	if got.RefundedMinor != 2000 || got.PaymentStatus != order.PaymentPartiallyRefunded {
 		t.Fatalf("order after the refund = %+v", got)
 	}
+	// A refund naming an order id nobody registered (an invoice number, say) follows its
+	// bound reference, with the anomaly on the timeline.
+	invoice := Event("stripe", "evt_inv", "INV-9", order.KindRefunded, 1000, 150*time.Second)
+	invoice.PaymentRef, invoice.Refs = "", []string{"ch_1"}
+	if res := mustRecord(t, s, invoice); res.Parked || res.Order.ID != o.ID || res.Order.RefundedMinor != 3000 {
+		t.Fatalf("refund naming an unregistered id = %+v, want filed on %s", res, o.ID)
+	}
+	if tl := timeline(t, s, o.ID); !strings.Contains(tl[len(tl)-1].Reason, "INV-9") {
+		t.Fatalf("timeline = %+v, want the unregistered id noted", tl)
+	}
 	// The same reference from another provider is another payment: not filed here.
 	other := refEvent("paypal", "WH-ch", order.KindRefunded, 100, 3*time.Minute, "ch_1")
 	if res := mustRecord(t, s, other); !res.Parked {
 		t.Fatalf("other provider's reference = %+v, want unfiled", res)
 	}
 	evs, err := s.Evidence(context.Background(), o.ID)
-	if err != nil || len(evs) != 2 || evs[1].EventID != "evt_refund" {
+	if err != nil || len(evs) != 3 || evs[1].EventID != "evt_refund" {
 		t.Fatalf("evidence = %+v, %v", evs, err)
 	}
 }

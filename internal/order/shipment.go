@@ -125,7 +125,8 @@ type ShipmentChange struct {
 }
 
 // AddShipment registers sh on order o. The first shipment of a paid order moves it to
-// shipped. An unpaid order is refused (conflict) unless force is set, and then stays
+// shipped, and so does a further one of a delivered order (not every parcel is delivered
+// any more). An unpaid order is refused (conflict) unless force is set, and then stays
 // pending_payment with the forced shipment on the timeline. A terminated or refunded order
 // takes no shipment. The same carrier and tracking number twice is idempotent.
 func (o Order) AddShipment(sh Shipment, force bool, now time.Time) (ShipmentChange, error) {
@@ -146,7 +147,7 @@ func (o Order) AddShipment(sh Shipment, force bool, now time.Time) (ShipmentChan
 	}
 	next := o
 	next.Shipments = append(append([]Shipment(nil), o.Shipments...), sh)
-	if next.Status == StatusAwaitingShipment {
+	if next.Status == StatusAwaitingShipment || next.Status == StatusDelivered {
 		next.Status = StatusShipped
 	}
 	next.Version = o.Version + 1

@@ -150,6 +150,25 @@ func TestOrderDeliveredWhenEveryParcelIs(t *testing.T) {
 	}
 }
 
+// TestParcelAfterDeliveryReopensTheOrder: a parcel registered after the others were
+// delivered makes the order shipped again, and delivered when it is (a storm found orders
+// shown delivered with a parcel still pending).
+func TestParcelAfterDeliveryReopensTheOrder(t *testing.T) {
+	o := ship(t, paidOrder(t), "RR123456785CN")
+	o, _ = ApplyTracking(o, track("RR123456785CN", ShipmentDelivered, time.Hour), t0)
+	if o.Status != StatusDelivered {
+		t.Fatalf("only parcel delivered: order %s", o.Status)
+	}
+	o = ship(t, o, "LX000000005DE")
+	if o.Status != StatusShipped {
+		t.Fatalf("second parcel registered after the first was delivered: order %s, want shipped", o.Status)
+	}
+	o, _ = ApplyTracking(o, track("LX000000005DE", ShipmentDelivered, 2*time.Hour), t0)
+	if o.Status != StatusDelivered {
+		t.Fatalf("both delivered: order %s", o.Status)
+	}
+}
+
 func TestMilestonesNotifiedOncePerParcel(t *testing.T) {
 	const n = "RR123456785CN"
 	o := ship(t, paidOrder(t), n)

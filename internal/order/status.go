@@ -24,13 +24,15 @@ var Statuses = []Status{
 //
 //   - awaiting_shipment → delivered is allowed because a carrier's first report can already be
 //     the delivery (fast lanes, late tracking registration).
+//   - delivered → shipped: a further parcel registered after the others were delivered; the
+//     order is delivered again when that one is.
 //   - terminated and refunded are final: a payment that lands after termination is recorded
 //     on the timeline for the seller to refund, never silently revives the order.
 var transitions = map[Status][]Status{
 	StatusPendingPayment:   {StatusAwaitingShipment, StatusTerminated},
 	StatusAwaitingShipment: {StatusShipped, StatusDelivered, StatusRefunded},
 	StatusShipped:          {StatusDelivered, StatusRefunded},
-	StatusDelivered:        {StatusRefunded},
+	StatusDelivered:        {StatusShipped, StatusRefunded},
 	StatusTerminated:       nil,
 	StatusRefunded:         nil,
 }

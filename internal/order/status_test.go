@@ -16,6 +16,7 @@ func TestTransitionsEveryPair(t *testing.T) {
 		{StatusAwaitingShipment, StatusRefunded}:       true,
 		{StatusShipped, StatusDelivered}:               true,
 		{StatusShipped, StatusRefunded}:                true,
+		{StatusDelivered, StatusShipped}:               true,
 		{StatusDelivered, StatusRefunded}:              true,
 	}
 	pairs := 0

@@ -132,6 +132,23 @@ func lifecycles() []lifecycle {
 				{e: h.stripe(t, "charge.refunded.no_metadata.json"), kind: "refunded", want: refunded},
 			}
 		}},
+		// A Checkout Session naming the order only in client_reference_id; then a refund and
+		// an Early Fraud Warning that name only its PaymentIntent (the charge fixtures made
+		// this session's: PaymentIntent id and currency).
+		{"stripe_checkout", "ORD-1005", 4999, "EUR", func(t *testing.T, h *scenarioHarness) []lifeStep {
+			paid := money{status: "awaiting_shipment", payment: "paid", paid: 4999}
+			refunded := paid
+			refunded.status, refunded.payment, refunded.refunded = "refunded", "refunded", 4999
+			flagged := refunded
+			flagged.fraud = true
+			session := []string{"pi_3PqRsT2eZvKYlo2C1a2b3c4d", "pi_3PqSess2eZvKYlo2C0sess05", "ch_3PqRsT2eZvKYlo2C1e5f6g7h", "ch_3PqSess2eZvKYlo2C1sess05"}
+			return []lifeStep{
+				{e: h.stripe(t, "checkout.session.completed.client_reference_id.json"), kind: "payment_succeeded", want: paid},
+				{e: h.stripe(t, "charge.refunded.no_metadata.json", append(session, `"currency": "usd"`, `"currency": "eur"`)...),
+					kind: "refunded", want: refunded},
+				{e: h.stripe(t, "radar.early_fraud_warning.created.json", session...), kind: "fraud_warning", want: flagged},
+			}
+		}},
 		{"paypal", "ORD-2001", 4999, "USD", func(t *testing.T, h *scenarioHarness) []lifeStep {
 			paid := money{status: "awaiting_shipment", payment: "paid", paid: 4999}
 			part, part2 := paid, paid
@@ -190,6 +207,11 @@ func lifecycles() []lifecycle {
 				{e: h.alipay(t, "refund_partial.txt"), kind: "refunded", want: part},
 				{e: h.alipay(t, "refund_full.txt"), kind: "refunded", want: full},
 			}
+		}},
+		// Alipay Global create_forex_trade: total_fee + currency (JPY, written with two decimals).
+		{"alipay_forex", "ORD-4011", 1000, "JPY", func(t *testing.T, h *scenarioHarness) []lifeStep {
+			return []lifeStep{{e: h.alipay(t, "forex_trade_finished_jpy.txt"), kind: "payment_succeeded",
+				want: money{status: "awaiting_shipment", payment: "paid", paid: 1000}}}
 		}},
 		{"standard", "ORD-5101", 4200, "EUR", func(t *testing.T, h *scenarioHarness) []lifeStep {
 			paid := money{status: "awaiting_shipment", payment: "paid", paid: 4200}

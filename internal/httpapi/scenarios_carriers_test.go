@@ -126,6 +126,46 @@ func parcelScenarios() []scenario {
 			h.post(t, returned)
 			h.wantParcelStatus(t, returned, seventeenNumber, "returned", "Exception", "Exception_Returned")
 		}},
+		// One number under two carriers (allowed), on two orders; AfterShip reports it as
+		// china-post: neither claim fits, so it is unfiled until the seller assigns it, by the
+		// provider name and event id the listing shows.
+		{"carrier/ambiguous_number_assigned_by_hand", func(t *testing.T, h *scenarioHarness) {
+			h.paidOrder(t)
+			h.wantShipped(t, "dhl", afterShipNumber)
+			h.register(t, "ORD-5002", 1999, "USD")
+			h.post(t, h.standard(t, "msg_sc_paid2", "payment.succeeded.json", "ORD-5001", "ORD-5002", "pay_8f3k2", "pay_8f3k9"))
+			if rec := h.do("POST", "/v1/orders/ORD-5002/shipments", `{"carrier":"ups","tracking_number":"`+afterShipNumber+
+				`","service":"postal","shipped_at":"2026-02-10T09:00:00Z"}`); rec.Code != http.StatusCreated {
+				t.Fatalf("register on ORD-5002: %d %s", rec.Code, rec.Body)
+			}
+			e := h.aftership(t, "tracking_update_returning.json", "RR987654324CN", afterShipNumber)
+			h.post(t, e)
+			if got := h.wantUnfiled(t, e, "tracking_ambiguous"); got["channel"] != "carrier" {
+				t.Fatalf("unfiled entry %v; want channel carrier", got)
+			}
+			h.register(t, "ORD-5003", 1999, "USD") // an order without the parcel
+			assign := func(id string) (int, string) {
+				rec := h.do("POST", "/v1/events/aftership/"+e.id+"/assign", `{"order_id":"`+id+`"}`)
+				return rec.Code, rec.Body.String()
+			}
+			if code, body := assign("ORD-5003"); code != http.StatusConflict {
+				t.Fatalf("assign to an order without the parcel: %d %s; want 409", code, body)
+			}
+			if code, body := assign("ORD-5002"); code != http.StatusOK {
+				t.Fatalf("assign: %d %s", code, body)
+			}
+			h.wantNoneUnfiled(t)
+			o := h.order(t, "ORD-5002")
+			if sh := parcelOf(t, o, afterShipNumber); sh["status"] != "exception" || sh["sub_status"] != "Exception_010" {
+				t.Fatalf("ORD-5002's parcel %v; want exception Exception_010", sh)
+			}
+			if got := entry(t, o, e.id); got["applied"] != true {
+				t.Fatalf("entry %v; want applied", got)
+			}
+			if sh := parcelOf(t, h.order(t, "ORD-5001"), afterShipNumber); sh["status"] == "exception" {
+				t.Fatalf("ORD-5001's parcel %v changed too", sh)
+			}
+		}},
 		{"carrier/unregistered_tracking_number", func(t *testing.T, h *scenarioHarness) {
 			h.paidOrder(t)
 			e := h.easypost(t, "tracker_updated_failure_delayed.json")

@@ -35,6 +35,13 @@ import (
 // as every testservice test). Every scenario gets a store of its own and checks what the seller
 // sees: GET /v1/orders/{id}, GET /v1/events?status=unfiled, and the order's outbox rows.
 //
+// The families: lifecycle/<provider> (a payment naming the order, refunds, disputes won and
+// lost, fraud warnings, reference-only events, a hand assignment), lifecycle_reversed (the
+// same newest first, every delivery twice), out-of-order pairs (refund before payment,
+// dispute closed before opened, pending after failed, a reference-only refund before the
+// payment that binds it), and carrier/* (sub-statuses, unfiled carrier events filed by a
+// registration or by hand).
+//
 // The fixtures are used as the payment and tracking packages keep them; a scenario edits
 // only ids, order ids, amounts and times (each edit is an old→new pair that must match), and
 // where it edits anything else it says so next to the edit.

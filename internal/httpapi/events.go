@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -104,8 +105,10 @@ func newUnfiledJSON(e store.UnfiledEvent) unfiledJSON {
 }
 
 // assignEvent serves POST /v1/events/{provider}/{event_id}/assign {"order_id": "..."}: the
-// seller files an unfiled payment event on an order by hand, exactly as if the event had
-// named it. 200 with the outcome; 404 for an unknown order or an event that is not unfiled;
+// seller files an unfiled event on an order by hand, exactly as if the event had named it.
+// {provider} and {event_id} are as the listing shows them: a payment event of that provider,
+// else a carrier event of that carrier route. 200 with the outcome; 404 for an unknown order
+// or an event that is not unfiled; 409 for a carrier event and an order without its parcel;
 // 400 for a bad body.
 func (a *api) assignEvent(w http.ResponseWriter, r *http.Request) {
 	const op = "httpapi.assignEvent"
@@ -134,6 +137,12 @@ func (a *api) assignEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := a.unfiled.AssignEvent(r.Context(), provider, eventID, orderID, a.now())
+	if carrierSource := store.TrackingDedupeSource(provider); errors.Is(err, store.ErrNotUnfiled) &&
+		!strings.HasPrefix(provider, store.TrackingDedupeSource("")) {
+		// The listing names a carrier event by its webhook route's provider (channel
+		// "carrier"); the store keeps it under the carrier's dedupe source.
+		res, err = a.unfiled.AssignEvent(r.Context(), carrierSource, eventID, orderID, a.now())
+	}
 	if err != nil {
 		writeError(w, err)
 		return

@@ -23,6 +23,26 @@ func TestReminderForAnOrderPaidMeanwhileIsSkipped(t *testing.T) {
 	w.wantSends(0, 0)
 }
 
+// A payment confirmation for an order whose refund, filed just after the payment (it had
+// waited for it), covers the payment is not sent: the buyer would read "payment received"
+// for money already given back.
+func TestPaymentReceivedForARefundedOrderIsSkipped(t *testing.T) {
+	w := newWorld(t)
+	ref := w.add("o-refunded", buyer("b-refunded"), order.NotifyPaymentReceived, func(o *order.Order, _ *order.Notification) {
+		o.Status, o.PaymentStatus, o.PaidMinor, o.RefundedMinor = order.StatusRefunded, order.PaymentRefunded, 4999, 4999
+	})
+	w.deliver(ref)
+	w.wantRow(ref, order.NotificationSkipped, "the refunds already cover the payment")
+	w.wantSends(0, 0)
+	// Partly refunded: the payment stands, the confirmation goes.
+	ref = w.add("o-part", buyer("b-part"), order.NotifyPaymentReceived, func(o *order.Order, _ *order.Notification) {
+		o.Status, o.PaymentStatus, o.PaidMinor, o.RefundedMinor = order.StatusAwaitingShipment, order.PaymentPartiallyRefunded, 4999, 1000
+	})
+	if res := w.deliver(ref); res.Status != order.NotificationSent {
+		t.Fatalf("Deliver for a partly refunded order = %+v, want sent", res)
+	}
+}
+
 // A row stuck for days (an outage, a first deploy over an old table) is not sent late.
 func TestRowOlderThanMaxAgeIsSkipped(t *testing.T) {
 	w := newWorld(t)

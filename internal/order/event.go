@@ -32,6 +32,15 @@ const (
 	DisputeLost = "lost"
 )
 
+// The provider-independent dispute statuses (Event.DisputeStatus, shown per dispute on the
+// order); each provider's vocabulary maps onto them (README). Won and lost are
+// DisputeWon and DisputeLost.
+const (
+	DisputeNeedsResponse = "needs_response" // the seller must answer by RespondBy
+	DisputeUnderReview   = "under_review"   // answered (or not answerable); the network decides
+	DisputeClosed        = "closed"         // ended without a won/lost outcome (an inquiry closed, a withdrawal)
+)
+
 // Event is one verified, normalised provider event about an order.
 type Event struct {
 	Source     string    // who sent it: "stripe", "paypal", "antom", "alipay", "standard"
@@ -64,6 +73,15 @@ type Event struct {
 	Sequence int64
 	// DisputeID is the provider's id of the dispute, for dispute events.
 	DisputeID string
+	// DisputeStatus is the dispute's status in orderwire's words (DisputeNeedsResponse,
+	// DisputeUnderReview, DisputeWon, DisputeLost, DisputeClosed); empty when the event
+	// does not say. DisputeReason is the provider's reason code as given ("fraudulent",
+	// "MERCHANDISE_OR_SERVICE_NOT_RECEIVED", ...). RespondBy is the seller's deadline to
+	// answer (Stripe evidence_details.due_by, PayPal seller_response_due_date, ...), zero
+	// when the event gives none.
+	DisputeStatus string
+	DisputeReason string
+	RespondBy     time.Time
 	// TimeAnomaly says why OccurredAt is not the provider's time (see CheckTimes); empty
 	// when it is.
 	TimeAnomaly string

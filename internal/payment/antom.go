@@ -227,6 +227,9 @@ func antomDispute(n antomNotify) (order.EventKind, string) {
 // would split one notification in two if Antom re-serialised it between retries.
 // OccurredAt is the notification's own time (paymentTime, captureTime, refundTime,
 // disputeJudgedTime, disputeAcceptTime, disputeTime, paymentCreateTime), else request-time.
+// disputeTime is the dispute's creation time, so it is the time of DISPUTE_CREATED only:
+// any other dispute notice without a time of its own (DEFENSE_SUPPLIED, DEFENSE_DUE_ALERT,
+// DISPUTE_CANCELLED, ...) takes request-time first, so that it folds after the creation.
 func (p *antom) Parse(r Request) (order.Event, error) {
 	const op = "payment.antom.Parse"
 	var n antomNotify
@@ -243,6 +246,11 @@ func (p *antom) Parse(r Request) (order.Event, error) {
 		ev.OrderID, ev.DisputeID = n.PaymentRequestID, n.DisputeID
 		ev.Refs = refList(n.PaymentID, n.PaymentRequestID, n.CaptureID)
 		times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, n.DisputeTime}
+		if n.DisputeNotificationType != "DISPUTE_CREATED" {
+			// disputeTime is when the dispute was created, not when this notice happened:
+			// the signed request-time is the notice's own time.
+			times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, webhooksig.Header(r.Header, "request-time"), n.DisputeTime}
+		}
 		ev.Kind, ev.DisputeStatus = antomDispute(n)
 		if ev.Kind == order.KindDisputeClosed {
 			ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)

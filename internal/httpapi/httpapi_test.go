@@ -102,7 +102,7 @@ func TestPutThenGet(t *testing.T) {
 	want := map[string]any{"order_id": "AE-1001", "status": "pending_payment", "amount_minor": 13990.0,
 		"currency": "BRL", "buyer_id": "buyer-1", "payment_due_at": "2026-12-01T12:00:00Z",
 		"created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z", "version": 2.0,
-		"payment_status": "unpaid", "paid_minor": 0.0, "refunded_minor": 0.0, "dispute": nil,
+		"payment_status": "unpaid", "paid_minor": 0.0, "refunded_minor": 0.0, "dispute": nil, "disputes": []any{},
 		"fraud_warning": false, "shipments": []any{}, "timeline": []any{}}
 	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
 		t.Fatalf("GET body\n got %s\nwant %s", g, w)

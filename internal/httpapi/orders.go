@@ -22,11 +22,41 @@ type orderResponse struct {
 	PaymentStatus string         `json:"payment_status"`
 	PaidMinor     int64          `json:"paid_minor"`
 	RefundedMinor int64          `json:"refunded_minor"`
-	Dispute       *string        `json:"dispute"` // null, "open", "won" or "lost"
+	Dispute       *string        `json:"dispute"`  // the summary: null, "open", "won", "lost" or "closed"
+	Disputes      []disputeJSON  `json:"disputes"` // always an array, in the order they opened
 	FraudWarning  bool           `json:"fraud_warning"`
 	Shipments     []shipmentJSON `json:"shipments"`
 	// Timeline is always present in a GET answer and left out of a PUT answer.
 	Timeline *[]timelineJSON `json:"timeline,omitempty"`
+}
+
+// disputeJSON is one dispute as its provider reported it: status in orderwire's five words
+// (needs_response, under_review, won, lost, closed), the provider's reason code, and the
+// deadline to answer (null when the provider gave none).
+type disputeJSON struct {
+	Provider          string     `json:"provider"`
+	ProviderDisputeID string     `json:"provider_dispute_id"`
+	Status            string     `json:"status"`
+	Reason            string     `json:"reason"`
+	AmountMinor       int64      `json:"amount_minor"`
+	Currency          string     `json:"currency"`
+	OpenedAt          time.Time  `json:"opened_at"`
+	RespondBy         *time.Time `json:"respond_by"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+func newDisputesJSON(list []order.Dispute) []disputeJSON {
+	out := make([]disputeJSON, 0, len(list))
+	for _, d := range list {
+		j := disputeJSON{Provider: d.Provider, ProviderDisputeID: d.ID, Status: d.Status, Reason: d.Reason,
+			AmountMinor: d.AmountMinor, Currency: d.Currency, OpenedAt: d.OpenedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+		if !d.RespondBy.IsZero() {
+			at := d.RespondBy.UTC()
+			j.RespondBy = &at
+		}
+		out = append(out, j)
+	}
+	return out
 }
 
 // timelineJSON is one timeline entry: what a provider said and whether it changed the order.
@@ -53,7 +83,7 @@ func newOrderResponse(o order.Order, timeline []order.TimelineEntry) orderRespon
 		Currency: o.Currency, BuyerID: o.BuyerID, CreatedAt: o.CreatedAt, PaymentDueAt: o.PaymentDueAt,
 		UpdatedAt: o.UpdatedAt, Version: o.Version, PaymentStatus: string(o.PaymentStatus),
 		PaidMinor: o.PaidMinor, RefundedMinor: o.RefundedMinor, FraudWarning: o.FraudWarning,
-		Shipments: newShipmentsJSON(o.Shipments),
+		Shipments: newShipmentsJSON(o.Shipments), Disputes: newDisputesJSON(o.Disputes),
 	}
 	if o.Dispute != "" {
 		r.Dispute = &o.Dispute

@@ -221,10 +221,9 @@ func lifecycles() []lifecycle {
 				// it is unfiled until the seller assigns it.
 				{e: h.antom(t, "refund_result_success.json"), kind: "refunded", assign: "reference_not_bound", want: part2},
 				{e: h.antom(t, "dispute_created.json"), kind: "dispute_opened", want: open},
-				// Antom's notices carry the dispute's own disputeTime, not the notice's: the
-				// update changes nothing the order shows (recorded, not applied).
-				{e: h.antom(t, "dispute_defense_supplied.json"), kind: "dispute_updated", want: open,
-					unapplied: `no change: dispute "202603101940108001001888C0200001" is already open`},
+				// The defence notice (timed by its request-time: its disputeTime is the
+				// dispute's creation) moves the dispute to under_review; the summary stays open.
+				{e: h.antom(t, "dispute_defense_supplied.json"), kind: "dispute_updated", want: open},
 				{e: h.antom(t, "dispute_judged_customer.json"), kind: "dispute_closed", want: won},
 				// A second dispute (the created notice with dispute 2's id), judged against the merchant.
 				{e: h.antom(t, "dispute_created.json", "202603101940108001001888C0200001", "202603101940108001001888C0200002"),

@@ -69,7 +69,9 @@ func refusal(o Order, ev Event) string {
 		return fmt.Sprintf("anomaly: paid %d of %d %s", ev.AmountMinor, o.AmountMinor, o.Currency)
 	case refund && ev.AmountMinor <= 0:
 		return "anomaly: refund without an amount"
-	case ev.Kind == KindDisputeClosed && ev.DisputeOutcome != DisputeWon && ev.DisputeOutcome != DisputeLost:
+	case disputeKind(ev.Kind) && ev.DisputeStatus != "" && !ValidDisputeStatus(ev.DisputeStatus):
+		return fmt.Sprintf("anomaly: unknown dispute status %q", ev.DisputeStatus)
+	case ev.Kind == KindDisputeClosed && !DisputeEnded(LedgerEntryOf(ev).disputeStatus("")):
 		return "dispute closed without a known outcome"
 	case unpaidKind(ev.Kind) && ledgerHasKind(ledger, KindPaymentSucceeded):
 		return "stale: the order is paid"
@@ -79,6 +81,10 @@ func refusal(o Order, ev Event) string {
 		return fmt.Sprintf("anomaly: the order's payment ledger is full (%d events); recorded, not applied", MaxLedger)
 	}
 	return ""
+}
+
+func disputeKind(k EventKind) bool {
+	return k == KindDisputeOpened || k == KindDisputeUpdated || k == KindDisputeClosed
 }
 
 func paymentKind(k EventKind) bool {
@@ -138,12 +144,12 @@ func (c *EventChange) fold(o Order, ev Event, now time.Time) {
 
 // newlyLost reports whether a dispute is lost in after and was not in before.
 func newlyLost(before, after []Dispute) bool {
-	was := map[string]bool{}
+	was := map[[2]string]bool{}
 	for _, d := range before {
-		was[d.ID] = d.Status == DisputeLost
+		was[[2]string{d.Provider, d.ID}] = d.Status == DisputeLost
 	}
 	for _, d := range after {
-		if d.Status == DisputeLost && !was[d.ID] {
+		if d.Status == DisputeLost && !was[[2]string{d.Provider, d.ID}] {
 			return true
 		}
 	}
@@ -168,7 +174,7 @@ func unchanged(ev Event, f PaymentFacts) string {
 		return fmt.Sprintf("stale: refunds already total %d", f.RefundedMinor)
 	case KindDisputeOpened, KindDisputeUpdated, KindDisputeClosed:
 		for _, d := range f.Disputes {
-			if d.ID == ev.DisputeID {
+			if d.ID == ev.DisputeID && d.Provider == ev.Source {
 				return fmt.Sprintf("no change: dispute %q is already %s", d.ID, d.Status)
 			}
 		}

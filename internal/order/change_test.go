@@ -145,8 +145,8 @@ func TestSeveralDisputesPerOrder(t *testing.T) {
 	}
 	o, _ = arrive(o, dispute("a-won", "dp_a", KindDisputeClosed, DisputeWon, 40))
 	want := []Dispute{
-		{ID: "dp_a", Status: DisputeWon, AmountMinor: 5000, Currency: "USD", OpenedAt: t0.Add(10 * time.Minute), UpdatedAt: t0.Add(40 * time.Minute)},
-		{ID: "dp_b", Status: DisputeLost, AmountMinor: 5000, Currency: "USD", OpenedAt: t0.Add(30 * time.Minute), UpdatedAt: t0.Add(30 * time.Minute)},
+		{ID: "dp_a", Provider: "stripe", Status: DisputeWon, AmountMinor: 5000, Currency: "USD", OpenedAt: t0.Add(10 * time.Minute), UpdatedAt: t0.Add(40 * time.Minute)},
+		{ID: "dp_b", Provider: "stripe", Status: DisputeLost, AmountMinor: 5000, Currency: "USD", OpenedAt: t0.Add(30 * time.Minute), UpdatedAt: t0.Add(30 * time.Minute)},
 	}
 	if o.Dispute != DisputeLost || !reflect.DeepEqual(o.Disputes, want) {
 		t.Fatalf("summary %q disputes %+v\nwant lost %+v", o.Dispute, o.Disputes, want)

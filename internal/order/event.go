@@ -25,7 +25,9 @@ const (
 	KindTrackingUpdate     EventKind = "tracking_update"
 )
 
-// Dispute outcomes carried by dispute_closed events and shown on the order.
+// Dispute outcomes carried by dispute_closed events (Event.DisputeOutcome: won or lost) and
+// the values of the order's dispute summary (Order.Dispute: open, won, lost or closed).
+// DisputeOpen is a summary only: a dispute's own status is one of the five below.
 const (
 	DisputeOpen = "open"
 	DisputeWon  = "won"
@@ -40,6 +42,20 @@ const (
 	DisputeUnderReview   = "under_review"   // answered (or not answerable); the network decides
 	DisputeClosed        = "closed"         // ended without a won/lost outcome (an inquiry closed, a withdrawal)
 )
+
+// ValidDisputeStatus reports whether s is one of the five dispute statuses.
+func ValidDisputeStatus(s string) bool {
+	switch s {
+	case DisputeNeedsResponse, DisputeUnderReview, DisputeWon, DisputeLost, DisputeClosed:
+		return true
+	}
+	return false
+}
+
+// DisputeEnded reports whether status is final: won, lost or closed.
+func DisputeEnded(status string) bool {
+	return status == DisputeWon || status == DisputeLost || status == DisputeClosed
+}
 
 // Event is one verified, normalised provider event about an order.
 type Event struct {
@@ -57,7 +73,8 @@ type Event struct {
 	// RefundIsTotal marks a refunded event whose amount is the total refunded so far (Stripe's
 	// charge.refunded) rather than this one refund's amount.
 	RefundIsTotal bool
-	// DisputeOutcome is DisputeWon or DisputeLost for dispute_closed; empty if unknown.
+	// DisputeOutcome is DisputeWon or DisputeLost for dispute_closed; empty if unknown. It
+	// is kept for events that predate DisputeStatus: when both are set, DisputeStatus decides.
 	DisputeOutcome string
 	// PaymentRef is the provider's id of the payment object (payment intent, capture, trade).
 	PaymentRef string

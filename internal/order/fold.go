@@ -5,14 +5,27 @@ import (
 	"time"
 )
 
-// Dispute is one dispute (chargeback) of an order, as its ledger says.
+// Dispute is one dispute (chargeback, inquiry) of an order, as its ledger says. A dispute is
+// identified by its provider and the provider's dispute id.
 type Dispute struct {
-	ID          string // the provider's dispute id; "" for events that name none
-	Status      string // DisputeOpen, DisputeWon or DisputeLost
+	ID       string // the provider's dispute id; "" for events that name none
+	Provider string // the Source of its events: "stripe", "paypal", "antom", "standard"
+	// Status is DisputeNeedsResponse, DisputeUnderReview, DisputeWon, DisputeLost or
+	// DisputeClosed (see FoldLedger).
+	Status      string
+	Reason      string // the provider's reason code, from the latest event that gives one
 	AmountMinor int64  // the disputed amount, from the latest event of the dispute that carries one
 	Currency    string
 	OpenedAt    time.Time // the time of the dispute's first event in event order
+	RespondBy   time.Time // the seller's deadline, from the latest event that gives one; zero if none did
 	UpdatedAt   time.Time // the time of its last event in event order
+}
+
+// Equal reports whether d and e say the same.
+func (d Dispute) Equal(e Dispute) bool {
+	return d.ID == e.ID && d.Provider == e.Provider && d.Status == e.Status && d.Reason == e.Reason &&
+		d.AmountMinor == e.AmountMinor && d.Currency == e.Currency && d.OpenedAt.Equal(e.OpenedAt) &&
+		d.RespondBy.Equal(e.RespondBy) && d.UpdatedAt.Equal(e.UpdatedAt)
 }
 
 // PaymentFacts are an order's payment facts: what its ledger says, folded in event order.
@@ -20,7 +33,7 @@ type PaymentFacts struct {
 	PaymentStatus PaymentStatus
 	PaidMinor     int64
 	RefundedMinor int64
-	Dispute       string // the summary: open if any dispute is open, else lost if any is lost, else won
+	Dispute       string // the summary of Disputes (see FoldLedger)
 	Disputes      []Dispute
 	FraudWarning  bool
 }
@@ -38,9 +51,7 @@ func (f PaymentFacts) Equal(g PaymentFacts) bool {
 		return false
 	}
 	for i := range f.Disputes {
-		a, b := f.Disputes[i], g.Disputes[i]
-		if a.ID != b.ID || a.Status != b.Status || a.AmountMinor != b.AmountMinor || a.Currency != b.Currency ||
-			!a.OpenedAt.Equal(b.OpenedAt) || !a.UpdatedAt.Equal(b.UpdatedAt) {
+		if !f.Disputes[i].Equal(g.Disputes[i]) {
 			return false
 		}
 	}
@@ -56,15 +67,21 @@ func (f PaymentFacts) Equal(g PaymentFacts) bool {
 //   - Refunds add up (Stripe's running totals, RefundIsTotal, take the maximum instead) in
 //     event order, whenever they arrived; they show once the order is paid, and the status
 //     is partially_refunded or refunded by how they compare with the payment.
-//   - Disputes are keyed by DisputeID: opened and updated open one unless it is closed
-//     already (a close that happened first stays the outcome); a close sets won or lost, and
-//     lost is final (a later won for the same dispute does not clear a lost chargeback).
+//   - Disputes are keyed by Source and DisputeID. The latest event of a dispute (in event
+//     order) that says a status decides it (LedgerEntry.disputeStatus: DisputeStatus, else
+//     a close's outcome, else needs_response for a new dispute), except that an ended
+//     dispute (won, lost, closed) never reopens: a needs_response or under_review after it
+//     changes nothing (a close that happened first stays), and lost is final (a later won
+//     or closed does not clear a lost chargeback). Reason and RespondBy are the latest
+//     non-empty ones, the amount the latest non-zero one.
+//   - The summary Dispute is open while any dispute is needs_response or under_review,
+//     else lost if any is lost, else won if any is won, else closed ("" with no dispute).
 //   - One fraud warning flags the order.
 func FoldLedger(ledger []LedgerEntry) PaymentFacts {
 	f := PaymentFacts{PaymentStatus: PaymentUnpaid}
 	paid := false
 	var refunded int64
-	byID := map[string]int{}
+	byID := map[[2]string]int{}
 	for _, e := range ledger {
 		switch e.Kind {
 		case KindPaymentPending:
@@ -102,8 +119,11 @@ func FoldLedger(ledger []LedgerEntry) PaymentFacts {
 	}
 	sort.SliceStable(f.Disputes, func(i, j int) bool {
 		a, b := f.Disputes[i], f.Disputes[j]
-		if !a.OpenedAt.Equal(b.OpenedAt) {
+		switch {
+		case !a.OpenedAt.Equal(b.OpenedAt):
 			return a.OpenedAt.Before(b.OpenedAt)
+		case a.Provider != b.Provider:
+			return a.Provider < b.Provider
 		}
 		return a.ID < b.ID
 	})
@@ -111,21 +131,27 @@ func FoldLedger(ledger []LedgerEntry) PaymentFacts {
 	return f
 }
 
-func foldDispute(list []Dispute, byID map[string]int, e LedgerEntry) []Dispute {
-	i, ok := byID[e.DisputeID]
+func foldDispute(list []Dispute, byID map[[2]string]int, e LedgerEntry) []Dispute {
+	key := [2]string{e.Source, e.DisputeID}
+	i, ok := byID[key]
 	if !ok {
 		i = len(list)
-		byID[e.DisputeID] = i
-		list = append(list, Dispute{ID: e.DisputeID, OpenedAt: e.OccurredAt})
+		byID[key] = i
+		list = append(list, Dispute{ID: e.DisputeID, Provider: e.Source, OpenedAt: e.OccurredAt})
 	}
 	d := &list[i]
+	next := e.disputeStatus(d.Status)
 	switch {
-	case e.Kind != KindDisputeClosed:
-		if d.Status == "" {
-			d.Status = DisputeOpen
-		}
-	case d.Status != DisputeLost:
-		d.Status = e.DisputeOutcome
+	case next == "", d.Status == DisputeLost:
+	case DisputeEnded(d.Status) && !DisputeEnded(next):
+	default:
+		d.Status = next
+	}
+	if e.DisputeReason != "" {
+		d.Reason = e.DisputeReason
+	}
+	if !e.RespondBy.IsZero() {
+		d.RespondBy = e.RespondBy
 	}
 	if e.AmountMinor > 0 {
 		d.AmountMinor, d.Currency = e.AmountMinor, e.Currency
@@ -137,13 +163,19 @@ func foldDispute(list []Dispute, byID map[string]int, e LedgerEntry) []Dispute {
 func disputeSummary(list []Dispute) string {
 	summary := ""
 	for _, d := range list {
-		switch {
-		case d.Status == DisputeOpen:
+		switch d.Status {
+		case DisputeNeedsResponse, DisputeUnderReview:
 			return DisputeOpen
-		case d.Status == DisputeLost:
+		case DisputeLost:
 			summary = DisputeLost
-		case summary == "":
-			summary = d.Status
+		case DisputeWon:
+			if summary != DisputeLost {
+				summary = DisputeWon
+			}
+		case DisputeClosed:
+			if summary == "" {
+				summary = DisputeClosed
+			}
 		}
 	}
 	return summary

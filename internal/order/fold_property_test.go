@@ -11,7 +11,8 @@ import (
 
 // randomEvents returns n distinct payment events about one order (amount 5000 USD): payments
 // (right, short, in another currency), failures, pendings, cancels, refunds (single amounts
-// and Stripe running totals), disputes (two ids; opened, updated, won, lost), fraud warnings
+// and Stripe running totals), disputes (two ids; opened, updated, closed; most carrying one
+// of the five statuses, a reason and a deadline, some none as older events did), fraud warnings
 // and ignored types, at a few times only (so equal times and sequences are common).
 //
 // Every valid payment is for the amount due: with two valid payments of different amounts
@@ -53,6 +54,19 @@ func randomEvents(r *rand.Rand, n int) []Event {
 		}
 		if e.Kind == KindDisputeOpened || e.Kind == KindDisputeUpdated || e.Kind == KindDisputeClosed {
 			e.DisputeID, e.AmountMinor = []string{"dp_1", "dp_2"}[r.Intn(2)], 5000
+			if r.Intn(4) > 0 {
+				open := []string{DisputeNeedsResponse, DisputeUnderReview}
+				ended := []string{DisputeWon, DisputeLost, DisputeClosed}
+				if e.Kind == KindDisputeClosed {
+					e.DisputeStatus = ended[r.Intn(3)]
+				} else {
+					e.DisputeStatus = append(open, ended...)[r.Intn(5)]
+				}
+				e.DisputeReason = []string{"", "fraudulent", "product_not_received"}[r.Intn(3)]
+				if r.Intn(2) == 0 {
+					e.RespondBy = t0.Add(time.Duration(24+r.Intn(3)) * time.Hour)
+				}
+			}
 		}
 		events = append(events, e)
 	}

@@ -26,6 +26,9 @@ type LedgerEntry struct {
 	RefundIsTotal  bool
 	DisputeID      string
 	DisputeOutcome string
+	DisputeStatus  string    // Event.DisputeStatus
+	DisputeReason  string    // Event.DisputeReason
+	RespondBy      time.Time // Event.RespondBy (UTC); zero when the event gave none
 }
 
 // LedgerEntryOf is the ledger entry of ev.
@@ -36,7 +39,35 @@ func LedgerEntryOf(ev Event) LedgerEntry {
 	}
 	return LedgerEntry{Source: ev.Source, EventID: ev.EventID, Kind: ev.Kind, OccurredAt: at.UTC(),
 		Sequence: ev.Sequence, AmountMinor: ev.AmountMinor, Currency: ev.Currency,
-		RefundIsTotal: ev.RefundIsTotal, DisputeID: ev.DisputeID, DisputeOutcome: ev.DisputeOutcome}
+		RefundIsTotal: ev.RefundIsTotal, DisputeID: ev.DisputeID, DisputeOutcome: ev.DisputeOutcome,
+		DisputeStatus: ev.DisputeStatus, DisputeReason: ev.DisputeReason, RespondBy: utcOrZero(ev.RespondBy)}
+}
+
+// utcOrZero is t in UTC, or the zero time for a zero t.
+func utcOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// disputeStatus is the status a dispute event says its dispute has, given the status it had
+// before (current, "" for its first event): DisputeStatus when the event carries one; else,
+// for events that predate it, a close's DisputeOutcome, or needs_response for a dispute
+// that has no status yet, or current.
+func (e LedgerEntry) disputeStatus(current string) string {
+	switch {
+	case e.DisputeStatus != "":
+		return e.DisputeStatus
+	case e.Kind == KindDisputeClosed:
+		if e.DisputeOutcome == DisputeWon || e.DisputeOutcome == DisputeLost {
+			return e.DisputeOutcome
+		}
+		return ""
+	case current == "":
+		return DisputeNeedsResponse
+	}
+	return current
 }
 
 // Before reports whether e happened before f in event order: OccurredAt, then the

@@ -33,7 +33,7 @@ type Order struct {
 	// in the order they happened (see PaymentChange); Status follows the order's own state
 	// machine, moved by those facts where it allows.
 	PaymentStatus PaymentStatus
-	Dispute       string // "", DisputeOpen, DisputeWon or DisputeLost
+	Dispute       string // the summary of Disputes: "", DisputeOpen, DisputeWon, DisputeLost or DisputeClosed
 	PaidMinor     int64
 	RefundedMinor int64
 	FraudWarning  bool // a provider flagged the payment as likely fraud

@@ -126,15 +126,42 @@ type antomNotify struct {
 	DisputeTime             string       `json:"disputeTime"`
 	DisputeJudgedTime       string       `json:"disputeJudgedTime"`
 	DisputeAcceptTime       string       `json:"disputeAcceptTime"`
+	DisputeReasonCode       string       `json:"disputeReasonCode"`
+	DisputeReasonMsg        string       `json:"disputeReasonMsg"`
+	DefenseDueTime          string       `json:"defenseDueTime"`
+	Defendable              antomBool    `json:"defendable"`
+}
+
+// antomBool reads a Boolean that Antom documents as the string "true"/"false" and its own
+// examples send as a JSON Boolean; anything else (absent, null) is unknown.
+type antomBool struct {
+	Known, Value bool
+}
+
+func (b *antomBool) UnmarshalJSON(data []byte) error {
+	switch string(data) {
+	case "true", `"true"`:
+		*b = antomBool{Known: true, Value: true}
+	case "false", `"false"`:
+		*b = antomBool{Known: true}
+	}
+	return nil
 }
 
 // antomDispute maps disputeNotificationType (and, for DISPUTE_JUDGED, disputeJudgedResult)
-// to a kind and outcome; unknown values are dispute_updated, so that a new notice still
-// reaches the order's timeline.
+// to a kind and a dispute status (see Parse); unknown values are dispute_updated with no
+// status, so that a new notice still reaches the order's timeline.
 func antomDispute(n antomNotify) (order.EventKind, string) {
 	switch n.DisputeNotificationType {
 	case "DISPUTE_CREATED":
-		return order.KindDisputeOpened, ""
+		if n.Defendable.Known && !n.Defendable.Value {
+			return order.KindDisputeOpened, order.DisputeUnderReview
+		}
+		return order.KindDisputeOpened, order.DisputeNeedsResponse
+	case "DEFENSE_DUE_ALERT":
+		return order.KindDisputeUpdated, order.DisputeNeedsResponse
+	case "DEFENSE_SUPPLIED":
+		return order.KindDisputeUpdated, order.DisputeUnderReview
 	case "DISPUTE_JUDGED":
 		switch n.DisputeJudgedResult {
 		case "ACCEPT_BY_CUSTOMER": // the buyer bears it: the frozen funds are released
@@ -143,9 +170,11 @@ func antomDispute(n antomNotify) (order.EventKind, string) {
 			return order.KindDisputeClosed, order.DisputeLost
 		}
 	case "DISPUTE_CANCELLED": // the buyer withdrew it
-		return order.KindDisputeClosed, order.DisputeWon
-	case "DISPUTE_ACCEPTED", "RDR_RESOLVED": // the merchant accepted it; refunded via RDR
+		return order.KindDisputeClosed, order.DisputeClosed
+	case "DISPUTE_ACCEPTED": // the merchant accepted it
 		return order.KindDisputeClosed, order.DisputeLost
+	case "RDR_RESOLVED": // refunded through Visa RDR before it became a chargeback
+		return order.KindDisputeClosed, order.DisputeClosed
 	}
 	return order.KindDisputeUpdated, ""
 }
@@ -157,15 +186,24 @@ func antomDispute(n antomNotify) (order.EventKind, string) {
 //	PAYMENT_PENDING                           payment_pending
 //	REFUND_RESULT, refundStatus SUCCESS       refunded (refundAmount, this refund's)
 //	CAPTURE_RESULT, REFUND_RESULT FAIL        ignored (recorded, with their refs)
-//	disputeNotificationType (notifyDispute):
-//	  DISPUTE_CREATED                         dispute_opened (disputeAmount)
-//	  DISPUTE_JUDGED, ACCEPT_BY_CUSTOMER      dispute_closed, won (the buyer bears it)
-//	  DISPUTE_JUDGED, ACCEPT_BY_MERCHANT      dispute_closed, lost (deducted from settlement)
-//	  DISPUTE_CANCELLED                       dispute_closed, won (the buyer withdrew it)
-//	  DISPUTE_ACCEPTED, RDR_RESOLVED          dispute_closed, lost (accepted; Visa RDR refund)
-//	  DEFENSE_SUPPLIED, DEFENSE_DUE_ALERT,
-//	  DISPUTE_JUDGED VALIDATE_SUCCESS/FAIL,
-//	  any other                               dispute_updated
+//	disputeNotificationType (notifyDispute)   kind             DisputeStatus
+//	  DISPUTE_CREATED                         dispute_opened   needs_response; under_review
+//	                                          (disputeAmount)  when defendable is false
+//	  DEFENSE_DUE_ALERT                       dispute_updated  needs_response (due soon)
+//	  DEFENSE_SUPPLIED                        dispute_updated  under_review (defense sent)
+//	  DISPUTE_JUDGED, ACCEPT_BY_CUSTOMER      dispute_closed   won (the buyer bears it)
+//	  DISPUTE_JUDGED, ACCEPT_BY_MERCHANT      dispute_closed   lost (deducted from settlement)
+//	  DISPUTE_CANCELLED                       dispute_closed   closed (the buyer withdrew it)
+//	  DISPUTE_ACCEPTED                        dispute_closed   lost (the merchant accepted it)
+//	  RDR_RESOLVED                            dispute_closed   closed (refunded through Visa
+//	                                                           RDR: no chargeback, as Stripe's
+//	                                                           prevented)
+//	  DISPUTE_JUDGED VALIDATE_SUCCESS/FAIL,   dispute_updated  "" (keeps the dispute's status)
+//	  any other
+//
+// DisputeOutcome is won or lost when a dispute_closed's status is. DisputeReason is
+// disputeReasonCode (the network's reason code, e.g. "13.1"), else disputeReasonMsg;
+// RespondBy is defenseDueTime (zero when absent or unreadable).
 //
 // What ties each to an order:
 //
@@ -189,6 +227,9 @@ func antomDispute(n antomNotify) (order.EventKind, string) {
 // would split one notification in two if Antom re-serialised it between retries.
 // OccurredAt is the notification's own time (paymentTime, captureTime, refundTime,
 // disputeJudgedTime, disputeAcceptTime, disputeTime, paymentCreateTime), else request-time.
+// disputeTime is the dispute's creation time, so it is the time of DISPUTE_CREATED only:
+// any other dispute notice without a time of its own (DEFENSE_SUPPLIED, DEFENSE_DUE_ALERT,
+// DISPUTE_CANCELLED, ...) takes request-time first, so that it folds after the creation.
 func (p *antom) Parse(r Request) (order.Event, error) {
 	const op = "payment.antom.Parse"
 	var n antomNotify
@@ -205,7 +246,19 @@ func (p *antom) Parse(r Request) (order.Event, error) {
 		ev.OrderID, ev.DisputeID = n.PaymentRequestID, n.DisputeID
 		ev.Refs = refList(n.PaymentID, n.PaymentRequestID, n.CaptureID)
 		times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, n.DisputeTime}
-		ev.Kind, ev.DisputeOutcome = antomDispute(n)
+		if n.DisputeNotificationType != "DISPUTE_CREATED" {
+			// disputeTime is when the dispute was created, not when this notice happened:
+			// the signed request-time is the notice's own time.
+			times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, webhooksig.Header(r.Header, "request-time"), n.DisputeTime}
+		}
+		ev.Kind, ev.DisputeStatus = antomDispute(n)
+		if ev.Kind == order.KindDisputeClosed {
+			ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
+		}
+		ev.DisputeReason = firstOf(n.DisputeReasonCode, n.DisputeReasonMsg)
+		if t, ok := parseAntomTime(n.DefenseDueTime); ok {
+			ev.RespondBy = t
+		}
 		if ev.Kind == order.KindDisputeOpened {
 			amount = n.DisputeAmount
 		}

@@ -97,11 +97,13 @@ func TestAntomParse(t *testing.T) {
 			eventID: "REFUND_RESULT:20260305194010800100188820212349999:SUCCESS"},
 		{file: "refund_result_fail.json", kind: order.KindIgnored, typ: "REFUND_RESULT"},
 		{file: "dispute_created.json", kind: order.KindDisputeOpened, orderID: "ORD-3001", amount: 8000, currency: "EUR",
-			paymentRef: pay, typ: "DISPUTE_CREATED", eventID: "DISPUTE_CREATED:202603101940108001001888C0200001"},
+			paymentRef: pay, typ: "DISPUTE_CREATED", eventID: "DISPUTE_CREATED:202603101940108001001888C0200001",
+			status: order.DisputeNeedsResponse, reason: "13.1", respondBy: antomDue},
 		{file: "dispute_judged_customer.json", kind: order.KindDisputeClosed, orderID: "ORD-3001", outcome: order.DisputeWon,
 			eventID:    "DISPUTE_JUDGED:202603101940108001001888C0200001:ACCEPT_BY_CUSTOMER",
-			occurredAt: time.Date(2026, 3, 30, 4, 0, 0, 0, time.UTC)},
-		{file: "dispute_judged_merchant.json", kind: order.KindDisputeClosed, orderID: "ORD-3001", outcome: order.DisputeLost},
+			occurredAt: time.Date(2026, 3, 30, 4, 0, 0, 0, time.UTC), status: order.DisputeWon},
+		{file: "dispute_judged_merchant.json", kind: order.KindDisputeClosed, orderID: "ORD-3001", outcome: order.DisputeLost,
+			status: order.DisputeLost},
 		{file: "capture_result.json", kind: order.KindIgnored, typ: "CAPTURE_RESULT", paymentRef: "20260301194010800100188820212345681"},
 	}
 	for _, w := range tests {

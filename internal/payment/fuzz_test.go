@@ -71,6 +71,10 @@ func wantParseResult(t *testing.T, source string, ev order.Event, err error) {
 		t.Fatalf("amount without an ISO currency: %+v", ev)
 	case ev.DisputeOutcome != "" && ev.DisputeOutcome != order.DisputeWon && ev.DisputeOutcome != order.DisputeLost:
 		t.Fatalf("unknown outcome: %+v", ev)
+	case ev.DisputeStatus != "" && !order.ValidDisputeStatus(ev.DisputeStatus):
+		t.Fatalf("dispute status outside the five: %+v", ev)
+	case ev.DisputeOutcome != "" && ev.DisputeOutcome != ev.DisputeStatus:
+		t.Fatalf("outcome and status disagree: %+v", ev)
 	}
 }
 

@@ -112,6 +112,10 @@ type eventWant struct {
 	total      bool
 	outcome    string
 	occurredAt time.Time
+	// The dispute facts, compared always (empty and zero for events that are no dispute).
+	status    string
+	reason    string
+	respondBy time.Time
 }
 
 // check compares ev with w, field by field.
@@ -122,6 +126,10 @@ func (w eventWant) check(t *testing.T, source string, ev order.Event) {
 		t.Errorf("%s: got source=%s kind=%s order=%q amount=%d %s total=%v outcome=%q; want %s %s %q %d %s %v %q",
 			w.file, ev.Source, ev.Kind, ev.OrderID, ev.AmountMinor, ev.Currency, ev.RefundIsTotal, ev.DisputeOutcome,
 			source, w.kind, w.orderID, w.amount, w.currency, w.total, w.outcome)
+	}
+	if ev.DisputeStatus != w.status || ev.DisputeReason != w.reason || !ev.RespondBy.Equal(w.respondBy) {
+		t.Errorf("%s: dispute status=%q reason=%q respond_by=%v; want %q %q %v", w.file, ev.DisputeStatus, ev.DisputeReason,
+			ev.RespondBy, w.status, w.reason, w.respondBy)
 	}
 	if w.typ != "" && ev.Type != w.typ {
 		t.Errorf("%s: type = %q, want %q", w.file, ev.Type, w.typ)

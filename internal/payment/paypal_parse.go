@@ -56,9 +56,12 @@ type payPalEvent struct {
 		} `json:"purchase_units"`
 		Links []payPalLink `json:"links"`
 		// Disputes (resource_type "dispute").
-		DisputeID      string       `json:"dispute_id"`
-		DisputeAmount  *payPalMoney `json:"dispute_amount"`
-		DisputeOutcome struct {
+		DisputeID             string       `json:"dispute_id"`
+		DisputeAmount         *payPalMoney `json:"dispute_amount"`
+		Status                string       `json:"status"` // capture, refund: COMPLETED, ...; dispute: OPEN, ...
+		Reason                string       `json:"reason"`
+		SellerResponseDueDate string       `json:"seller_response_due_date"`
+		DisputeOutcome        struct {
 			OutcomeCode string `json:"outcome_code"`
 		} `json:"dispute_outcome"`
 		DisputedTransactions []struct {
@@ -99,10 +102,7 @@ func (e *payPalEvent) resourceKind() string {
 //	CUSTOMER.DISPUTE.CREATED,         dispute_opened (dispute_amount); RISK.DISPUTE.CREATED is
 //	  RISK.DISPUTE.CREATED            deprecated and documented without payload: read the same
 //	CUSTOMER.DISPUTE.UPDATED          dispute_updated (dispute_amount)
-//	CUSTOMER.DISPUTE.RESOLVED         dispute_closed, outcome from dispute_outcome.outcome_code:
-//	                                  RESOLVED_SELLER_FAVOUR, CANCELED_BY_BUYER  won
-//	                                  RESOLVED_BUYER_FAVOUR, ACCEPTED            lost
-//	                                  RESOLVED_WITH_PAYOUT, DENIED, NONE, other  "" (unknown)
+//	CUSTOMER.DISPUTE.RESOLVED         dispute_closed, status from dispute_outcome.outcome_code
 //	CHECKOUT.ORDER.APPROVED/COMPLETED ignored: approval moves no money and the capture events
 //	  PAYMENT.AUTHORIZATION.*         are authoritative for it (acting on both would count the
 //	                                  payment twice); their refs still bind the order's ids
@@ -122,6 +122,27 @@ func (e *payPalEvent) resourceKind() string {
 //	                the transaction, i.e. the capture); buyer_transaction_id is the buyer's
 //	                side of it and names nothing orderwire has seen, so it is left out.
 //	                DisputeID is dispute_id.
+//
+// Disputes (Disputes API v1 dispute object): DisputeReason is reason
+// ("MERCHANDISE_OR_SERVICE_NOT_RECEIVED", "UNAUTHORISED", ...), RespondBy is
+// seller_response_due_date (RFC 3339; zero when absent or unreadable), DisputeStatus maps
+// status, and on RESOLVED (and on every CUSTOMER.DISPUTE.RESOLVED event) the outcome:
+//
+//	status                        DisputeStatus
+//	OPEN                          needs_response (an inquiry the seller is to answer)
+//	WAITING_FOR_SELLER_RESPONSE   needs_response
+//	WAITING_FOR_BUYER_RESPONSE    under_review (the other party acts)
+//	UNDER_REVIEW                  under_review
+//	RESOLVED                      from dispute_outcome.outcome_code:
+//	  RESOLVED_SELLER_FAVOUR        won
+//	  RESOLVED_BUYER_FAVOUR         lost
+//	  ACCEPTED                      lost (the seller accepted the claim)
+//	  CANCELED_BY_BUYER             closed (withdrawn)
+//	  RESOLVED_WITH_PAYOUT, DENIED,
+//	  NONE, other                   closed (no documented win or loss for the seller)
+//	OTHER, anything else          "" (the dispute keeps its status)
+//
+// DisputeOutcome is won or lost when a CUSTOMER.DISPUTE.RESOLVED's status is.
 //
 // An id is read from a link's href only when its path ends in /captures/<id>,
 // /authorizations/<id> or /orders/<id>.
@@ -174,7 +195,19 @@ func (p *payPal) Parse(r Request) (order.Event, error) {
 		ev.Kind, amount = order.KindDisputeUpdated, res.DisputeAmount
 	case "CUSTOMER.DISPUTE.RESOLVED":
 		ev.Kind, amount = order.KindDisputeClosed, res.DisputeAmount
-		ev.DisputeOutcome = payPalDisputeOutcome(res.DisputeOutcome.OutcomeCode)
+	}
+	if ev.Kind == order.KindDisputeOpened || ev.Kind == order.KindDisputeUpdated || ev.Kind == order.KindDisputeClosed {
+		status := res.Status
+		if ev.Kind == order.KindDisputeClosed {
+			status = "RESOLVED"
+		}
+		ev.DisputeStatus, ev.DisputeReason = payPalDisputeStatus(status, res.DisputeOutcome.OutcomeCode), res.Reason
+		if ev.Kind == order.KindDisputeClosed {
+			ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
+		}
+		if t, err := time.Parse(time.RFC3339Nano, res.SellerResponseDueDate); err == nil {
+			ev.RespondBy = t.UTC()
+		}
 	}
 	if amount != nil && amount.Value != "" {
 		n, err := order.MinorUnits(amount.Value, amount.CurrencyCode)
@@ -253,13 +286,22 @@ func payPalLinkID(href string) string {
 	return ""
 }
 
-// payPalDisputeOutcome maps dispute_outcome.outcome_code (see Parse).
-func payPalDisputeOutcome(code string) string {
-	switch code {
-	case "RESOLVED_SELLER_FAVOUR", "CANCELED_BY_BUYER":
-		return order.DisputeWon
-	case "RESOLVED_BUYER_FAVOUR", "ACCEPTED":
-		return order.DisputeLost
+// payPalDisputeStatus maps a dispute's status and, for RESOLVED, its
+// dispute_outcome.outcome_code (see Parse).
+func payPalDisputeStatus(status, outcome string) string {
+	switch status {
+	case "OPEN", "WAITING_FOR_SELLER_RESPONSE":
+		return order.DisputeNeedsResponse
+	case "WAITING_FOR_BUYER_RESPONSE", "UNDER_REVIEW":
+		return order.DisputeUnderReview
+	case "RESOLVED":
+		switch outcome {
+		case "RESOLVED_SELLER_FAVOUR":
+			return order.DisputeWon
+		case "RESOLVED_BUYER_FAVOUR", "ACCEPTED":
+			return order.DisputeLost
+		}
+		return order.DisputeClosed
 	}
 	return ""
 }

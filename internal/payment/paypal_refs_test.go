@@ -80,14 +80,19 @@ func TestPayPalRiskDispute(t *testing.T) {
 	}
 }
 
-func TestPayPalDisputeOutcomes(t *testing.T) {
-	for code, want := range map[string]string{
-		"RESOLVED_SELLER_FAVOUR": order.DisputeWon, "CANCELED_BY_BUYER": order.DisputeWon,
-		"RESOLVED_BUYER_FAVOUR": order.DisputeLost, "ACCEPTED": order.DisputeLost,
-		"RESOLVED_WITH_PAYOUT": "", "DENIED": "", "NONE": "", "": "",
+// TestPayPalDisputeStatuses pins the status table of Parse's doc comment.
+func TestPayPalDisputeStatuses(t *testing.T) {
+	for in, want := range map[[2]string]string{
+		{"OPEN", ""}: order.DisputeNeedsResponse, {"WAITING_FOR_SELLER_RESPONSE", ""}: order.DisputeNeedsResponse,
+		{"WAITING_FOR_BUYER_RESPONSE", ""}: order.DisputeUnderReview, {"UNDER_REVIEW", ""}: order.DisputeUnderReview,
+		{"RESOLVED", "RESOLVED_SELLER_FAVOUR"}: order.DisputeWon, {"RESOLVED", "RESOLVED_BUYER_FAVOUR"}: order.DisputeLost,
+		{"RESOLVED", "ACCEPTED"}: order.DisputeLost, {"RESOLVED", "CANCELED_BY_BUYER"}: order.DisputeClosed,
+		{"RESOLVED", "RESOLVED_WITH_PAYOUT"}: order.DisputeClosed, {"RESOLVED", "DENIED"}: order.DisputeClosed,
+		{"RESOLVED", "NONE"}: order.DisputeClosed, {"RESOLVED", ""}: order.DisputeClosed,
+		{"OTHER", ""}: "", {"", ""}: "", {"OPEN", "RESOLVED_BUYER_FAVOUR"}: order.DisputeNeedsResponse,
 	} {
-		if got := payPalDisputeOutcome(code); got != want {
-			t.Errorf("%s: outcome %q, want %q", code, got, want)
+		if got := payPalDisputeStatus(in[0], in[1]); got != want {
+			t.Errorf("%v: %q, want %q", in, got, want)
 		}
 	}
 }

@@ -130,6 +130,8 @@ func TestPayPalLowerCaseHeaders(t *testing.T) {
 func TestPayPalParse(t *testing.T) {
 	p := mustProvider(t, Config{PayPalWebhookID: payPalWebhookID}, NamePayPal)
 	const capture = "5O190127TN364715T"
+	const mnr = "MERCHANDISE_OR_SERVICE_NOT_RECEIVED"
+	due30 := time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC) // seller_response_due_date of the CREATED fixtures
 	tests := []eventWant{
 		{file: "PAYMENT.CAPTURE.COMPLETED.json", kind: order.KindPaymentSucceeded, orderID: "ORD-2001", amount: 4999, currency: "USD",
 			paymentRef: capture, eventID: "WH-58D329510W468432D-8HN650336L201105X", typ: "PAYMENT.CAPTURE.COMPLETED",
@@ -139,13 +141,13 @@ func TestPayPalParse(t *testing.T) {
 		{file: "PAYMENT.CAPTURE.DECLINED.json", kind: order.KindPaymentFailed, orderID: "ORD-2001"},
 		{file: "PAYMENT.CAPTURE.REFUNDED.json", kind: order.KindRefunded, orderID: "ORD-2001", amount: 2000, currency: "USD", paymentRef: capture},
 		{file: "PAYMENT.CAPTURE.REVERSED.json", kind: order.KindRefunded, orderID: "ORD-2001", amount: 4999, currency: "USD", paymentRef: capture},
-		{file: "CUSTOMER.DISPUTE.CREATED.json", kind: order.KindDisputeOpened, orderID: "ORD-2001", amount: 4999, currency: "USD", paymentRef: capture},
-		{file: "CUSTOMER.DISPUTE.RESOLVED.seller.json", kind: order.KindDisputeClosed, orderID: "ORD-2001", amount: 4999, currency: "USD", outcome: order.DisputeWon},
-		{file: "CUSTOMER.DISPUTE.RESOLVED.buyer.json", kind: order.KindDisputeClosed, orderID: "ORD-2001", amount: 4999, currency: "USD", outcome: order.DisputeLost},
-		{file: "CUSTOMER.DISPUTE.UPDATED.json", kind: order.KindDisputeUpdated, orderID: "ORD-2001", amount: 4999, currency: "USD", paymentRef: capture},
+		{file: "CUSTOMER.DISPUTE.CREATED.json", kind: order.KindDisputeOpened, orderID: "ORD-2001", amount: 4999, currency: "USD", paymentRef: capture, status: order.DisputeNeedsResponse, reason: mnr, respondBy: due30},
+		{file: "CUSTOMER.DISPUTE.RESOLVED.seller.json", kind: order.KindDisputeClosed, orderID: "ORD-2001", amount: 4999, currency: "USD", outcome: order.DisputeWon, status: order.DisputeWon, reason: mnr},
+		{file: "CUSTOMER.DISPUTE.RESOLVED.buyer.json", kind: order.KindDisputeClosed, orderID: "ORD-2001", amount: 4999, currency: "USD", outcome: order.DisputeLost, status: order.DisputeLost, reason: mnr},
+		{file: "CUSTOMER.DISPUTE.UPDATED.json", kind: order.KindDisputeUpdated, orderID: "ORD-2001", amount: 4999, currency: "USD", paymentRef: capture, status: order.DisputeNeedsResponse, reason: mnr, respondBy: time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)},
 		// Issue 10: events that name the order only through the payment's ids.
 		{file: "PAYMENT.CAPTURE.REFUNDED.no_custom_id.json", kind: order.KindRefunded, amount: 2000, currency: "USD", paymentRef: capture},
-		{file: "CUSTOMER.DISPUTE.CREATED.no_custom.json", kind: order.KindDisputeOpened, amount: 5999, currency: "USD", paymentRef: capture},
+		{file: "CUSTOMER.DISPUTE.CREATED.no_custom.json", kind: order.KindDisputeOpened, amount: 5999, currency: "USD", paymentRef: capture, status: order.DisputeNeedsResponse, reason: mnr, respondBy: due30},
 		{file: "PAYMENT.CAPTURE.COMPLETED.after_authorization.json", kind: order.KindPaymentSucceeded, amount: 2500, currency: "USD",
 			paymentRef: "0T620041DV1451934", occurredAt: time.Date(2026, 3, 3, 12, 0, 7, 940_512_000, time.UTC)},
 		{file: "PAYMENT.AUTHORIZATION.CREATED.json", kind: order.KindIgnored, orderID: "ORD-2003", paymentRef: "7W5147081L658180V"},

@@ -35,9 +35,19 @@ import (
 //	                                         // about one payment (ties on timestamp)
 //	    "refund_total": false,               // payment.refunded: true if amount_minor is the
 //	                                         // total refunded so far, false if this refund's
-//	    "outcome":      "won" | "lost"       // dispute.closed
+//	    "outcome":      "won" | "lost",      // dispute.closed (older senders; dispute_status
+//	                                         // decides when both are given)
+//	    "dispute_status": "needs_response",  // dispute.*: needs_response | under_review |
+//	                                         // won | lost | closed (orderwire's own words)
+//	    "dispute_reason": "fraudulent",      // dispute.*: the sender's reason code, 1-255 bytes
+//	    "respond_by":   "2026-03-20T10:00:00Z" // dispute.*: RFC 3339, the seller's deadline
 //	  }
 //	}
+//
+// Disputes: dispute_status, dispute_reason and respond_by become DisputeStatus,
+// DisputeReason and RespondBy as given (the sender maps its own vocabulary). A dispute.closed
+// without dispute_status takes its status from outcome (won or lost); with neither, the order
+// records it as closed without a known outcome. Any other dispute_status is invalid.
 //
 // What ties an event to an order: order_id when present; otherwise its refs. Refs are
 // payment_ref followed by refs, each once (at most MaxStandardRefs, each 1–255 bytes with no
@@ -89,6 +99,10 @@ type standardData struct {
 	Sequence    int64    `json:"sequence"`
 	RefundTotal bool     `json:"refund_total"`
 	Outcome     string   `json:"outcome"`
+	// Disputes.
+	DisputeStatus string    `json:"dispute_status"`
+	DisputeReason string    `json:"dispute_reason"`
+	RespondBy     time.Time `json:"respond_by"`
 }
 
 // Parse maps the generic body (see the type's documentation); each type maps to the kind of
@@ -137,11 +151,32 @@ func (p *standard) Parse(r Request) (order.Event, error) {
 	if ev.Kind == order.KindRefunded {
 		ev.RefundIsTotal = d.RefundTotal
 	}
-	if ev.Kind == order.KindDisputeClosed {
-		switch d.Outcome {
-		case order.DisputeWon, order.DisputeLost:
-			ev.DisputeOutcome = d.Outcome
+	if ev.Kind == order.KindDisputeOpened || ev.Kind == order.KindDisputeUpdated || ev.Kind == order.KindDisputeClosed {
+		if err := standardDispute(op, d, &ev); err != nil {
+			return order.Event{}, err
 		}
 	}
 	return ev, nil
+}
+
+// standardDispute sets ev's dispute facts from d (see the type's documentation).
+func standardDispute(op string, d standardData, ev *order.Event) error {
+	switch {
+	case d.DisputeStatus != "" && !order.ValidDisputeStatus(d.DisputeStatus):
+		return invalid(op, "data.dispute_status must be needs_response, under_review, won, lost or closed")
+	case len(d.DisputeReason) > 255:
+		return invalid(op, "data.dispute_reason must be at most 255 bytes")
+	}
+	ev.DisputeStatus, ev.DisputeReason = d.DisputeStatus, d.DisputeReason
+	if !d.RespondBy.IsZero() {
+		ev.RespondBy = d.RespondBy.UTC()
+	}
+	if ev.Kind != order.KindDisputeClosed {
+		return nil
+	}
+	if ev.DisputeStatus == "" && (d.Outcome == order.DisputeWon || d.Outcome == order.DisputeLost) {
+		ev.DisputeStatus = d.Outcome
+	}
+	ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
+	return nil
 }

@@ -57,3 +57,27 @@ func TestStandardRefs(t *testing.T) {
 		t.Fatalf("%d refs: %v, %v", MaxStandardRefs, ev.Refs, err)
 	}
 }
+
+// TestStandardDisputeStatusDecides: dispute_status decides a close over the older outcome,
+// and a close with neither has no status (the order refuses it as without an outcome).
+func TestStandardDisputeStatusDecides(t *testing.T) {
+	p := mustProvider(t, Config{StandardSecrets: []string{standardSecret}}, NameStandard)
+	for body, want := range map[string]string{
+		`{"type":"dispute.closed","data":{"order_id":"O-1","outcome":"won","dispute_status":"closed"}}`: order.DisputeClosed,
+		`{"type":"dispute.closed","data":{"order_id":"O-1","outcome":"won","dispute_status":"lost"}}`:   order.DisputeLost,
+		`{"type":"dispute.closed","data":{"order_id":"O-1","outcome":"won"}}`:                           order.DisputeWon,
+		`{"type":"dispute.closed","data":{"order_id":"O-1"}}`:                                           "",
+	} {
+		ev, err := p.Parse(standardRequest([]byte(body), standardSecret, "msg_1", testNow))
+		if err != nil || ev.DisputeStatus != want || ev.DisputeOutcome != disputeOutcome(want) {
+			t.Errorf("%s: status %q outcome %q, %v; want %q", body, ev.DisputeStatus, ev.DisputeOutcome, err, want)
+		}
+	}
+	for _, body := range []string{
+		`{"type":"dispute.opened","data":{"order_id":"O-1","respond_by":"next week"}}`,
+		`{"type":"dispute.opened","data":{"order_id":"O-1","dispute_reason":"` + strings.Repeat("x", 256) + `"}}`,
+	} {
+		_, err := p.Parse(standardRequest([]byte(body), standardSecret, "msg_2", testNow))
+		ordertest.WantCode(t, err, order.CodeInvalid)
+	}
+}

@@ -99,8 +99,11 @@ func TestStandardParse(t *testing.T) {
 		{file: "payment.canceled.json", kind: order.KindPaymentCanceled, orderID: "ORD-5004", occurredAt: time.Date(2026, 3, 1, 2, 0, 3, 0, time.UTC)},
 		{file: "payment.refunded.json", kind: order.KindRefunded, orderID: "ORD-5001", amount: 500, currency: "USD"},
 		{file: "payment.refunded.total.json", kind: order.KindRefunded, orderID: "ORD-5001", amount: 1999, currency: "USD", total: true},
-		{file: "dispute.opened.json", kind: order.KindDisputeOpened, orderID: "ORD-5001", amount: 1999, currency: "USD"},
-		{file: "dispute.closed.json", kind: order.KindDisputeClosed, orderID: "ORD-5001", outcome: order.DisputeLost},
+		{file: "dispute.opened.json", kind: order.KindDisputeOpened, orderID: "ORD-5001", amount: 1999, currency: "USD",
+			status: order.DisputeNeedsResponse, reason: "fraudulent", respondBy: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)},
+		{file: "dispute.updated.json", kind: order.KindDisputeUpdated, paymentRef: "pay_x71", status: order.DisputeUnderReview},
+		{file: "dispute.closed.json", kind: order.KindDisputeClosed, orderID: "ORD-5001", outcome: order.DisputeLost,
+			status: order.DisputeLost}, // the older outcome form: the status follows it
 		{file: "fraud.warning.json", kind: order.KindFraudWarning, orderID: "ORD-5001"},
 		{file: "invoice.created.json", kind: order.KindIgnored, orderID: "ORD-5001", typ: "invoice.created"},
 	}
@@ -113,7 +116,7 @@ func TestStandardParse(t *testing.T) {
 		}
 		w.check(t, NameStandard, ev)
 	}
-	for _, bad := range []string{"malformed.json", "bad_currency.json"} {
+	for _, bad := range []string{"malformed.json", "bad_currency.json", "bad_dispute_status.json"} {
 		_, err := p.Parse(standardRequest(fixture(t, "standard", bad), standardSecret, "msg_bad", testNow))
 		ordertest.WantCode(t, err, order.CodeInvalid)
 	}

@@ -22,20 +22,28 @@ type stripeEvent struct {
 // stripeObject is the union of the PaymentIntent, Checkout Session, Charge, Refund, Dispute
 // and Early Fraud Warning fields orderwire reads (Stripe API reference, "The ... object").
 type stripeObject struct {
-	ID                string         `json:"id"`
-	Object            string         `json:"object"`          // "payment_intent", "charge", "dispute", ...
-	Amount            int64          `json:"amount"`          // PaymentIntent, Charge, Refund, Dispute
-	AmountReceived    int64          `json:"amount_received"` // PaymentIntent
-	AmountTotal       int64          `json:"amount_total"`    // Checkout Session
-	AmountRefunded    int64          `json:"amount_refunded"` // Charge: total refunded so far
-	Currency          string         `json:"currency"`
-	PaymentStatus     string         `json:"payment_status"` // Checkout Session: paid, unpaid, no_payment_required
-	Status            string         `json:"status"`         // Dispute: won, lost, warning_closed, ...
-	PaymentIntent     stripeID       `json:"payment_intent"` // Session, Charge, Refund, Dispute, EFW
-	Charge            stripeID       `json:"charge"`         // Refund, Dispute, EFW
-	LatestCharge      stripeID       `json:"latest_charge"`  // PaymentIntent
-	ClientReferenceID stripeID       `json:"client_reference_id"`
-	Metadata          stripeMetadata `json:"metadata"`
+	ID                string                `json:"id"`
+	Object            string                `json:"object"`          // "payment_intent", "charge", "dispute", ...
+	Amount            int64                 `json:"amount"`          // PaymentIntent, Charge, Refund, Dispute
+	AmountReceived    int64                 `json:"amount_received"` // PaymentIntent
+	AmountTotal       int64                 `json:"amount_total"`    // Checkout Session
+	AmountRefunded    int64                 `json:"amount_refunded"` // Charge: total refunded so far
+	Currency          string                `json:"currency"`
+	PaymentStatus     string                `json:"payment_status"`   // Checkout Session: paid, unpaid, no_payment_required
+	Status            string                `json:"status"`           // Dispute: won, lost, warning_closed, ...
+	Reason            string                `json:"reason"`           // Dispute: fraudulent, product_not_received, ...
+	EvidenceDetails   stripeEvidenceDetails `json:"evidence_details"` // Dispute
+	PaymentIntent     stripeID              `json:"payment_intent"`   // Session, Charge, Refund, Dispute, EFW
+	Charge            stripeID              `json:"charge"`           // Refund, Dispute, EFW
+	LatestCharge      stripeID              `json:"latest_charge"`    // PaymentIntent
+	ClientReferenceID stripeID              `json:"client_reference_id"`
+	Metadata          stripeMetadata        `json:"metadata"`
+}
+
+// stripeEvidenceDetails is a Dispute's evidence_details: due_by is Unix seconds, 0 or null
+// when the issuer allows no response.
+type stripeEvidenceDetails struct {
+	DueBy int64 `json:"due_by"`
 }
 
 // stripeID is an expandable reference: a string id, null, or an expanded object with an id.
@@ -115,7 +123,8 @@ func (e *stripeEvent) objectType() string {
 //	charge.dispute.created                      dispute_opened (dispute amount)
 //	charge.dispute.updated, .funds_withdrawn,   dispute_updated (dispute amount)
 //	  .funds_reinstated
-//	charge.dispute.closed                       dispute_closed, outcome from status (below)
+//	charge.dispute.closed                       dispute_closed (a status that is not final
+//	                                            reads as closed)
 //	radar.early_fraud_warning.created, .updated fraud_warning
 //	anything else                               ignored (refs still read: it binds them)
 //
@@ -124,15 +133,23 @@ func (e *stripeEvent) objectType() string {
 // failed and charge.refund.updated describe the same refunds one Refund object at a time, so
 // they are recorded as ignored: acting on both would count a refund twice.
 //
-// Dispute status (the Dispute object's status) and what charge.dispute.closed means:
+// Disputes: every charge.dispute.* event carries the Dispute object. DisputeStatus is its
+// status in orderwire's words, DisputeReason its reason ("fraudulent", "product_not_received",
+// ...), RespondBy its evidence_details.due_by (zero when due_by is 0 or null: the issuer
+// allows no response). On charge.dispute.closed, DisputeOutcome is won or lost when the
+// status is.
 //
-//	warning_needs_response, warning_under_review  an inquiry, no funds withdrawn  (open)
-//	needs_response, under_review                  a chargeback in progress        (open)
-//	warning_closed                                inquiry closed without becoming
-//	                                              a chargeback                    won
-//	won                                           decided for the seller          won
-//	lost                                          decided for the cardholder      lost
-//	prevented, anything else                      not documented as a win or loss ""
+//	Stripe status            what it is                                  DisputeStatus
+//	warning_needs_response   an inquiry, no funds withdrawn; answer it   needs_response
+//	needs_response           a chargeback; answer by due_by              needs_response
+//	warning_under_review     inquiry answered, the issuer decides        under_review
+//	under_review             chargeback answered, the issuer decides     under_review
+//	won                      decided for the seller                      won
+//	lost                     decided for the cardholder                  lost
+//	warning_closed           inquiry closed without becoming a chargeback closed
+//	prevented                stopped before it became a chargeback        closed
+//	                         (e.g. Visa RDR)
+//	anything else            unknown: no status ("" keeps the dispute's, closed on .closed)
 //
 // Which order: OrderID is data.object.metadata.order_id, else (Checkout Session)
 // client_reference_id, each only when it is a valid order id (order.ValidID); otherwise "".
@@ -226,9 +243,20 @@ func (p *stripe) Parse(r Request) (order.Event, error) {
 		ev.Kind, amount = order.KindDisputeUpdated, obj.Amount
 	case "charge.dispute.closed":
 		ev.Kind, amount = order.KindDisputeClosed, obj.Amount
-		ev.DisputeOutcome = stripeDisputeOutcome(obj.Status)
 	case "radar.early_fraud_warning.created", "radar.early_fraud_warning.updated":
 		ev.Kind = order.KindFraudWarning
+	}
+	if strings.HasPrefix(e.Type, "charge.dispute.") && e.objectType() == "dispute" {
+		ev.DisputeStatus, ev.DisputeReason = stripeDisputeStatus(obj.Status), obj.Reason
+		if ev.Kind == order.KindDisputeClosed && !order.DisputeEnded(ev.DisputeStatus) {
+			ev.DisputeStatus = order.DisputeClosed
+		}
+		if ev.Kind == order.KindDisputeClosed {
+			ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
+		}
+		if obj.EvidenceDetails.DueBy > 0 {
+			ev.RespondBy = time.Unix(obj.EvidenceDetails.DueBy, 0).UTC()
+		}
 	}
 	if amount != 0 {
 		if err := checkAmount(op, "data.object amount", amount); err != nil {
@@ -243,13 +271,27 @@ func (p *stripe) Parse(r Request) (order.Event, error) {
 	return ev, nil
 }
 
-// stripeDisputeOutcome is the outcome a closed Dispute's status means (see Parse).
-func stripeDisputeOutcome(status string) string {
+// stripeDisputeStatus maps a Dispute's status (see Parse).
+func stripeDisputeStatus(status string) string {
 	switch status {
-	case "won", "warning_closed":
+	case "warning_needs_response", "needs_response":
+		return order.DisputeNeedsResponse
+	case "warning_under_review", "under_review":
+		return order.DisputeUnderReview
+	case "won":
 		return order.DisputeWon
 	case "lost":
 		return order.DisputeLost
+	case "warning_closed", "prevented":
+		return order.DisputeClosed
+	}
+	return ""
+}
+
+// disputeOutcome is the Event.DisputeOutcome a dispute status implies: won or lost, else "".
+func disputeOutcome(status string) string {
+	if status == order.DisputeWon || status == order.DisputeLost {
+		return status
 	}
 	return ""
 }

@@ -151,15 +151,32 @@ func TestStripeRefsFromTrimmedPayload(t *testing.T) {
 	}
 }
 
-// TestStripeDisputeOutcomes pins the status table of Parse's doc comment.
-func TestStripeDisputeOutcomes(t *testing.T) {
+// TestStripeDisputeStatuses pins the status table of Parse's doc comment.
+func TestStripeDisputeStatuses(t *testing.T) {
 	for status, want := range map[string]string{
-		"won": order.DisputeWon, "warning_closed": order.DisputeWon, "lost": order.DisputeLost,
-		"prevented": "", "needs_response": "", "under_review": "", "warning_needs_response": "",
-		"warning_under_review": "", "": "",
+		"warning_needs_response": order.DisputeNeedsResponse, "needs_response": order.DisputeNeedsResponse,
+		"warning_under_review": order.DisputeUnderReview, "under_review": order.DisputeUnderReview,
+		"won": order.DisputeWon, "lost": order.DisputeLost, "warning_closed": order.DisputeClosed,
+		"prevented": order.DisputeClosed, "charge_refunded": "", "": "",
 	} {
-		if got := stripeDisputeOutcome(status); got != want {
-			t.Errorf("status %q: outcome %q, want %q", status, got, want)
+		if got := stripeDisputeStatus(status); got != want {
+			t.Errorf("status %q: %q, want %q", status, got, want)
+		}
+	}
+}
+
+// TestStripeDisputeClosedWithoutFinalStatus: a close whose status is not final (prevented
+// is; an unknown one is not) still ends the dispute, as closed with no outcome.
+func TestStripeDisputeClosedWithoutFinalStatus(t *testing.T) {
+	p := mustProvider(t, Config{StripeSecrets: []string{stripeSecret}}, NameStripe)
+	for _, status := range []string{"prevented", "something_new", "under_review"} {
+		body := `{"id":"evt_c","type":"charge.dispute.closed","created":1773000000,"data":{"object":{"id":"du_1",` +
+			`"object":"dispute","amount":100,"currency":"usd","status":"` + status + `","reason":"general",` +
+			`"evidence_details":{"due_by":null},"charge":"ch_1"}}}`
+		ev, err := p.Parse(Request{Body: []byte(body)})
+		if err != nil || ev.DisputeStatus != order.DisputeClosed || ev.DisputeOutcome != "" || !ev.RespondBy.IsZero() ||
+			ev.DisputeReason != "general" {
+			t.Errorf("%s: %+v, %v", status, ev, err)
 		}
 	}
 }

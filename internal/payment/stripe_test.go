@@ -85,6 +85,8 @@ func TestStripeVerify(t *testing.T) {
 func TestStripeParse(t *testing.T) {
 	p := mustProvider(t, Config{StripeSecrets: []string{stripeSecret}}, NameStripe)
 	const pi = "pi_3PqRsT2eZvKYlo2C1a2b3c4d"
+	const pnr = "product_not_received"
+	due := time.Unix(1773863999, 0).UTC() // evidence_details.due_by of every dispute fixture
 	tests := []eventWant{
 		{file: "payment_intent.succeeded.json", kind: order.KindPaymentSucceeded, orderID: "ORD-1001", amount: 4999, currency: "USD",
 			paymentRef: pi, eventID: "evt_3PqRsT2eZvKYlo2C0aBcDeFg", typ: "payment_intent.succeeded", occurredAt: time.Unix(1772359001, 0)},
@@ -100,17 +102,17 @@ func TestStripeParse(t *testing.T) {
 		{file: "charge.refunded.json", kind: order.KindRefunded, orderID: "ORD-1001", amount: 2000, currency: "USD", total: true, paymentRef: pi},
 		{file: "charge.refunded.legacy_metadata.json", kind: order.KindRefunded, orderID: "", amount: 4999, currency: "USD", total: true, paymentRef: pi},
 		{file: "refund.created.json", kind: order.KindIgnored, typ: "refund.created", paymentRef: pi},
-		{file: "charge.dispute.created.json", kind: order.KindDisputeOpened, orderID: "ORD-1001", amount: 4999, currency: "USD", paymentRef: pi},
-		{file: "charge.dispute.closed.won.json", kind: order.KindDisputeClosed, orderID: "ORD-1001", amount: 4999, currency: "USD", outcome: order.DisputeWon},
-		{file: "charge.dispute.closed.lost.json", kind: order.KindDisputeClosed, orderID: "", amount: 4999, currency: "USD", outcome: order.DisputeLost},
+		{file: "charge.dispute.created.json", kind: order.KindDisputeOpened, orderID: "ORD-1001", amount: 4999, currency: "USD", paymentRef: pi, status: order.DisputeNeedsResponse, reason: pnr, respondBy: due},
+		{file: "charge.dispute.closed.won.json", kind: order.KindDisputeClosed, orderID: "ORD-1001", amount: 4999, currency: "USD", outcome: order.DisputeWon, status: order.DisputeWon, reason: pnr, respondBy: due},
+		{file: "charge.dispute.closed.lost.json", kind: order.KindDisputeClosed, orderID: "", amount: 4999, currency: "USD", outcome: order.DisputeLost, status: order.DisputeLost, reason: pnr, respondBy: due},
 		{file: "radar.early_fraud_warning.created.json", kind: order.KindFraudWarning, orderID: "", paymentRef: pi},
 		{file: "customer.created.json", kind: order.KindIgnored, typ: "customer.created"},
 		// Issue 10: events that name the order only through the payment's ids.
-		{file: "charge.dispute.created.no_metadata.json", kind: order.KindDisputeOpened, amount: 4999, currency: "USD", paymentRef: pi},
-		{file: "charge.dispute.updated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
-		{file: "charge.dispute.funds_withdrawn.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
-		{file: "charge.dispute.funds_reinstated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi},
-		{file: "charge.dispute.closed.warning_closed.json", kind: order.KindDisputeClosed, amount: 4999, currency: "USD", outcome: order.DisputeWon},
+		{file: "charge.dispute.created.no_metadata.json", kind: order.KindDisputeOpened, amount: 4999, currency: "USD", paymentRef: pi, status: order.DisputeNeedsResponse, reason: pnr, respondBy: due},
+		{file: "charge.dispute.updated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi, status: order.DisputeUnderReview, reason: pnr, respondBy: due},
+		{file: "charge.dispute.funds_withdrawn.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi, status: order.DisputeNeedsResponse, reason: pnr, respondBy: due},
+		{file: "charge.dispute.funds_reinstated.json", kind: order.KindDisputeUpdated, amount: 4999, currency: "USD", paymentRef: pi, status: order.DisputeWon, reason: pnr, respondBy: due},
+		{file: "charge.dispute.closed.warning_closed.json", kind: order.KindDisputeClosed, amount: 4999, currency: "USD", status: order.DisputeClosed, reason: pnr, respondBy: due},
 		{file: "charge.refunded.no_metadata.json", kind: order.KindRefunded, amount: 4999, currency: "USD", total: true, paymentRef: pi},
 		{file: "radar.early_fraud_warning.updated.json", kind: order.KindFraudWarning, paymentRef: pi},
 		{file: "checkout.session.completed.client_reference_id.json", kind: order.KindPaymentSucceeded, orderID: "ORD-1005", amount: 4999,

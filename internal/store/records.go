@@ -168,6 +168,9 @@ type EventRecord struct {
 	Refs           []string  `json:"refs,omitempty" dynamodbav:"refs,omitempty"`
 	Sequence       int64     `json:"sequence,omitempty" dynamodbav:"sequence,omitempty"`
 	DisputeID      string    `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
+	DisputeStatus  string    `json:"dispute_status,omitempty" dynamodbav:"dispute_status,omitempty"`
+	DisputeReason  string    `json:"dispute_reason,omitempty" dynamodbav:"dispute_reason,omitempty"`
+	RespondBy      time.Time `json:"respond_by,omitzero" dynamodbav:"respond_by,omitempty"`
 	TimeAnomaly    string    `json:"time_anomaly,omitempty" dynamodbav:"time_anomaly,omitempty"`
 }
 
@@ -177,7 +180,8 @@ func NewEventRecord(ev order.Event) EventRecord {
 		OrderID: ev.OrderID, OccurredAt: ev.OccurredAt.UTC(), ReceivedAt: ev.ReceivedAt.UTC(),
 		AmountMinor: ev.AmountMinor, Currency: ev.Currency, RefundIsTotal: ev.RefundIsTotal,
 		DisputeOutcome: ev.DisputeOutcome, PaymentRef: ev.PaymentRef, Refs: ev.Refs, Sequence: ev.Sequence,
-		DisputeID: ev.DisputeID, TimeAnomaly: ev.TimeAnomaly}
+		DisputeID: ev.DisputeID, DisputeStatus: ev.DisputeStatus, DisputeReason: ev.DisputeReason,
+		RespondBy: utcOrZero(ev.RespondBy), TimeAnomaly: ev.TimeAnomaly}
 }
 
 // Event is the stored event.
@@ -186,7 +190,8 @@ func (r EventRecord) Event() order.Event {
 		OrderID: r.OrderID, OccurredAt: r.OccurredAt.UTC(), ReceivedAt: r.ReceivedAt.UTC(),
 		AmountMinor: r.AmountMinor, Currency: r.Currency, RefundIsTotal: r.RefundIsTotal,
 		DisputeOutcome: r.DisputeOutcome, PaymentRef: r.PaymentRef, Refs: r.Refs, Sequence: r.Sequence,
-		DisputeID: r.DisputeID, TimeAnomaly: r.TimeAnomaly}
+		DisputeID: r.DisputeID, DisputeStatus: r.DisputeStatus, DisputeReason: r.DisputeReason,
+		RespondBy: utcOrZero(r.RespondBy), TimeAnomaly: r.TimeAnomaly}
 }
 
 // TimelineRecord is one timeline entry: the event and what applying it did; shipment

@@ -71,16 +71,26 @@ func testDisputeFold(t *testing.T, h Harness) {
 	o := newPendingOrder(t, s, "o-dispute")
 	mustRecord(t, s, Event("stripe", "evt_pay", o.ID, order.KindPaymentSucceeded, o.AmountMinor, time.Minute))
 	closed := Event("stripe", "evt_close", o.ID, order.KindDisputeClosed, o.AmountMinor, time.Hour)
-	closed.DisputeID, closed.DisputeOutcome = "du_1", order.DisputeLost
+	closed.DisputeID, closed.DisputeOutcome, closed.DisputeStatus = "du_1", order.DisputeLost, order.DisputeLost
 	opened := Event("stripe", "evt_open", o.ID, order.KindDisputeOpened, o.AmountMinor, 30*time.Minute)
-	opened.DisputeID = "du_1"
+	opened.DisputeID, opened.DisputeStatus, opened.DisputeReason = "du_1", order.DisputeNeedsResponse, "fraudulent"
+	opened.RespondBy = baseTime.Add(7 * 24 * time.Hour)
 	mustRecord(t, s, closed)
 	mustRecord(t, s, opened)
 	got := mustGet(t, s, o.ID)
-	want := []order.Dispute{{ID: "du_1", Status: order.DisputeLost, AmountMinor: o.AmountMinor, Currency: "BRL",
-		OpenedAt: opened.OccurredAt, UpdatedAt: closed.OccurredAt}}
+	want := []order.Dispute{{ID: "du_1", Provider: "stripe", Status: order.DisputeLost, Reason: "fraudulent",
+		AmountMinor: o.AmountMinor, Currency: "BRL", OpenedAt: opened.OccurredAt, RespondBy: opened.RespondBy.UTC(),
+		UpdatedAt: closed.OccurredAt}}
 	if got.Dispute != order.DisputeLost || !reflect.DeepEqual(got.Disputes, want) {
 		t.Fatalf("dispute %q %+v\nwant lost %+v", got.Dispute, got.Disputes, want)
+	}
+	// A later event folds the stored ledger again: its status, reason and deadline were kept.
+	second := Event("stripe", "evt_open2", o.ID, order.KindDisputeOpened, 0, 2*time.Hour)
+	second.DisputeID, second.DisputeStatus = "du_2", order.DisputeUnderReview
+	mustRecord(t, s, second)
+	if got = mustGet(t, s, o.ID); len(got.Disputes) != 2 || !reflect.DeepEqual(got.Disputes[0], want[0]) ||
+		got.Disputes[1].Status != order.DisputeUnderReview || got.Dispute != order.DisputeOpen {
+		t.Fatalf("after a second dispute: %q %+v", got.Dispute, got.Disputes)
 	}
 	if st := buyerStats(t, s, o.BuyerID); st != (order.BuyerStats{PaidBeforeReminder: 1, DisputesLost: 1}) {
 		t.Fatalf("buyer stats = %+v", st)
@@ -96,7 +106,8 @@ func testParkedFold(t *testing.T, h Harness) {
 	pending := Event("paypal", "WH-pend", id, order.KindPaymentPending, 0, time.Minute) // same time, lower sequence
 	pending.Sequence = 1
 	opened := Event("paypal", "WH-dispute", id, order.KindDisputeOpened, 0, 2*time.Minute)
-	opened.DisputeID = "PP-D-1"
+	opened.DisputeID, opened.DisputeStatus, opened.DisputeReason = "PP-D-1", order.DisputeNeedsResponse, "UNAUTHORISED"
+	opened.RespondBy = baseTime.Add(10 * 24 * time.Hour)
 	for _, ev := range []order.Event{failed, opened, pending} {
 		if res := mustRecord(t, s, ev); !res.Parked {
 			t.Fatalf("%s = %+v, want parked", ev.EventID, res)
@@ -109,5 +120,8 @@ func testParkedFold(t *testing.T, h Harness) {
 	got := mustGet(t, s, id)
 	if got.PaymentStatus != order.PaymentFailed || len(got.Disputes) != 1 || got.Disputes[0].ID != "PP-D-1" || len(got.Ledger) != 3 {
 		t.Fatalf("order after parked events = %+v", got)
+	}
+	if d := got.Disputes[0]; d.Status != order.DisputeNeedsResponse || d.Reason != "UNAUTHORISED" || !d.RespondBy.Equal(opened.RespondBy) {
+		t.Fatalf("parked dispute event lost its facts: %+v", d)
 	}
 }

@@ -32,6 +32,12 @@ const (
 	// account). Unset, SNS uses the account's defaults.
 	envSMSSenderID          = "ORDERWIRE_SMS_SENDER_ID"
 	envSMSOriginationNumber = "ORDERWIRE_SMS_ORIGINATION_NUMBER"
+	// envSESConfigurationSet, optional, is the SES configuration set every email is sent
+	// in, tagged with its buyer and outbox row (notify.Tags): its event destination
+	// publishes bounces, complaints and deliveries to the topic functions/delivery-events
+	// reads (template.yaml: EmailEvents). Unset, emails carry neither, and no bounce reaches
+	// orderwire.
+	envSESConfigurationSet = "ORDERWIRE_SES_CONFIGURATION_SET"
 )
 
 // config is the function's settings from the environment.
@@ -39,6 +45,7 @@ type config struct {
 	Table, UnsubscribeSecretARN                     string
 	EmailFrom, SellerName, SellerAddress, PublicURL string
 	SMTPURL, SMSSenderID, SMSOriginationNumber      string // optional
+	SESConfigurationSet                             string // optional
 }
 
 // configFromEnv reads the settings with getenv (os.Getenv in production), trimming spaces.
@@ -49,18 +56,22 @@ func configFromEnv(getenv func(string) string) config {
 		EmailFrom: get(envEmailFrom), SellerName: get(envSellerName), SellerAddress: get(envSellerAddress),
 		PublicURL: get(envPublicURL), SMTPURL: get(envSMTPURL),
 		SMSSenderID: get(envSMSSenderID), SMSOriginationNumber: get(envSMSOriginationNumber),
+		SESConfigurationSet: get(envSESConfigurationSet),
 	}
 }
 
 var (
 	senderID = regexp.MustCompile(`^[A-Za-z0-9-]{1,11}$`) // SNS: up to 11 letters, digits, hyphens
 	hasAlpha = regexp.MustCompile(`[A-Za-z]`)             // ... at least one a letter
+	// configSet is an SES configuration set name: letters, digits, '_' and '-', up to 64.
+	configSet = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
 // Validate reports every problem at once, before any AWS call, as one CodeInvalid error
 // whose Fields name each variable and whose text lists them all: each required setting
 // that is missing, a sender that is not an email address, a public URL that is not an
-// absolute http(s) URL without query, and a malformed SMS sender ID or origination number.
+// absolute http(s) URL without query, a malformed SMS sender ID or origination number, and
+// a malformed SES configuration set name.
 // No value is quoted (ORDERWIRE_SMTP_URL may hold a password; smtpmail.New checks it).
 func (c config) Validate() error {
 	var fields order.FieldErrors
@@ -94,6 +105,9 @@ func (c config) Validate() error {
 	}
 	if c.SMSOriginationNumber != "" && !order.IsE164(c.SMSOriginationNumber) {
 		add(envSMSOriginationNumber, "must be an E.164 number such as +14155550100")
+	}
+	if c.SESConfigurationSet != "" && !configSet.MatchString(c.SESConfigurationSet) {
+		add(envSESConfigurationSet, "must be an SES configuration set name: 1-64 letters, digits, '_' or '-'")
 	}
 	if len(bad) == 0 {
 		return nil

@@ -68,6 +68,7 @@ func TestConfigValid(t *testing.T) {
 	env[envEmailFrom] = "  pedidos@loja.example "
 	env[envSMSSenderID], env[envSMSOriginationNumber] = "LojaAna", "+351912345678"
 	env[envSMTPURL] = "smtps://user:secret@smtp.loja.example"
+	env[envSESConfigurationSet] = "orderwire-EmailEvents-1A2B3C4D"
 	cfg := configFromEnv(getenv(env))
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -85,8 +86,9 @@ func TestConfigReportsEveryBadValueAtOnce(t *testing.T) {
 	env[envPublicURL] = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/?x=1"
 	env[envSMSSenderID] = "12345"
 	env[envSMSOriginationNumber] = "912345678"
+	env[envSESConfigurationSet] = "orderwire events"
 	err := configFromEnv(getenv(env)).Validate()
-	want := []string{envEmailFrom, envPublicURL, envSMSOriginationNumber, envSMSSenderID}
+	want := []string{envEmailFrom, envPublicURL, envSESConfigurationSet, envSMSOriginationNumber, envSMSSenderID}
 	slices.Sort(want)
 	if got := fieldsOf(t, err); !slices.Equal(got, want) {
 		t.Errorf("bad %v, want %v", got, want)

@@ -67,7 +67,7 @@ func noRetries(cfg aws.Config) aws.Config {
 }
 
 // emailSenders returns the email sender and the suppression check: SES (and its
-// account-level suppression list), or the SMTP server ORDERWIRE_SMTP_URL names, which has
+// account-level suppression list), sending in ORDERWIRE_SES_CONFIGURATION_SET when set, or the SMTP server ORDERWIRE_SMTP_URL names, which has
 // no suppression list to ask (nil).
 func emailSenders(cfg config, awsCfg aws.Config) (notifier.EmailSender, notifier.SuppressionChecker, error) {
 	if cfg.SMTPURL != "" {
@@ -77,7 +77,7 @@ func emailSenders(cfg config, awsCfg aws.Config) (notifier.EmailSender, notifier
 		}
 		return s, nil, nil
 	}
-	s := ses.New(ses.NewClient(awsCfg, ""))
+	s := ses.New(ses.NewClient(awsCfg, "")).WithConfigurationSet(cfg.SESConfigurationSet)
 	return s, s, nil
 }
 

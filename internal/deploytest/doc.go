@@ -14,7 +14,7 @@
 //     group of secretReaders (the two webhook functions share their settings; the notifier
 //     and the seller API share the unsubscribe-link keys); a function that reads no secret
 //     gets none; SQS reaches the function's own on-failure queue, SES the sending identity
-//     a parameter names;
+//     a parameter names and the template's configuration set;
 //   - each function is granted exactly the actions its code calls, each on the resource the
 //     call reads, derived from the code: which store interfaces functions/<name> wires into
 //     httpapi or a notifier, driven on a real dynamo.Store over a recording fake through
@@ -33,6 +33,11 @@
 //   - the table's stream feeds only a function whose code delivers outbox rows from a
 //     DynamoDB stream batch, filtered to outbox INSERTs, reporting failed records one by one,
 //     with bounded retries and an encrypted on-failure queue of its own (stream_test.go);
+//   - the SES events (emailevents_test.go): the notifier sends in the template's
+//     configuration set, whose one event destination publishes bounces, complaints and
+//     deliveries to a topic only SES of this account may publish to, which invokes only
+//     the function whose code builds a sesevents.Handler (functions/delivery-events, its
+//     store calls derived like the others', MarkDelivered in the outbox states);
 //   - the table's keys, indexes, stream and TTL are those dynamo.CreateTable creates;
 //   - each function's environment (the settings its code reads, optional ones set only with
 //     their parameter), secrets and HTTP routes (or schedule, or stream) match what it

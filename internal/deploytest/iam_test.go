@@ -240,11 +240,16 @@ var indexARN = regexp.MustCompile(`^\$\{([A-Za-z0-9]+)\.Arn\}/index/([A-Za-z0-9_
 // sesIdentityARN is how the template names the SES identity a parameter holds.
 var sesIdentityARN = regexp.MustCompile(`^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:identity/\$\{([A-Za-z0-9]+)\}$`)
 
+// sesConfigurationSetARN is how the template names its SES configuration set (a resource
+// whose !Ref is its name).
+var sesConfigurationSetARN = regexp.MustCompile(`^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:configuration-set/\$\{([A-Za-z0-9]+)\}$`)
+
 // resourceName names a statement's resource as grants are compared: "table", "index/<name>"
 // (an index the table defines), "table stream", "log group" (the function's own), "secret"
 // (the one its ORDERWIRE_SECRETS_ARN names), "unsubscribe secret" (the one its
 // ORDERWIRE_UNSUBSCRIBE_SECRET_ARN names), "failure queue" (its stream event source's
-// on-failure destination), "ses identity" (the identity a template parameter names); false
+// on-failure destination), "ses identity" (the identity a template parameter names), "ses
+// configuration set" (one the template defines); false
 // for anything else.
 func resourceName(tm template, mine own, service string, r any) (string, bool) {
 	id, attr := getAttOf(r)
@@ -285,6 +290,9 @@ func resourceName(tm template, mine own, service string, r any) (string, bool) {
 		sub, _ := get(r, "Fn::Sub").(string)
 		if m := sesIdentityARN.FindStringSubmatch(sub); m != nil && get(tm, "Parameters", m[1]) != nil {
 			return "ses identity", true
+		}
+		if m := sesConfigurationSetARN.FindStringSubmatch(sub); m != nil && tm.resources("AWS::SES::ConfigurationSet")[m[1]] != nil {
+			return "ses configuration set", true
 		}
 	}
 	return "", false

@@ -79,6 +79,11 @@ func outboxSteps(t *testing.T) []outboxStep {
 	sent.Status, sent.UpdatedAt = order.NotificationSent, at.Add(time.Second)
 	sent.Deliveries = []order.Delivery{{Channel: "email", Status: order.NotificationSent, MessageID: "probe-message", At: sent.UpdatedAt}}
 	finish := func(ctx context.Context, st *dynamo.Store) (int, error) { return 0, st.FinishNotification(ctx, sent) }
+	sentRec := sc.setup(t)
+	sentRec.table = cloneTable(claimedRec.table)
+	if err := dynamo.New(sentRec, "orderwire").FinishNotification(ctx, sent); err != nil {
+		t.Fatalf("setting up: finishing %s: %v", row.Ref(), err)
+	}
 	return []outboxStep{
 		{state: "pending row, due", method: "ClaimNotification", table: pending.table,
 			call: func(ctx context.Context, st *dynamo.Store) (int, error) {
@@ -91,6 +96,10 @@ func outboxSteps(t *testing.T) []outboxStep {
 			call: func(ctx context.Context, st *dynamo.Store) (int, error) {
 				return 0, st.ExpireNotification(ctx, row.Ref(), lapsed, "lease lapsed")
 			}},
+		{state: "row sent by email", method: "MarkDelivered", table: sentRec.table,
+			call: func(ctx context.Context, st *dynamo.Store) (int, error) {
+				return 0, st.MarkDelivered(ctx, row.Ref(), "probe-message", lapsed)
+			}},
 		{state: "pending rows and a lapsed claim", method: "DueNotifications", table: claimedRec.table,
 			call: func(ctx context.Context, st *dynamo.Store) (int, error) {
 				due, err := st.DueNotifications(ctx, lapsed, 25)
@@ -99,11 +108,12 @@ func outboxSteps(t *testing.T) []outboxStep {
 	}
 }
 
-// isOutboxMethod reports whether name is a method of store.Outbox (driven by outboxCalls,
-// not by storeCalls' generic loop).
+// isOutboxMethod reports whether name is a method of store.Outbox, or the outbox row
+// write of store.Feedback (MarkDelivered, which writes a row the notifier sent), all driven
+// by outboxCalls, not by storeCalls' generic loop.
 func isOutboxMethod(name string) bool {
 	_, ok := reflect.TypeFor[store.Outbox]().MethodByName(name)
-	return ok
+	return ok || name == "MarkDelivered"
 }
 
 // outboxCalls returns the DynamoDB requests the named Outbox methods send in the states

@@ -17,6 +17,7 @@ import (
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/seller"
+	"github.com/orderwire/orderwire/internal/sesevents"
 )
 
 // Step 1 of the derivation (needs_test.go): what a function's entry point wires, read from
@@ -37,6 +38,7 @@ type use struct {
 	notifier        bool     // it builds a notifier.Notifier over the store
 	runsDue         bool     // it calls RunDue: a scheduled due run
 	stream          bool     // it handles events.DynamoDBEvent, answering events.DynamoDBEventResponse
+	sesEvents       bool     // it builds a sesevents.Handler over the store (events.SNSEvent of SES events)
 	wrappers        []string // the AWS wrappers it imports (awsWrappers: "internal/ses", ...)
 	settings        []string // the ORDERWIRE_* settings its own source names
 }
@@ -132,6 +134,11 @@ func functionUses(t *testing.T, name string) use {
 				switch lit := fmt.Sprint(sel.X) + "." + sel.Sel.Name; lit {
 				case "reminder.Sweeper":
 					u.sweep = u.sweep || usesStore(t, name, lit, n, sweeperNoAWS)
+				case "sesevents.Handler":
+					if usesStore(t, name, lit, n, sesEventsNoAWS) {
+						u.sesEvents = true
+						u.interfaces = appendNew(u.interfaces, sesEventsStore())
+					}
 				case "notifier.Config":
 					if usesStore(t, name, lit, n, notifierNoAWS) {
 						u.notifier = true
@@ -168,6 +175,15 @@ func functionUses(t *testing.T, name string) use {
 var notifierNoAWS = map[string]bool{"Email": true, "Suppressions": true, "SMS": true, "Render": true,
 	"UnsubscribeURL": true, "From": true, "SellerName": true, "SellerAddress": true, "Owner": true,
 	"Lease": true, "SendTries": true, "MaxAttempts": true, "RetryAfter": true, "Now": true, "Sleep": true, "Logger": true}
+
+// sesEventsNoAWS are the sesevents.Handler fields that reach no AWS service.
+var sesEventsNoAWS = map[string]bool{"Logger": true}
+
+// sesEventsStore is the type of sesevents.Handler.Store: what the handler calls on the store.
+func sesEventsStore() reflect.Type {
+	f, _ := reflect.TypeFor[sesevents.Handler]().FieldByName("Store")
+	return f.Type
+}
 
 // notifierStore is the type of notifier.Config.Store: what the notifier calls on the store.
 func notifierStore() reflect.Type {
@@ -237,7 +253,8 @@ func TestFunctionUses(t *testing.T) {
 		"notifier": {interfaces: []reflect.Type{notifierStore()}, unsubscribeKeys: true, notifier: true, runsDue: true,
 			stream: true, wrappers: []string{"internal/ses", "internal/sns"},
 			settings: []string{"ORDERWIRE_EMAIL_FROM", "ORDERWIRE_PUBLIC_URL", "ORDERWIRE_SELLER_ADDRESS", "ORDERWIRE_SELLER_NAME",
-				"ORDERWIRE_SMS_ORIGINATION_NUMBER", "ORDERWIRE_SMS_SENDER_ID", "ORDERWIRE_SMTP_URL"}},
+				"ORDERWIRE_SES_CONFIGURATION_SET", "ORDERWIRE_SMS_ORIGINATION_NUMBER", "ORDERWIRE_SMS_SENDER_ID", "ORDERWIRE_SMTP_URL"}},
+		"delivery-events": {interfaces: []reflect.Type{sesEventsStore()}, sesEvents: true},
 	} {
 		if u := functionUses(t, name); !reflect.DeepEqual(u, want) {
 			t.Errorf("functions/%s uses %+v, want %+v", name, u, want)

@@ -22,8 +22,10 @@ var awsWrappers = map[string]map[string][]string{
 	"internal/ses": {
 		// Content.Simple, which SES authorises as ses:SendEmail (Content.Raw would be
 		// ses:SendRawEmail: TestAWSWrappersCallWhatIsListed checks it is not used), on the
-		// sending identity (the template's EmailIdentity parameter).
-		"SendEmail": {"ses:SendEmail on ses identity"},
+		// sending identity (the template's EmailIdentity parameter) and, since every send
+		// names the configuration set whose events feed functions/delivery-events, on that
+		// configuration set too (SES authorises a send on both).
+		"SendEmail": {"ses:SendEmail on ses identity", "ses:SendEmail on ses configuration set"},
 		// The account-level suppression list has no ARN.
 		"GetSuppressedDestination": {"ses:GetSuppressedDestination on *"},
 	},

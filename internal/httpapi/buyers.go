@@ -10,7 +10,8 @@ import (
 )
 
 // buyerJSON is GET /v1/buyers/{buyer_id}: masked contact, the rating and its inputs, the
-// reminder cadence it selects, and the buyer's message preferences.
+// reminder cadence it selects, the buyer's message preferences, and what the email provider
+// reported about the buyer's address (email_feedback).
 type buyerJSON struct {
 	BuyerID  string `json:"buyer_id"`
 	Name     string `json:"name"`
@@ -30,8 +31,29 @@ type buyerJSON struct {
 			DisputesLost       int `json:"disputes_lost"`
 		} `json:"inputs"`
 	} `json:"rating"`
-	Cadence     reminder.Cadence `json:"reminder_cadence"`
-	Preferences preferencesJSON  `json:"preferences"`
+	Cadence       reminder.Cadence  `json:"reminder_cadence"`
+	Preferences   preferencesJSON   `json:"preferences"`
+	EmailFeedback emailFeedbackJSON `json:"email_feedback"`
+}
+
+// emailFeedbackJSON is order.EmailFeedback: whether orderwire stopped emailing the buyer,
+// why ("hard_bounce" or "complaint") and since when (the provider's report), and how many
+// soft bounces were reported. While suppressed, messages go by SMS when the buyer has a
+// phone number.
+type emailFeedbackJSON struct {
+	Suppressed       bool       `json:"suppressed"`
+	SuppressedReason string     `json:"suppressed_reason,omitempty"`
+	SuppressedAt     *time.Time `json:"suppressed_at,omitempty"`
+	SoftBounces      int        `json:"soft_bounces"`
+}
+
+func newEmailFeedbackJSON(f order.EmailFeedback) emailFeedbackJSON {
+	out := emailFeedbackJSON{Suppressed: f.Suppressed(), SuppressedReason: f.SuppressedReason, SoftBounces: f.SoftBounces}
+	if f.Suppressed() && !f.SuppressedAt.IsZero() {
+		at := f.SuppressedAt.UTC()
+		out.SuppressedAt = &at
+	}
+	return out
 }
 
 func (a *api) buyer(w http.ResponseWriter, r *http.Request) {
@@ -42,7 +64,8 @@ func (a *api) buyer(w http.ResponseWriter, r *http.Request) {
 	}
 	b := p.Buyer
 	out := buyerJSON{BuyerID: b.ID, Name: b.Name, Email: b.Email, Phone: b.Phone, Locale: b.Locale,
-		TimeZone: b.TimeZone, Country: b.Country, Cadence: p.Cadence, Preferences: newPreferencesJSON(b.Preferences)}
+		TimeZone: b.TimeZone, Country: b.Country, Cadence: p.Cadence, Preferences: newPreferencesJSON(b.Preferences),
+		EmailFeedback: newEmailFeedbackJSON(b.EmailFeedback)}
 	out.Rating.Tier, out.Rating.Reason = string(p.Rating.Tier), p.Rating.Reason
 	in := &out.Rating.Inputs
 	in.PaidBeforeReminder, in.PaidAfterReminders, in.NeverPaid = b.Stats.PaidBeforeReminder, b.Stats.PaidAfterReminders, b.Stats.NeverPaid

@@ -257,3 +257,29 @@ func TestBuyerProfileShowsPreferences(t *testing.T) {
 		})
 	}
 }
+
+// TestBuyerProfileShowsEmailFeedback: email_feedback says whether the buyer's email is
+// suppressed, why and since when, and counts soft bounces.
+func TestBuyerProfileShowsEmailFeedback(t *testing.T) {
+	p := seller.BuyerProfile{Buyer: order.Buyer{ID: "buyer-1", Name: "A***", Email: "a***@example.com"},
+		Rating: reminder.Rating{Tier: "standard"}}
+	for name, c := range map[string]struct {
+		feedback order.EmailFeedback
+		want     string
+	}{
+		"none":        {order.EmailFeedback{}, `{"soft_bounces":0,"suppressed":false}`},
+		"soft bounce": {order.EmailFeedback{SoftBounces: 2}, `{"soft_bounces":2,"suppressed":false}`},
+		"hard bounce": {order.EmailFeedback{SuppressedReason: order.SuppressHardBounce, SuppressedAt: prefsNow, SoftBounces: 1},
+			`{"soft_bounces":1,"suppressed":true,"suppressed_at":"` + prefsNow.UTC().Format(time.RFC3339Nano) + `","suppressed_reason":"hard_bounce"}`},
+	} { // want: keys sorted, as the decoded answer re-marshals
+		t.Run(name, func(t *testing.T) {
+			p.Buyer.EmailFeedback = c.feedback
+			h := httpapi.New(httpapi.Config{Orders: profileOrders{profile: p}, Tokens: []string{token}})
+			rec := call(h, "GET", "/v1/buyers/buyer-1", nil, "Authorization", "Bearer "+token)
+			got := decodeJSON(t, rec)
+			if rec.Code != http.StatusOK || mustJSON(t, got["email_feedback"]) != c.want {
+				t.Fatalf("%d email_feedback = %s, want %s", rec.Code, mustJSON(t, got["email_feedback"]), c.want)
+			}
+		})
+	}
+}

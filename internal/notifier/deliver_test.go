@@ -26,7 +26,7 @@ func TestDeliverSendsTheEmail(t *testing.T) {
 		t.Fatalf("row = %+v", row)
 	}
 	w.wantSends(1, 0)
-	want := notify.Email{ID: "o-1/payment_received/2/email", OrderID: "o-1", Kind: "payment_received",
+	want := notify.Email{ID: "o-1/payment_received/2/email", OrderID: "o-1", BuyerID: "b-1", Kind: "payment_received",
 		From: "Loja Ana <orders@loja.example>", To: "b-1@mail.example", Subject: "payment_received o-1",
 		Text: "text o-1", HTML: "<p>o-1</p>", Locale: "pt-PT", Headers: map[string]string{
 			"List-Unsubscribe": "<https://u.example/b-1>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}

@@ -38,6 +38,9 @@ type Skip struct {
 const (
 	ReasonTurnedOff = "turned off by the buyer"
 	ReasonOptedOut  = "opted out by the buyer"
+	// ReasonEmailSuppressed: the email provider reported a hard bounce or a complaint for
+	// the buyer's address (order.Buyer.EmailFeedback); followed by the reason in brackets.
+	ReasonEmailSuppressed = "email suppressed"
 )
 
 // PlanChannels decides the channels of a row of kind k for buyer b:
@@ -46,7 +49,9 @@ const (
 //     has an address, else SMS; "both" is email then SMS; "none" sends nothing;
 //   - for kinds that are not must-send, EmailOptOut and SMSOptOut remove that channel; a
 //     must-send kind ignores "none" and the opt-outs;
-//   - a channel is usable only if the buyer has that contact and the sender is configured;
+//   - a channel is usable only if the buyer has that contact and the sender is configured,
+//     and email only while it is not suppressed (a hard bounce or a complaint reported by
+//     the provider: order.Buyer.EmailFeedback), for must-sends too;
 //   - when no chosen channel is usable or left (the buyer opted out of it), the other
 //     channel is used instead if it is usable and (unless must-send) not opted out; when
 //     one chosen channel is usable, that other channel is the Spare for a failure at send
@@ -153,6 +158,9 @@ func unusable(ch notify.Channel, b order.Buyer, have Senders) string {
 	case notify.ChannelEmail:
 		if b.Email == "" {
 			return "no email address"
+		}
+		if b.EmailFeedback.Suppressed() {
+			return ReasonEmailSuppressed + " (" + b.EmailFeedback.SuppressedReason + ")"
 		}
 		if !have.Email {
 			return "no email sender configured"

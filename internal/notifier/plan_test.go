@@ -21,6 +21,10 @@ func TestPlanChannels(t *testing.T) {
 	phoneOnly := order.Buyer{ID: "b", Phone: "+5511912345678"}
 	with := func(b order.Buyer, p order.Preferences) order.Buyer { b.Preferences = p; return b }
 	choose := func(c order.ChannelChoice) order.Preferences { return order.Preferences{Default: c} }
+	suppressed := func(b order.Buyer, reason string) order.Buyer {
+		b.EmailFeedback = order.EmailFeedback{SuppressedReason: reason}
+		return b
+	}
 	reminder, received, shipped := order.NotifyPaymentReminder, order.NotifyPaymentReceived, order.NotifyShipmentShipped
 
 	tests := []struct {
@@ -53,6 +57,25 @@ func TestPlanChannels(t *testing.T) {
 		{"email opt-out removes email; SMS instead", reminder,
 			with(full, order.Preferences{EmailOptOut: true}), both,
 			notifier.Plan{Channels: []notify.Channel{sms}}},
+		{"email suppressed after a hard bounce: SMS instead", reminder,
+			suppressed(full, order.SuppressHardBounce), both,
+			notifier.Plan{Channels: []notify.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}}}},
+		{"email suppressed after a complaint stops a must-send's email too", received,
+			suppressed(full, order.SuppressComplaint), both,
+			notifier.Plan{Channels: []notify.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (complaint)"}}}},
+		{"both, email suppressed: SMS only", shipped,
+			with(suppressed(full, order.SuppressHardBounce), choose(order.ChannelsBoth)), both,
+			notifier.Plan{Channels: []notify.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}}}},
+		{"sms chosen, email suppressed: no spare", reminder,
+			with(suppressed(full, order.SuppressComplaint), choose(order.ChannelsSMS)), both,
+			notifier.Plan{Channels: []notify.Channel{sms}}},
+		{"email suppressed, no phone: nothing", reminder,
+			suppressed(emailOnly, order.SuppressHardBounce), both,
+			notifier.Plan{Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}},
+				Reason: "email: email suppressed (hard_bounce); sms: no phone number"}},
+		{"soft bounces do not suppress", reminder,
+			func() order.Buyer { b := full; b.EmailFeedback.SoftBounces = 4; return b }(), both,
+			notifier.Plan{Channels: []notify.Channel{email}, Spare: sms}},
 		{"email opt-out, no phone: nothing", reminder,
 			with(emailOnly, order.Preferences{EmailOptOut: true}), both,
 			notifier.Plan{Reason: "email: opted out by the buyer; sms: no phone number"}},

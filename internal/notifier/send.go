@@ -153,7 +153,7 @@ func (c *claim) locale(msg templates.Message) string {
 }
 
 func (c *claim) email(msg templates.Message) notify.Email {
-	m := notify.Email{ID: c.row.Ref().String() + "/email", OrderID: c.row.OrderID, Kind: string(c.row.Kind),
+	m := notify.Email{ID: c.row.Ref().String() + "/email", OrderID: c.row.OrderID, BuyerID: c.buyer.ID, Kind: string(c.row.Kind),
 		From: c.n.cfg.From, To: c.buyer.Email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
 		Locale: c.locale(msg)}
 	if c.unsub != "" {

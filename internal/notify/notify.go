@@ -24,6 +24,7 @@ type Email struct {
 	// it as the reference they can (Message-ID local part, a tag), never as the address.
 	ID      string
 	OrderID string
+	BuyerID string // the buyer the row is for; a provider reporting back names them by it (Tags)
 	Kind    string // the outbox row's kind, e.g. payment_reminder
 	From    string // "Seller Name <orders@seller.example>"
 	To      string // a bare address

@@ -29,6 +29,10 @@ type Buyer struct {
 	// Preferences are the buyer's message choices, kept by the store apart from the
 	// contact details (SaveOrder leaves them as they are).
 	Preferences Preferences
+	// EmailFeedback is what the email provider reported about the buyer's address (a
+	// suppression after a hard bounce or a complaint, soft bounces), kept by the store like
+	// Preferences.
+	EmailFeedback EmailFeedback
 }
 
 const maxNameLen = 200

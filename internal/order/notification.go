@@ -78,6 +78,10 @@ type Delivery struct {
 	MessageID string // the provider's message id when sent
 	Reason    string // why skipped or failed
 	At        time.Time
+	// DeliveredAt is when the provider reported the message delivered to the recipient's
+	// mail server (an SES Delivery event); zero until then, and for channels that do not
+	// report it.
+	DeliveredAt time.Time
 }
 
 // NotificationRef names one outbox row.

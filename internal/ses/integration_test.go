@@ -105,3 +105,23 @@ func findStored(ctx context.Context, t *testing.T, endpoint, id string) storedEm
 	t.Fatalf("message %s not in the store (%d messages)", id, len(store.Emails))
 	return storedEmail{}
 }
+
+// TestSendInConfigurationSetToEmulator: a send naming a configuration set and carrying the
+// message tags is accepted and stored by aws-ses-v2-local (which keeps neither the set nor
+// the tags, so only the request's acceptance is checked here; the tags themselves are
+// TestConfigurationSetAndTags').
+func TestSendInConfigurationSetToEmulator(t *testing.T) {
+	endpoint := testservice.Endpoint(t, "ORDERWIRE_TEST_SES_ENDPOINT")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m := testEmail()
+	m.BuyerID = "buyer-1"
+	m.To = "tagged-" + time.Now().UTC().Format("150405.000000") + "@example.com"
+	sent, err := New(NewClient(testservice.AWSConfig(), endpoint)).WithConfigurationSet("orderwire-events").SendEmail(ctx, m)
+	if err != nil {
+		t.Fatalf("SendEmail in a configuration set: %v", err)
+	}
+	if got := findStored(ctx, t, endpoint, sent.MessageID); len(got.Destination.To) != 1 || got.Destination.To[0] != m.To {
+		t.Errorf("stored to = %q, want [%s]", got.Destination.To, m.To)
+	}
+}

@@ -42,11 +42,24 @@ type sesAPI interface {
 // API client is (a *sesv2.Client is).
 type Sender struct {
 	api sesAPI
+	// configurationSet, when set, names the SES configuration set of every send, and each
+	// send carries notify.Tags as SES message tags: the configuration set's event
+	// destination then publishes the message's bounce, complaint and delivery events with
+	// those tags (mail.tags), naming the buyer and the outbox row.
+	configurationSet string
 }
 
 // New returns a Sender that calls api (normally a *sesv2.Client from NewClient).
 func New(api sesAPI) *Sender {
 	return &Sender{api: api}
+}
+
+// WithConfigurationSet returns a copy of s that sends every message in SES configuration
+// set name, tagged with notify.Tags; "" sends without a configuration set and without tags.
+func (s *Sender) WithConfigurationSet(name string) *Sender {
+	c := *s
+	c.configurationSet = name
+	return &c
 }
 
 // NewClient builds an SES v2 client from an AWS configuration. A non-empty endpoint (an
@@ -76,6 +89,10 @@ func (s *Sender) SendEmail(ctx context.Context, m notify.Email) (notify.Sent, er
 	in, err := sendInput(m)
 	if err != nil {
 		return notify.Sent{}, notify.Permanent(op, err.Error(), nil)
+	}
+	if s.configurationSet != "" {
+		in.ConfigurationSetName = aws.String(s.configurationSet)
+		in.EmailTags = messageTags(notify.Tags(m))
 	}
 	out, err := s.api.SendEmail(ctx, in)
 	if err != nil {
@@ -220,6 +237,21 @@ func messageHeaders(h map[string]string) ([]types.MessageHeader, error) {
 		out = append(out, types.MessageHeader{Name: aws.String(name), Value: aws.String(value)})
 	}
 	return out, nil
+}
+
+// messageTags turns tags into SES message tags, sorted by name so the request is
+// deterministic.
+func messageTags(tags map[string]string) []types.MessageTag {
+	names := make([]string, 0, len(tags))
+	for name := range tags {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out := make([]types.MessageTag, 0, len(names))
+	for _, name := range names {
+		out = append(out, types.MessageTag{Name: aws.String(name), Value: aws.String(tags[name])})
+	}
+	return out
 }
 
 // validHeaderName reports whether name is 1–126 printable ASCII characters without ':'.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -295,5 +296,40 @@ func assertNoAddress(t *testing.T, err error) {
 		if strings.Contains(low, "buyer@") || strings.Contains(low, "buyer%40") || strings.Contains(low, "example.com") {
 			t.Errorf("error text names the buyer: %q", s)
 		}
+	}
+}
+
+// TestConfigurationSetAndTags: with a configuration set, the send names it and carries the
+// buyer and the outbox row as SES message tags (letters, digits, '_' and '-' only, as SES
+// requires), which read back to the ids; without one, neither is sent.
+func TestConfigurationSetAndTags(t *testing.T) {
+	api := &fakeAPI{sendOut: &sesv2.SendEmailOutput{MessageId: aws.String("ses-1")}}
+	m := testEmail()
+	m.ID, m.BuyerID = "AE-1001:x.y/payment_reminder/7/email", "buyer.ana:42"
+	if _, err := New(api).WithConfigurationSet("orderwire-events").SendEmail(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	in := api.sendIn[0]
+	if aws.ToString(in.ConfigurationSetName) != "orderwire-events" {
+		t.Errorf("ConfigurationSetName %q", aws.ToString(in.ConfigurationSetName))
+	}
+	tags := map[string][]string{}
+	for _, tag := range in.EmailTags {
+		value := aws.ToString(tag.Value)
+		if !regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`).MatchString(value) {
+			t.Errorf("tag %s = %q: not in SES's tag alphabet", aws.ToString(tag.Name), value)
+		}
+		tags[aws.ToString(tag.Name)] = []string{value}
+	}
+	if buyerID, row := notify.ParseTags(tags); buyerID != m.BuyerID || row != "AE-1001:x.y/payment_reminder/7" {
+		t.Errorf("tags %v read back as buyer %q, row %q", tags, buyerID, row)
+	}
+
+	api = &fakeAPI{sendOut: &sesv2.SendEmailOutput{MessageId: aws.String("ses-2")}}
+	if _, err := New(api).SendEmail(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if api.sendIn[0].ConfigurationSetName != nil || len(api.sendIn[0].EmailTags) != 0 {
+		t.Errorf("without a configuration set: %v, tags %v", api.sendIn[0].ConfigurationSetName, api.sendIn[0].EmailTags)
 	}
 }

@@ -33,6 +33,8 @@ type DeliveryRecord struct {
 	MessageID string    `json:"message_id,omitempty" dynamodbav:"message_id,omitempty"`
 	Reason    string    `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
 	At        time.Time `json:"at" dynamodbav:"at"`
+	// DeliveredAt is order.Delivery.DeliveredAt (MarkDelivered).
+	DeliveredAt time.Time `json:"delivered_at,omitzero" dynamodbav:"delivered_at,omitempty"`
 }
 
 // NewNotificationRecord is n as stored.
@@ -43,7 +45,7 @@ func NewNotificationRecord(n order.Notification) NotificationRecord {
 		LeaseUntil: utcOrZero(n.LeaseUntil), Reason: n.Reason, UpdatedAt: utcOrZero(n.UpdatedAt)}
 	for _, d := range n.Deliveries {
 		r.Deliveries = append(r.Deliveries, DeliveryRecord{Channel: d.Channel, Status: d.Status,
-			MessageID: d.MessageID, Reason: d.Reason, At: d.At.UTC()})
+			MessageID: d.MessageID, Reason: d.Reason, At: d.At.UTC(), DeliveredAt: utcOrZero(d.DeliveredAt)})
 	}
 	return r
 }
@@ -57,7 +59,7 @@ func (r NotificationRecord) Notification() order.Notification {
 		UpdatedAt: utcOrZero(r.UpdatedAt)}
 	for _, d := range r.Deliveries {
 		n.Deliveries = append(n.Deliveries, order.Delivery{Channel: d.Channel, Status: d.Status,
-			MessageID: d.MessageID, Reason: d.Reason, At: d.At.UTC()})
+			MessageID: d.MessageID, Reason: d.Reason, At: d.At.UTC(), DeliveredAt: utcOrZero(d.DeliveredAt)})
 	}
 	return n
 }

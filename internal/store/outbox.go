@@ -61,3 +61,20 @@ func Expire(op string, cur order.Notification, now time.Time, reason string) (or
 	cur.UpdatedAt = now.UTC()
 	return cur, nil
 }
+
+// Delivered is row cur with the delivery whose provider message id is messageID marked
+// delivered at at (Feedback.MarkDelivered); a delivery already marked keeps its time. A row
+// without that delivery is CodeConflict: its outcome is not recorded yet.
+func Delivered(op string, cur order.Notification, messageID string, at time.Time) (order.Notification, error) {
+	for i, d := range cur.Deliveries {
+		if messageID == "" || d.MessageID != messageID || d.Status != order.NotificationSent {
+			continue
+		}
+		if d.DeliveredAt.IsZero() {
+			cur.Deliveries = append([]order.Delivery(nil), cur.Deliveries...)
+			cur.Deliveries[i].DeliveredAt = at.UTC()
+		}
+		return cur, nil
+	}
+	return cur, order.Errorf(order.CodeConflict, op, "outbox row %s has no sent delivery with that message id (yet)", cur.Ref())
+}

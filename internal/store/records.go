@@ -124,6 +124,25 @@ type BuyerRecord struct {
 	DisputesLost       int `json:"disputes_lost,omitempty" dynamodbav:"disputes_lost,omitempty"`
 	// Preferences are the buyer's message choices (SetPreferences), nil until set.
 	Preferences *PreferencesRecord `json:"preferences,omitempty" dynamodbav:"preferences,omitempty"`
+	// EmailSuppression is set once by SuppressEmail (the first report is kept), nil while
+	// email is allowed; SoftBounces is CountSoftBounce's counter.
+	EmailSuppression *SuppressionRecord `json:"email_suppression,omitempty" dynamodbav:"email_suppression,omitempty"`
+	SoftBounces      int                `json:"soft_bounces,omitempty" dynamodbav:"soft_bounces,omitempty"`
+}
+
+// SuppressionRecord is why and since when a buyer's email is suppressed.
+type SuppressionRecord struct {
+	Reason string    `json:"reason" dynamodbav:"reason"`
+	At     time.Time `json:"at" dynamodbav:"at"`
+}
+
+// emailFeedback is the stored feedback as the domain sees it.
+func (r BuyerRecord) emailFeedback() order.EmailFeedback {
+	f := order.EmailFeedback{SoftBounces: r.SoftBounces}
+	if r.EmailSuppression != nil {
+		f.SuppressedReason, f.SuppressedAt = r.EmailSuppression.Reason, r.EmailSuppression.At.UTC()
+	}
+	return f
 }
 
 // AddStat increments the named payment-history counter.
@@ -148,7 +167,7 @@ func (r *BuyerRecord) SetContact(b order.Buyer) {
 func (r BuyerRecord) Buyer() order.Buyer {
 	return order.Buyer{ID: r.ID, Name: r.Name, Email: r.Email, Phone: r.Phone,
 		Locale: r.Locale, TimeZone: r.TimeZone, Country: r.Country, Stats: r.stats(),
-		Preferences: r.Preferences.Preferences()}
+		Preferences: r.Preferences.Preferences(), EmailFeedback: r.emailFeedback()}
 }
 
 // EventRecord is a normalised event: a parked event, and the body of a timeline entry.

@@ -122,6 +122,9 @@ type Store interface {
 	// Outbox is the notifier's side of the outbox rows (see order.Notification).
 	Outbox
 
+	// Feedback records what the email provider reports after a send.
+	Feedback
+
 	// Close releases the store's resources. The store is unusable afterwards.
 	Close() error
 }
@@ -154,6 +157,28 @@ type Outbox interface {
 	// now, and sending rows whose lease ended at or before now. Like DueOrders, the copies
 	// may lag the rows: the conditional writes above catch that.
 	DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error)
+}
+
+// Feedback records the email provider's reports about sent messages (on AWS, SES bounce,
+// complaint and delivery events): on the buyer (order.Buyer.EmailFeedback, which the
+// notifier's channel plan reads) and on the outbox row. Each method is one single-item
+// write, and applying the same report twice leaves what applying it once did (SNS delivers
+// at least once), except CountSoftBounce, a plain counter.
+type Feedback interface {
+	// SuppressEmail stops email to buyer buyerID: reason (order.SuppressHardBounce or
+	// order.SuppressComplaint) and at are kept on the buyer, unless a suppression is already
+	// recorded, which is kept as it is (nil). An unknown buyer is CodeNotFound.
+	SuppressEmail(ctx context.Context, buyerID, reason string, at time.Time) error
+
+	// CountSoftBounce adds one to buyer buyerID's soft bounces. An unknown buyer is
+	// CodeNotFound.
+	CountSoftBounce(ctx context.Context, buyerID string) error
+
+	// MarkDelivered sets DeliveredAt to at on row ref's delivery with provider message id
+	// messageID (an email the notifier recorded as sent), unless it is set already (nil,
+	// unchanged). No such row is CodeNotFound; a row without that delivery (the notifier
+	// has not recorded its outcome yet) is CodeConflict, to be tried again.
+	MarkDelivered(ctx context.Context, ref order.NotificationRef, messageID string, at time.Time) error
 }
 
 // ErrTrackingTaken is wrapped by the conflict AddShipment returns when another order

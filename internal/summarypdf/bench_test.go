@@ -32,5 +32,21 @@ func benchmarkWrite(b *testing.B, lang string, events int) {
 // The sample order of the tests: one parcel, two messages, a dispute, three events.
 func BenchmarkWriteSample(b *testing.B) { benchmarkWrite(b, "zh-CN", 0) }
 
+// The sample in English with its Chinese checkpoints replaced by English ones: the CJK font
+// is then not loaded at all.
+func BenchmarkWriteLatinOnly(b *testing.B) {
+	s := latinOnly(sample("en"))
+	b.ReportAllocs()
+	var size int64
+	for b.Loop() {
+		var w countingWriter
+		if err := Write(&w, s); err != nil {
+			b.Fatal(err)
+		}
+		size = w.n
+	}
+	b.ReportMetric(float64(size), "pdf-bytes")
+}
+
 // An order whose timeline has 1,000 events (each with Latin and Chinese text).
 func BenchmarkWrite1000Events(b *testing.B) { benchmarkWrite(b, "zh-CN", 1000) }

@@ -58,3 +58,12 @@ func sample(lang string) summary.Summary {
 		},
 	}
 }
+
+// latinOnly replaces the sample's Chinese checkpoint text with English.
+func latinOnly(s summary.Summary) summary.Summary {
+	p := s.Parcels[0]
+	p.Checkpoints = append([]summary.Checkpoint(nil), p.Checkpoints...)
+	p.Checkpoints[0].Location, p.Checkpoints[0].Message = "Shenzhen sorting center", "Acceptance"
+	s.Parcels = []summary.Parcel{p}
+	return s
+}

@@ -20,6 +20,7 @@ package summarypdf
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -79,8 +80,13 @@ type renderer struct {
 func newRenderer(s summary.Summary) *renderer {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AliasNbPages("{nb}") // before the fonts are added: fpdf sizes the subset for it
+	lb := labelsFor(s.Lang)
 	pdf.AddUTF8FontFromBytes(fontLatin, "", latinTTF)
-	pdf.AddUTF8FontFromBytes(fontCJK, "", cjkTTF)
+	// Parsing and subsetting the 4 MB CJK font is most of the work of a PDF: skip it when
+	// nothing on the page is CJK.
+	if lb == &chinese || slices.ContainsFunc(summaryStrings(s), hasCJK) {
+		pdf.AddUTF8FontFromBytes(fontCJK, "", cjkTTF)
+	}
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(false, 0) // rows break pages themselves (headers repeat)
 	pdf.SetCatalogSort(true)
@@ -88,7 +94,6 @@ func newRenderer(s summary.Summary) *renderer {
 		pdf.SetCreationDate(s.GeneratedAt)
 		pdf.SetModificationDate(s.GeneratedAt)
 	}
-	lb := labelsFor(s.Lang)
 	pdf.SetTitle(lb.title+" "+s.OrderID, true)
 	pdf.SetCreator("orderwire "+s.Version, true)
 	if lb == &chinese {
@@ -189,7 +194,8 @@ func (r *renderer) room(h float64) bool {
 	return true
 }
 
-// summaryStrings lists the free-text strings of s (for measuring ahead).
+// summaryStrings lists every string of s that the page prints (for measuring ahead and
+// for deciding whether the CJK font is needed).
 func summaryStrings(s summary.Summary) []string {
 	out := []string{s.OrderID, s.Status, s.PaymentStatus, s.Currency, s.Version}
 	for _, p := range s.Parcels {
@@ -202,7 +208,7 @@ func summaryStrings(s summary.Summary) []string {
 		out = append(out, m.Kind, m.Channel, m.Status, m.Subject)
 	}
 	for _, d := range s.Disputes {
-		out = append(out, d.Provider, d.ID, d.Status, d.Reason)
+		out = append(out, d.Provider, d.ID, d.Status, d.Reason, d.Currency)
 	}
 	for _, e := range s.Events {
 		out = append(out, e.Source, e.Type, e.Note)

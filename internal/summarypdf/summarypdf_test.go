@@ -217,3 +217,23 @@ func TestWriteIsDeterministicAndConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// An English page with no CJK text embeds only the Latin font; Chinese text anywhere
+// brings in the CJK font (which the English sample's checkpoint has).
+func TestCJKFontOnlyWhenNeeded(t *testing.T) {
+	latin := render(t, latinOnly(sample("en")))
+	if bytes.Contains(latin, []byte("/BaseFont /utf8"+fontCJK)) {
+		t.Error("the CJK font is embedded in a PDF without CJK text")
+	}
+	if !bytes.Contains(latin, []byte("/BaseFont /utf8"+fontLatin)) {
+		t.Error("the Latin font is missing")
+	}
+	if !bytes.Contains(render(t, sample("en")), []byte("/BaseFont /utf8"+fontCJK)) {
+		t.Error("the CJK font is missing from a PDF with Chinese checkpoints")
+	}
+	// Every printed field counts, down to a dispute's (malformed) currency.
+	s := latinOnly(sample("en"))
+	s.Disputes[0].Currency = "美元"
+	_, items := readBack(t, render(t, s))
+	mustContain(t, lines(items), "12345 美元")
+}

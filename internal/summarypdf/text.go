@@ -39,6 +39,9 @@ func isCJK(r rune) bool {
 	return false
 }
 
+// hasCJK reports whether s has a character drawn with the CJK font.
+func hasCJK(s string) bool { return strings.ContainsFunc(s, isCJK) }
+
 // clean makes s drawable: CR LF and CR become LF, tabs and other control characters
 // become spaces, and runes outside the Basic Multilingual Plane (which fpdf's UTF-8 fonts
 // cannot address) become U+FFFD.

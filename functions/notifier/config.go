@@ -32,6 +32,11 @@ const (
 	// account). Unset, SNS uses the account's defaults.
 	envSMSSenderID          = "ORDERWIRE_SMS_SENDER_ID"
 	envSMSOriginationNumber = "ORDERWIRE_SMS_ORIGINATION_NUMBER"
+	// envAlertsTopic is the ARN of the SellerAlerts SNS topic seller alerts are published
+	// to (the template sets it); envSellerEmail, optional, also emails them to the seller
+	// through the email sender. Neither set: alerts are skipped.
+	envAlertsTopic = "ORDERWIRE_SELLER_ALERTS_TOPIC"
+	envSellerEmail = "ORDERWIRE_SELLER_EMAIL"
 )
 
 // config is the function's settings from the environment.
@@ -39,6 +44,7 @@ type config struct {
 	Table, UnsubscribeSecretARN                     string
 	EmailFrom, SellerName, SellerAddress, PublicURL string
 	SMTPURL, SMSSenderID, SMSOriginationNumber      string // optional
+	AlertsTopic, SellerEmail                        string // optional
 }
 
 // configFromEnv reads the settings with getenv (os.Getenv in production), trimming spaces.
@@ -49,6 +55,7 @@ func configFromEnv(getenv func(string) string) config {
 		EmailFrom: get(envEmailFrom), SellerName: get(envSellerName), SellerAddress: get(envSellerAddress),
 		PublicURL: get(envPublicURL), SMTPURL: get(envSMTPURL),
 		SMSSenderID: get(envSMSSenderID), SMSOriginationNumber: get(envSMSOriginationNumber),
+		AlertsTopic: get(envAlertsTopic), SellerEmail: get(envSellerEmail),
 	}
 }
 
@@ -94,6 +101,14 @@ func (c config) Validate() error {
 	}
 	if c.SMSOriginationNumber != "" && !order.IsE164(c.SMSOriginationNumber) {
 		add(envSMSOriginationNumber, "must be an E.164 number such as +14155550100")
+	}
+	if c.SellerEmail != "" {
+		if a, err := mail.ParseAddress(c.SellerEmail); err != nil || a.Address != c.SellerEmail {
+			add(envSellerEmail, "must be a bare email address, such as owner@shop.example")
+		}
+	}
+	if c.AlertsTopic != "" && !strings.HasPrefix(c.AlertsTopic, "arn:") {
+		add(envAlertsTopic, "must be an SNS topic ARN")
 	}
 	if len(bad) == 0 {
 		return nil

@@ -77,13 +77,14 @@ func UnfiledAlert(source, eventID, reason string, now time.Time) Notification {
 
 // UnknownMessageAlert is the AlertMessageUnknown row for buyer row n, which has just become
 // unknown (how says by what: "lease lapsed", "send outcome unknown"); ok is false when n is
-// itself a seller alert (an alert about an alert is not raised). One per claim and cause.
+// itself a seller alert (an alert about an alert is not raised). One row per claim of n
+// (its Seq hashes n's ref and Attempts), whatever how says.
 func UnknownMessageAlert(n Notification, how string, now time.Time) (Notification, bool) {
 	if n.Kind.ForSeller() {
 		return Notification{}, false
 	}
 	detail := fmt.Sprintf("message %s (%s): %s", n.Ref(), n.Kind, how)
-	a := SellerAlert(AlertMessageUnknown, n.OrderID, AlertSeq(n.Ref().String(), fmt.Sprint(n.Attempts), how),
+	a := SellerAlert(AlertMessageUnknown, n.OrderID, AlertSeq(n.Ref().String(), fmt.Sprint(n.Attempts)),
 		n.CauseSource, n.CauseEventID, detail, now)
 	a.Parcel = n.Parcel
 	return a, true

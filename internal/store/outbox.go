@@ -61,3 +61,16 @@ func Expire(op string, cur order.Notification, now time.Time, reason string) (or
 	cur.UpdatedAt = now.UTC()
 	return cur, nil
 }
+
+// UnknownAlert is the seller alert (order.AlertMessageUnknown) an adapter writes in the same
+// write as the transition of a buyer row from cur to next, when next is unknown and cur was
+// not (a lapsed claim marked by Expire, or a claim whose send outcome is unknown recorded by
+// Finish): at most one per claim, keyed so that writing it again names the same row, which
+// the adapter writes only if absent. ok is false for any other transition, and for seller
+// rows.
+func UnknownAlert(cur, next order.Notification, now time.Time) (order.Notification, bool) {
+	if next.Status != order.NotificationUnknown || cur.Status == order.NotificationUnknown {
+		return order.Notification{}, false
+	}
+	return order.UnknownMessageAlert(next, next.Reason, now)
+}

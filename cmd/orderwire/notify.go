@@ -32,8 +32,11 @@ const (
 	envEmailFrom       = "ORDERWIRE_EMAIL_FROM"
 	envSellerName      = "ORDERWIRE_SELLER_NAME"
 	envSellerAddress   = "ORDERWIRE_SELLER_ADDRESS"
+	envSellerEmail     = "ORDERWIRE_SELLER_EMAIL"        // seller alerts also by email to this address
+	envAlertsTopic     = "ORDERWIRE_SELLER_ALERTS_TOPIC" // seller alerts also to this SNS topic ARN
 	unsubscribeKeyFile = "unsubscribe-key"
 	localOutboxFile    = "outbox.jsonl"
+	localAlertsFile    = "alerts.jsonl"
 )
 
 // notifications is the local server's notification pipeline: the notifier that drains the
@@ -43,6 +46,7 @@ type notifications struct {
 	notifier *notifier.Notifier
 	signer   *unsubscribe.Signer
 	sink     *localsink.Sink // nil when email and SMS both go to real providers
+	alerts   *localsink.Sink // the seller alerts file, always
 	email    string          // where email goes, for the startup banner
 	sms      string
 }
@@ -71,8 +75,9 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	smtpURL := getenv(envSMTPURL)
 	useSES := smtpURL == "" && envOr(getenv, envEmailTransport, "") == "ses"
 	useSNS := envOr(getenv, envSMSTransport, "") == "sns"
+	topic := envOr(getenv, envAlertsTopic, "")
 	var awsCfg aws.Config
-	if useSES || useSNS { // SDK retries off: see functions/notifier (noRetries)
+	if useSES || useSNS || topic != "" { // SDK retries off: see functions/notifier (noRetries)
 		if awsCfg, err = config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1)); err != nil {
 			return nil, fmt.Errorf("load AWS configuration: %w", err)
 		}
@@ -107,8 +112,42 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 			ncfg.SMS, n.sms = n.sink, where
 		}
 	}
+	if err := n.setUpAlerts(&ncfg, cfg.DataDir, getenv, topic, awsCfg); err != nil {
+		return nil, err
+	}
 	n.notifier = notifier.New(ncfg)
 	return n, nil
+}
+
+// setUpAlerts adds the seller alert channels to ncfg: the local alerts file
+// (<data dir>/alerts.jsonl, GET /local/alerts) always, the SNS topic when
+// ORDERWIRE_SELLER_ALERTS_TOPIC names one, and email through the configured email sender
+// when ORDERWIRE_SELLER_EMAIL is set.
+func (n *notifications) setUpAlerts(ncfg *notifier.Config, dataDir string, getenv func(string) string, topic string, awsCfg aws.Config) error {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	alerts, err := localsink.Open(filepath.Join(dataDir, localAlertsFile))
+	if err != nil {
+		return err
+	}
+	n.alerts = alerts
+	ncfg.Alerts = append(ncfg.Alerts, alerts)
+	if topic != "" {
+		ncfg.Alerts = append(ncfg.Alerts, sns.NewTopicPublisher(sns.NewClient(awsCfg, ""), topic))
+	}
+	if to := envOr(getenv, envSellerEmail, ""); to != "" && ncfg.Email != nil {
+		ncfg.Alerts = append(ncfg.Alerts, notifier.SellerEmail{Sender: ncfg.Email, From: ncfg.From, To: to})
+	}
+	return nil
+}
+
+// listAlerts is GET /local/alerts's source.
+func (n *notifications) listAlerts() func() (any, error) {
+	if n.alerts == nil {
+		return nil
+	}
+	return func() (any, error) { return n.alerts.List() }
 }
 
 // localSigner signs unsubscribe links with ORDERWIRE_UNSUBSCRIBE_KEYS, or with a key
@@ -142,10 +181,17 @@ func (n *notifications) describe(w io.Writer) {
 }
 
 func (n *notifications) Close() error {
-	if n.sink == nil {
-		return nil
+	var err error
+	if n.alerts != nil {
+		err = n.alerts.Close()
 	}
-	return n.sink.Close()
+	if n.sink == nil {
+		return err
+	}
+	if e := n.sink.Close(); e != nil {
+		return e
+	}
+	return err
 }
 
 // notifyEvery drains the due outbox rows every interval until ctx ends: the local stand-in

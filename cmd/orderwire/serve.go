@@ -125,7 +125,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
 			Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 			LocalSweep:  func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) },
-			Preferences: st, Unsubscribe: notes.signer, LocalOutbox: notes.listOutbox(), Unfiled: st,
+			Preferences: st, Unsubscribe: notes.signer, LocalOutbox: notes.listOutbox(), LocalAlerts: notes.listAlerts(), Unfiled: st,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

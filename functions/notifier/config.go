@@ -38,6 +38,11 @@ const (
 	// reads (template.yaml: EmailEvents). Unset, emails carry neither, and no bounce reaches
 	// orderwire.
 	envSESConfigurationSet = "ORDERWIRE_SES_CONFIGURATION_SET"
+	// envAlertsTopic is the ARN of the SellerAlerts SNS topic seller alerts are published
+	// to (the template sets it); envSellerEmail, optional, also emails them to the seller
+	// through the email sender. Neither set: alerts are skipped.
+	envAlertsTopic = "ORDERWIRE_SELLER_ALERTS_TOPIC"
+	envSellerEmail = "ORDERWIRE_SELLER_EMAIL"
 )
 
 // config is the function's settings from the environment.
@@ -46,6 +51,7 @@ type config struct {
 	EmailFrom, SellerName, SellerAddress, PublicURL string
 	SMTPURL, SMSSenderID, SMSOriginationNumber      string // optional
 	SESConfigurationSet                             string // optional
+	AlertsTopic, SellerEmail                        string // optional
 }
 
 // configFromEnv reads the settings with getenv (os.Getenv in production), trimming spaces.
@@ -57,6 +63,7 @@ func configFromEnv(getenv func(string) string) config {
 		PublicURL: get(envPublicURL), SMTPURL: get(envSMTPURL),
 		SMSSenderID: get(envSMSSenderID), SMSOriginationNumber: get(envSMSOriginationNumber),
 		SESConfigurationSet: get(envSESConfigurationSet),
+		AlertsTopic:         get(envAlertsTopic), SellerEmail: get(envSellerEmail),
 	}
 }
 
@@ -108,6 +115,14 @@ func (c config) Validate() error {
 	}
 	if c.SESConfigurationSet != "" && !configSet.MatchString(c.SESConfigurationSet) {
 		add(envSESConfigurationSet, "must be an SES configuration set name: 1-64 letters, digits, '_' or '-'")
+	}
+	if c.SellerEmail != "" {
+		if a, err := mail.ParseAddress(c.SellerEmail); err != nil || a.Address != c.SellerEmail {
+			add(envSellerEmail, "must be a bare email address, such as owner@shop.example")
+		}
+	}
+	if c.AlertsTopic != "" && !strings.HasPrefix(c.AlertsTopic, "arn:") {
+		add(envAlertsTopic, "must be an SNS topic ARN")
 	}
 	if len(bad) == 0 {
 		return nil

@@ -39,7 +39,15 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return nil, err
 	}
+	var alerts []notifier.AlertSink
+	if cfg.AlertsTopic != "" {
+		alerts = append(alerts, sns.NewTopicPublisher(sns.NewClient(noRetries(env.AWS), ""), cfg.AlertsTopic))
+	}
+	if cfg.SellerEmail != "" {
+		alerts = append(alerts, notifier.SellerEmail{Sender: email, From: cfg.EmailFrom, To: cfg.SellerEmail})
+	}
 	n := notifier.New(notifier.Config{
+		Alerts:       alerts,
 		Store:        dynamo.New(dynamo.NewClient(env.AWS, ""), cfg.Table),
 		Email:        email,
 		Suppressions: suppressions,

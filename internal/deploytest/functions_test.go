@@ -135,6 +135,8 @@ var secretReaders = [][]string{
 // notOnAWS are settings a function's code reads that the template must not set, and why.
 var notOnAWS = map[string]string{
 	"ORDERWIRE_SMTP_URL": "on AWS email goes through SES, and an SMTP password would sit in plain text in the function's configuration",
+	"ORDERWIRE_SELLER_EMAIL": "on AWS the seller's email is the SellerAlerts topic's email subscription (SellerAlertEmail), " +
+		"which the seller confirms; SES in the sandbox could not send to an unverified address",
 }
 
 // TestFunctionEnvironments: every function gets exactly the settings its code reads: those

@@ -44,17 +44,34 @@ var streamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "
 // action may be granted on "*".
 var noResourceType = map[string]string{
 	"ses:GetSuppressedDestination":     "the account-level suppression list has no ARN",
-	"sns:Publish":                      "a text message to a phone number has no ARN (everything that has one is denied: guards)",
+	"sns:Publish":                      "a text message to a phone number has no ARN (everything that has one but the seller alerts topic is denied: guards)",
 	"sns:CheckIfPhoneNumberIsOptedOut": "the action has no resource type",
 }
 
-// snsEverything names, in grants, every SNS resource that has an ARN.
-const snsEverything = "every SNS ARN"
+// The guards' names in grants: every SNS ARN but those tagged as the seller alerts topic
+// (SellerAlertsTag), and every SNS ARN of another account.
+const (
+	snsUntagged      = "every SNS ARN not tagged as the seller alerts topic"
+	snsOtherAccounts = "every SNS ARN of another account"
+)
+
+// SellerAlertsTag is the tag (key, value) the SellerAlerts topic carries, which the guard
+// against publishing to topics lets through.
+var SellerAlertsTag = [2]string{"orderwire-sink", "seller-alerts"}
+
+// everySNSARN is the guards' resource.
+var everySNSARN = map[string]any{"Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*"}
 
 // guards are the only Deny statements a role may carry, by the name grants give their
-// resource: each narrows an Allow on "*" (noResourceType) to what has no ARN.
+// resource: each narrows an Allow on "*" (noResourceType) to what has no ARN. An explicit
+// Deny beats any Allow, so the one topic publish the notifier needs (the seller alerts) is
+// let through by a condition: not the topic's ARN (IAM cannot subtract an ARN from a
+// wildcard), its tag; and the topic must be in this account.
 var guards = map[string]map[string]any{
-	snsEverything: {"Effect": "Deny", "Action": "sns:Publish", "Resource": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*"}},
+	snsUntagged: {"Effect": "Deny", "Action": "sns:Publish", "Resource": everySNSARN,
+		"Condition": map[string]any{"StringNotEquals": map[string]any{"aws:ResourceTag/" + SellerAlertsTag[0]: SellerAlertsTag[1]}}},
+	snsOtherAccounts: {"Effect": "Deny", "Action": "sns:Publish", "Resource": everySNSARN,
+		"Condition": map[string]any{"StringNotEquals": map[string]any{"aws:ResourceAccount": map[string]any{"Ref": "AWS::AccountId"}}}},
 }
 
 // guardName returns the name of the guard st is (its Sid aside), or "".
@@ -286,6 +303,10 @@ func resourceName(tm template, mine own, service string, r any) (string, bool) {
 		if mine.failureQueue != "" && id == mine.failureQueue && attr == "Arn" && tm.resources("AWS::SQS::Queue")[id] != nil {
 			return "failure queue", true
 		}
+	case "sns":
+		if topic := tm.resources("AWS::SNS::Topic")[refTo(r)]; topic != nil && refTo(r) == "SellerAlerts" && taggedAsAlerts(topic) {
+			return "seller alerts topic", true
+		}
 	case "ses":
 		sub, _ := get(r, "Fn::Sub").(string)
 		if m := sesIdentityARN.FindStringSubmatch(sub); m != nil && get(tm, "Parameters", m[1]) != nil {
@@ -343,4 +364,14 @@ func TestFunctionsGrantWhatTheyCall(t *testing.T) {
 			}
 		}
 	}
+}
+
+// taggedAsAlerts reports whether topic carries SellerAlertsTag, which the guard lets through.
+func taggedAsAlerts(topic any) bool {
+	for _, tag := range list(get(topic, "Properties", "Tags")) {
+		if get(tag, "Key") == SellerAlertsTag[0] && get(tag, "Value") == SellerAlertsTag[1] {
+			return true
+		}
+	}
+	return false
 }

@@ -165,7 +165,9 @@ func TestOutboxStatesReachEveryTransition(t *testing.T) {
 		default:
 			want = call{op: "dynamodb.PutItem"}
 		}
-		if !rec.calls[want] {
+		// A transition to unknown also writes the message_unknown alert: the row's Put is then
+		// an item of a TransactWriteItems, authorised by dynamodb:PutItem all the same.
+		if !rec.calls[want] && !(want.op == "dynamodb.PutItem" && rec.calls[call{op: "dynamodb.Put"}]) {
 			t.Errorf("%s (%s) sent %v, never %+v", s.method, s.state, slices.Collect(maps.Keys(rec.calls)), want)
 		}
 	}

@@ -170,9 +170,10 @@ func functionUses(t *testing.T, name string) use {
 }
 
 // notifierNoAWS are the notifier.Config fields that reach no AWS service. Email,
-// Suppressions and SMS do, through the wrapper packages the function imports (awsWrappers);
-// Store is driven like the other store interfaces.
-var notifierNoAWS = map[string]bool{"Email": true, "Suppressions": true, "SMS": true, "Render": true,
+// Suppressions, SMS and Alerts do, through the wrapper packages the function imports
+// (awsWrappers: internal/sns's TopicPublisher for Alerts); Store is driven like the other
+// store interfaces.
+var notifierNoAWS = map[string]bool{"Email": true, "Suppressions": true, "SMS": true, "Alerts": true, "Render": true,
 	"UnsubscribeURL": true, "From": true, "SellerName": true, "SellerAddress": true, "Owner": true,
 	"Lease": true, "SendTries": true, "MaxAttempts": true, "RetryAfter": true, "Now": true, "Sleep": true, "Logger": true}
 
@@ -252,7 +253,8 @@ func TestFunctionUses(t *testing.T) {
 		"reminders":        {sweep: true},
 		"notifier": {interfaces: []reflect.Type{notifierStore()}, unsubscribeKeys: true, notifier: true, runsDue: true,
 			stream: true, wrappers: []string{"internal/ses", "internal/sns"},
-			settings: []string{"ORDERWIRE_EMAIL_FROM", "ORDERWIRE_PUBLIC_URL", "ORDERWIRE_SELLER_ADDRESS", "ORDERWIRE_SELLER_NAME",
+			settings: []string{"ORDERWIRE_EMAIL_FROM", "ORDERWIRE_PUBLIC_URL", "ORDERWIRE_SELLER_ADDRESS",
+				"ORDERWIRE_SELLER_ALERTS_TOPIC", "ORDERWIRE_SELLER_EMAIL", "ORDERWIRE_SELLER_NAME",
 				"ORDERWIRE_SES_CONFIGURATION_SET", "ORDERWIRE_SMS_ORIGINATION_NUMBER", "ORDERWIRE_SMS_SENDER_ID", "ORDERWIRE_SMTP_URL"}},
 		"delivery-events": {interfaces: []reflect.Type{sesEventsStore()}, sesEvents: true},
 	} {

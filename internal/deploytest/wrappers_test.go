@@ -31,8 +31,10 @@ var awsWrappers = map[string]map[string][]string{
 	},
 	"internal/sns": {
 		// A text message to a phone number has no ARN; publishing to anything that has one
-		// (topics, platform endpoints) is denied (guards).
-		"Publish":                      {"sns:Publish on *", "deny sns:Publish on " + snsEverything},
+		// (topics, platform endpoints) is denied (guards) except the seller alerts topic
+		// (TopicPublisher), granted by its ARN and tagged so that the guard lets it through.
+		"Publish": {"sns:Publish on *", "sns:Publish on seller alerts topic",
+			"deny sns:Publish on " + snsUntagged, "deny sns:Publish on " + snsOtherAccounts},
 		"CheckIfPhoneNumberIsOptedOut": {"sns:CheckIfPhoneNumberIsOptedOut on *"},
 	},
 }

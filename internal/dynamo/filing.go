@@ -166,8 +166,9 @@ func (s *Store) filingItems(ev order.Event, f store.Filing, refs map[string]stor
 	return marker, append(items, change...), store.Recorded{Order: next, Outcome: out}, err
 }
 
-// parkItems are the unfiled marker of ev (no expiry, in the unfiled index) and its parked
-// copies, each conditional on the reason it waits still holding.
+// parkItems are the unfiled marker of ev (no expiry, in the unfiled index), the seller's
+// event_unfiled alert and its parked copies, each conditional on the reason it waits still
+// holding.
 func (s *Store) parkItems(ev order.Event, f store.Filing, evidencePK string) (types.TransactWriteItem, []types.TransactWriteItem, error) {
 	rec := store.NewUnfiledPayment(ev, f, evidencePK)
 	marker, err := s.put(dedupeItem{PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
@@ -176,7 +177,13 @@ func (s *Store) parkItems(ev order.Event, f store.Filing, evidencePK string) (ty
 	if err != nil {
 		return marker, nil, err
 	}
-	var items []types.TransactWriteItem
+	// The seller's event_unfiled alert: written once, as the marker's condition (absent)
+	// makes the whole write happen once.
+	alert, err := s.put(newOutboxItem(rec.Alert()), "", nil)
+	if err != nil {
+		return marker, nil, err
+	}
+	items := []types.TransactWriteItem{alert}
 	for _, pk := range rec.ParkedUnder {
 		put, err := s.put(newParkItem(pk, ev), "", nil)
 		if err != nil {

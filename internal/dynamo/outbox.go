@@ -41,11 +41,30 @@ func (s *Store) transitionNotification(ctx context.Context, op string, ref order
 	if cur.Owner != "" {
 		values[":owner"] = &types.AttributeValueMemberS{Value: cur.Owner}
 	}
+	names := map[string]string{"#status": "status", "#attempts": "attempts", "#owner": "owner"}
+	if alert, ok := store.UnknownAlert(cur, next, next.UpdatedAt); ok {
+		return s.putRowWithAlert(ctx, op, item, condition, names, values, alert)
+	}
 	_, err = s.api.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table, Item: item, ConditionExpression: aws.String(condition),
-		ExpressionAttributeNames:  map[string]string{"#status": "status", "#attempts": "attempts", "#owner": "owner"},
-		ExpressionAttributeValues: values,
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 	})
+	return translate(op, err)
+}
+
+// putRowWithAlert writes an outbox row (on its condition) and a seller alert row (if
+// absent) in one TransactWriteItems: the alert exists exactly when the transition does.
+func (s *Store) putRowWithAlert(ctx context.Context, op string, item map[string]types.AttributeValue, condition string,
+	names map[string]string, values map[string]types.AttributeValue, alert order.Notification) error {
+	alertPut, err := s.put(newOutboxItem(alert), "attribute_not_exists(PK)", nil)
+	if err != nil {
+		return order.Internal(op, err)
+	}
+	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String(condition),
+			ExpressionAttributeNames: names, ExpressionAttributeValues: values}},
+		alertPut,
+	}})
 	return translate(op, err)
 }
 
@@ -78,6 +97,9 @@ func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef
 // is the row as claimed (store.Outbox says so), so the row to write is known, and the
 // condition (still sending, or unknown after a lapse, under n's owner and claim count) is
 // store.Finish's check made by DynamoDB. A missing row fails the condition: CodeConflict.
+// An unknown outcome for a row still sending is written in a transaction with its
+// message_unknown seller alert (store.UnknownAlert); when the row is no longer sending,
+// the plain write follows (no alert: the lapse was alerted).
 func (s *Store) FinishNotification(ctx context.Context, n order.Notification) error {
 	const op = "dynamo.FinishNotification"
 	if n.Owner == "" {
@@ -86,6 +108,23 @@ func (s *Store) FinishNotification(ctx context.Context, n order.Notification) er
 	item, err := attributevalue.MarshalMap(newOutboxItem(store.Finished(n, n)))
 	if err != nil {
 		return order.Internal(op, err)
+	}
+	claimed := n
+	claimed.Status = order.NotificationSending
+	if alert, ok := store.UnknownAlert(claimed, n, n.UpdatedAt); ok {
+		values := map[string]types.AttributeValue{
+			":sending": &types.AttributeValueMemberS{Value: order.NotificationSending},
+			":owner":   &types.AttributeValueMemberS{Value: n.Owner},
+		}
+		if n.Attempts != 0 {
+			values[":attempts"] = &types.AttributeValueMemberN{Value: strconv.Itoa(n.Attempts)}
+		}
+		err := s.putRowWithAlert(ctx, op, item, "#status = :sending AND #owner = :owner AND "+
+			equalOrAbsent("#attempts", n.Attempts != 0, ":attempts"),
+			map[string]string{"#status": "status", "#attempts": "attempts", "#owner": "owner"}, values, alert)
+		if order.ErrorCode(err) != order.CodeConflict {
+			return err
+		}
 	}
 	values := map[string]types.AttributeValue{
 		":sending": &types.AttributeValueMemberS{Value: order.NotificationSending},

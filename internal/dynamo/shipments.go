@@ -144,7 +144,8 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 // the event's carrier must be.
 //
 // The first item is the event's unfiled marker (no expiry, in the unfiled index), on the
-// condition that it does not exist yet (a duplicate).
+// condition that it does not exist yet (a duplicate); the seller's event_unfiled alert is
+// among the others.
 func (s *Store) parkTrackingItems(ev order.TrackingEvent, reason string, claims int) ([]types.TransactWriteItem, error) {
 	u := store.NewUnfiledTracking(ev, reason, claims)
 	marker, err := s.unfiledTrackingMarker(ev, u, "attribute_not_exists(PK)")
@@ -155,11 +156,15 @@ func (s *Store) parkTrackingItems(ev order.TrackingEvent, reason string, claims 
 	if err != nil {
 		return nil, err
 	}
+	alert, err := s.put(newOutboxItem(u.Alert()), "", nil) // once: the marker must be absent
+	if err != nil {
+		return nil, err
+	}
 	guard := store.ClaimedSK
 	if claims > 0 {
 		guard = store.ClaimSK(ev.Carrier)
 	}
-	return []types.TransactWriteItem{marker, park, {ConditionCheck: &types.ConditionCheck{
+	return []types.TransactWriteItem{marker, park, alert, {ConditionCheck: &types.ConditionCheck{
 		TableName: &s.table, Key: itemKey(store.TrackPK(ev.TrackingNumber), guard),
 		ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	}}}, nil

@@ -126,13 +126,17 @@ func file(b *bolt.Bucket, ev order.Event, f store.Filing, cur order.Order, evide
 	return res, nil
 }
 
-// park writes the unfiled marker of ev (no expiry), its index entry and its parked copies.
+// park writes the unfiled marker of ev (no expiry), its index entry, its parked copies and
+// the seller's event_unfiled alert.
 func park(b *bolt.Bucket, ev order.Event, f store.Filing, evidencePK string) error {
 	rec := store.NewUnfiledPayment(ev, f, evidencePK)
 	if err := write(b, markerKey(ev.Source, ev.EventID), store.DedupeRecord{OrderID: f.OrderID, Unfiled: &rec}); err != nil {
 		return err
 	}
 	if err := b.Put(unfiledIndexKey(ev.Source, ev.EventID, ev.ReceivedAt), markerKey(ev.Source, ev.EventID)); err != nil {
+		return err
+	}
+	if err := putNewNotification(b, rec.Alert()); err != nil {
 		return err
 	}
 	for _, pk := range rec.ParkedUnder {

@@ -45,8 +45,19 @@ func putNotification(b *bolt.Bucket, n order.Notification) error {
 	return write(b, k, store.NewNotificationRecord(n))
 }
 
-// update runs change on the stored row ref inside one write transaction; change returns the
-// row to store or an error (a conflict) that writes nothing.
+// putNewNotification writes n unless a row with its key exists (a seller alert whose cause
+// was already alerted).
+func putNewNotification(b *bolt.Bucket, n order.Notification) error {
+	if b.Get(outboxKey(n.Ref())) != nil {
+		return nil
+	}
+	return putNotification(b, n)
+}
+
+// updateNotification runs change on the stored row ref inside one write transaction;
+// change returns the row to store or an error (a conflict) that writes nothing. A row that
+// becomes unknown brings its message_unknown seller alert (store.UnknownAlert) in the same
+// transaction.
 func (s *Store) updateNotification(ctx context.Context, op string, ref order.NotificationRef, change func(cur order.Notification) (order.Notification, error)) (order.Notification, error) {
 	if err := ctx.Err(); err != nil {
 		return order.Notification{}, order.Internal(op, err)
@@ -62,8 +73,14 @@ func (s *Store) updateNotification(ctx context.Context, op string, ref order.Not
 		if !found {
 			return order.Errorf(order.CodeNotFound, op, "no outbox row %s", ref)
 		}
-		if next, err = change(rec.Notification()); err != nil {
+		cur := rec.Notification()
+		if next, err = change(cur); err != nil {
 			return err
+		}
+		if alert, ok := store.UnknownAlert(cur, next, next.UpdatedAt); ok {
+			if err := putNewNotification(b, alert); err != nil {
+				return err
+			}
 		}
 		return putNotification(b, next)
 	})

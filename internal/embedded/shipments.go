@@ -109,7 +109,7 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 }
 
 // parkTracking keeps a carrier event unfiled: its marker (no expiry) with the record, its
-// index entry, and its copy under the tracking number.
+// index entry, its copy under the tracking number and the seller's event_unfiled alert.
 func parkTracking(b *bolt.Bucket, u store.UnfiledRecord) error {
 	ev := u.Tracking.Event()
 	marker := key(store.TrackingMarkerPK(ev), store.DedupeSK)
@@ -118,6 +118,9 @@ func parkTracking(b *bolt.Bucket, u store.UnfiledRecord) error {
 	}
 	source := store.TrackingDedupeSource(ev.Source)
 	if err := b.Put(unfiledIndexKey(source, ev.EventID, ev.ReceivedAt), marker); err != nil {
+		return err
+	}
+	if err := putNewNotification(b, u.Alert()); err != nil { // once: a re-park finds it
 		return err
 	}
 	return write(b, key(store.ParkTrackPK(ev.TrackingNumber), store.ParkTrackingSK(ev)), *u.Tracking)

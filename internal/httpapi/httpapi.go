@@ -50,6 +50,9 @@ type Config struct {
 	LocalSweep SweepFunc
 	// LocalOutbox, when set (local server only), serves GET /local/outbox.
 	LocalOutbox OutboxLister
+	// LocalAlerts, when set (local server only), serves GET /local/alerts: the seller alerts
+	// the local alerts sink has captured.
+	LocalAlerts OutboxLister
 	// Now is the clock for signature time windows, unsubscribe-link expiry and preference
 	// timestamps; nil means time.Now.
 	Now func() time.Time
@@ -70,6 +73,7 @@ type api struct {
 	unfiled     UnfiledDesk
 	sweep       SweepFunc
 	outbox      OutboxLister
+	alerts      OutboxLister
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -79,7 +83,7 @@ type api struct {
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep,
-		outbox: cfg.LocalOutbox, now: cfg.Now, log: cfg.Logger}
+		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -114,7 +118,10 @@ func New(cfg Config) http.Handler {
 		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))
 	}
 	if a.outbox != nil {
-		mux.Handle("GET /local/outbox", a.authenticated(a.localOutbox))
+		mux.Handle("GET /local/outbox", a.authenticated(a.localList(a.outbox)))
+	}
+	if a.alerts != nil {
+		mux.Handle("GET /local/alerts", a.authenticated(a.localList(a.alerts)))
 	}
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)

@@ -12,13 +12,18 @@ import (
 // answered as [].
 type OutboxLister func() (any, error)
 
-// localOutbox serves GET /local/outbox: the messages the local sink has captured, as a JSON
-// array ([] when there are none, never null). For tests and demos of `orderwire serve`; the
-// route exists only when the local server wires Config.LocalOutbox, and it needs the bearer
-// token like every other local route.
-func (a *api) localOutbox(w http.ResponseWriter, r *http.Request) {
-	const op = "httpapi.localOutbox"
-	list, err := a.outbox()
+// localList serves GET /local/outbox (the messages the local sink has captured) and
+// GET /local/alerts (the seller alerts the local alerts sink has captured) from list, as a
+// JSON array ([] when there are none, never null). For tests and demos of `orderwire
+// serve`; the routes exist only when the local server wires Config.LocalOutbox or
+// Config.LocalAlerts, and they need the bearer token like every other local route.
+func (a *api) localList(list OutboxLister) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { a.writeList(w, list) }
+}
+
+func (a *api) writeList(w http.ResponseWriter, lister OutboxLister) {
+	const op = "httpapi.localList"
+	list, err := lister()
 	if err != nil {
 		writeError(w, err)
 		return

@@ -36,6 +36,9 @@ type Entry struct {
 	Locale  string         `json:"locale"`
 	Status  string         `json:"status"` // always "sent"
 	SentAt  time.Time      `json:"sent_at"`
+	// Alert is the seller alert of an entry of the alerts file (channel "local"); To is
+	// then empty: alerts name no buyer.
+	Alert *notify.Alert `json:"alert,omitempty"`
 }
 
 // StatusSent is the status of every entry: the sink never fails a message on purpose.
@@ -160,6 +163,19 @@ func (s *Sink) SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error) {
 	return s.append(ctx, "localsink.SendSMS", Entry{
 		OrderID: m.OrderID, Kind: m.Kind, Channel: notify.ChannelSMS, To: m.To,
 		Text: m.Text, Locale: m.Locale,
+	})
+}
+
+// Channel is notify.ChannelLocalAlerts: a Sink opened on the alerts file is a seller
+// AlertSink (notifier.AlertSink).
+func (s *Sink) Channel() notify.Channel { return notify.ChannelLocalAlerts }
+
+// SendAlert appends a as an alert entry (subject and text from the alert, no recipient) and
+// returns its id once the line is on disk (fsync). A failure to write is temporary.
+func (s *Sink) SendAlert(ctx context.Context, a notify.Alert) (notify.Sent, error) {
+	return s.append(ctx, "localsink.SendAlert", Entry{
+		OrderID: a.OrderID, Kind: a.Kind, Channel: notify.ChannelLocalAlerts,
+		Subject: a.Subject(), Text: a.Text(), Locale: "en", Alert: &a,
 	})
 }
 

@@ -202,9 +202,30 @@ func runChaos(t *testing.T, st notifier.Store, fx []fixture, clk *clock, rows fu
 		}
 	}
 
-	final := rows()
+	// The buyer rows, and the message_unknown alerts the stores wrote as rows became unknown.
+	var final, alerts []order.Notification
+	for _, n := range rows() {
+		if n.Kind.ForSeller() {
+			alerts = append(alerts, n)
+		} else {
+			final = append(final, n)
+		}
+	}
 	if len(final) != len(fx) {
 		t.Fatalf("%d rows, want %d", len(final), len(fx))
+	}
+	alerted := map[string]bool{}
+	for _, a := range alerts {
+		settled := order.NotificationFinal(a.Status) || (a.Status == order.NotificationUnknown && ch.injected[a.Ref()] != "")
+		if a.Kind != order.AlertMessageUnknown || !settled {
+			t.Errorf("alert %s is %s", a.Ref(), a.Status)
+		}
+		alerted[strings.Fields(a.Detail)[1]] = true // "message <ref> (<kind>): <how>"
+	}
+	for _, n := range final {
+		if n.Status == order.NotificationUnknown && !alerted[n.Ref().String()] {
+			t.Errorf("%s is unknown without a message_unknown alert", n.Ref())
+		}
 	}
 	sent := map[string]int{}
 	for id, k := range email.accepted {

@@ -100,6 +100,10 @@ type claim struct {
 
 // run works out the outcome of the claim; nothing in it writes to the store.
 func (c *claim) run(ctx context.Context) {
+	if c.row.Kind.ForSeller() {
+		c.runAlert(ctx)
+		return
+	}
 	o, err := c.n.cfg.Store.GetOrder(ctx, c.row.OrderID)
 	if c.readFailed(err, "order") {
 		return

@@ -11,6 +11,7 @@ import (
 	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/notify/templates"
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // memStore is an in-memory store that keeps the store.Outbox contract: every transition is
@@ -118,10 +119,12 @@ func (s *memStore) FinishNotification(_ context.Context, n order.Notification) e
 	if !held {
 		return order.Errorf(order.CodeConflict, "mem.Finish", "row %s is %s held by %q", n.Ref(), cur.Status, cur.Owner)
 	}
+	before := cur
 	cur.Status, cur.Reason, cur.NotBefore, cur.UpdatedAt = n.Status, n.Reason, n.NotBefore, n.UpdatedAt
 	cur.Deliveries = slices.Clone(n.Deliveries)
 	cur.LeaseUntil = time.Time{}
 	s.rows[n.Ref()] = cur
+	s.alertUnknown(before, cur)
 	return nil
 }
 
@@ -135,9 +138,21 @@ func (s *memStore) ExpireNotification(_ context.Context, ref order.NotificationR
 	if cur.Status != order.NotificationSending || cur.LeaseUntil.After(now) {
 		return order.Errorf(order.CodeConflict, "mem.Expire", "row %s is %s", ref, cur.Status)
 	}
+	before := cur
 	cur.Status, cur.Reason, cur.UpdatedAt = order.NotificationUnknown, reason, now
 	s.rows[ref] = cur
+	s.alertUnknown(before, cur)
 	return nil
+}
+
+// alertUnknown writes the message_unknown alert of a row that became unknown, as the real
+// stores do (store.UnknownAlert), if it is not there yet. s.mu is held.
+func (s *memStore) alertUnknown(cur, next order.Notification) {
+	if a, ok := store.UnknownAlert(cur, next, next.UpdatedAt); ok {
+		if _, exists := s.rows[a.Ref()]; !exists {
+			s.rows[a.Ref()] = a
+		}
+	}
 }
 
 func (s *memStore) DueNotifications(_ context.Context, now time.Time, limit int) ([]order.Notification, error) {

@@ -1,4 +1,5 @@
-// Package notifier delivers the outbox rows (order.Notification) to buyers by email and SMS.
+// Package notifier delivers the outbox rows (order.Notification) to buyers by email and SMS,
+// and the seller alert rows (order.NotificationKind.ForSeller) to the seller's AlertSinks.
 //
 // A row is delivered under a claim (store.Outbox): the notifier claims a due pending row,
 // decides the channels (plan.go), holds back what the buyer's quiet hours forbid (quiet.go),
@@ -57,6 +58,10 @@ type Config struct {
 	Email        EmailSender        // nil: no email channel
 	Suppressions SuppressionChecker // nil: addresses are not checked before sending
 	SMS          SMSSender          // nil: no SMS channel
+	// Alerts are the seller alert channels (SNS topic, local file, seller email); seller
+	// rows are delivered on each and never on Email or SMS to the buyer. None: alerts are
+	// skipped (ReasonNoAlertSink).
+	Alerts []AlertSink
 	// Render renders a row's message; nil means templates.Render.
 	Render func(templates.Data) (templates.Message, error)
 	// UnsubscribeURL returns the buyer's unsubscribe link; nil or "" means no link and no

@@ -61,7 +61,13 @@ const (
 // buyer's own opt-out too: unsubscribing from reminder emails (the link says "by email")
 // still leaves the buyer reachable by SMS, which they can stop with STOP. Opting out of
 // both channels stops everything but the must-sends.
+// ReasonSellerAlert is PlanChannels' reason for a seller alert kind: no buyer channel, ever.
+const ReasonSellerAlert = "a seller alert is never sent to the buyer"
+
 func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
+	if k.ForSeller() {
+		return Plan{Reason: ReasonSellerAlert}
+	}
 	must := k.MustSend()
 	choice := b.Preferences.Choice(k)
 	if choice == order.ChannelsNone {

@@ -25,7 +25,7 @@ type rendered struct {
 // the channel stays open: held back by the quiet hours, to be retried, or of unknown
 // outcome (c.quietTill, c.retry and c.uncertain say which).
 func (c *claim) send(ctx context.Context, ch notify.Channel) string {
-	if quiet, until := Quiet(c.row.Kind, ch, c.now, c.loc); quiet {
+	if quiet, until := Quiet(c.row.Kind, ch, c.now, c.loc); quiet && !c.row.Kind.ForSeller() {
 		if c.quietTill.IsZero() || until.Before(c.quietTill) {
 			c.quietTill = until
 		}
@@ -72,6 +72,13 @@ func (c *claim) send(ctx context.Context, ch notify.Channel) string {
 // check is a temporary failure: nothing was sent.
 func (c *claim) attempt(ctx context.Context, ch notify.Channel) (notify.Sent, string, error) {
 	cfg := c.n.cfg
+	if c.row.Kind.ForSeller() { // a seller alert: its sinks only, never a buyer channel
+		if s := c.alertSink(ch); s != nil {
+			sent, err := s.SendAlert(ctx, AlertOf(c.row))
+			return sent, "", err
+		}
+		return notify.Sent{}, "", notify.Permanent("notifier.send", "no sink for alert channel "+string(ch), nil)
+	}
 	switch ch {
 	case notify.ChannelEmail:
 		if cfg.Suppressions != nil {

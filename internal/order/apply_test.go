@@ -148,8 +148,12 @@ func TestPaymentAfterTerminationNeedsRefund(t *testing.T) {
 	o.Status = StatusTerminated
 	c := PaymentChange(o, ev(KindPaymentSucceeded, 5000, "USD"), t0)
 	if !strings.Contains(c.Outcome.Reason, "needs a refund") || c.Order.Status != StatusTerminated ||
-		c.Order.PaymentStatus != PaymentPaid || len(c.Notify) != 0 || len(c.BuyerStats) != 0 {
+		c.Order.PaymentStatus != PaymentPaid || len(c.Notify) != 1 || len(c.BuyerStats) != 0 {
 		t.Fatalf("change = %+v", c)
+	}
+	// No message to the buyer; one alert to the seller.
+	if a := c.Notify[0]; a.Kind != AlertRefundNeeded || !a.Kind.ForSeller() || a.BuyerID != "" || a.Seq != c.Order.Version {
+		t.Fatalf("notify = %+v, want one seller_refund_needed alert", a)
 	}
 }
 

@@ -20,7 +20,7 @@ type EventChange struct {
 	// empty (see BuyerStats).
 	Outcome    Outcome
 	Entry      TimelineEntry  // ev.Entry(Outcome.Applied, Outcome.Reason)
-	Notify     []Notification // the outbox rows the result implies (at most once per order each)
+	Notify     []Notification // the outbox rows the result implies (at most once per order each), seller alerts included
 	BuyerStats []string       // the buyer counters to add one to (see BuyerStats), each once
 }
 
@@ -40,6 +40,11 @@ type EventChange struct {
 // refund". Fully refunded moves the order to refunded where the machine allows it (with
 // full_refunds); each dispute that becomes lost adds disputes_lost. Paid, refunded and lost
 // only move forward, so each of these happens once per order (per dispute).
+//
+// Every event the ledger takes may also alert the seller (sellerAlerts): a dispute event
+// (dispute_opened, _updated, _closed), a fraud warning, or a payment for a terminated order
+// (refund_needed); a dispute event's RespondBy becomes the order's DisputeDeadlines, and
+// past pending_payment NextActionAt is DisputeAlertAt.
 func PaymentChange(o Order, ev Event, now time.Time) EventChange {
 	c := EventChange{Order: o}
 	if reason := refusal(o, ev); reason != "" {
@@ -50,6 +55,9 @@ func PaymentChange(o Order, ev Event, now time.Time) EventChange {
 	c.Entry = ev.Entry(c.Outcome.Applied, c.Outcome.Reason)
 	if c.Outcome.Applied {
 		c.Notify = c.Outcome.Notifications(c.Order, ev, now)
+	}
+	if c.Changed {
+		c.sellerAlerts(o, ev, now)
 	}
 	return c
 }

@@ -76,6 +76,7 @@ func randomEvents(r *rand.Rand, n int) []Event {
 // outcome is what the property compares: the final facts and status, the buyer counters
 // added (as a sorted list) and the messages queued.
 type outcome struct {
+	alerts int // seller alert rows
 	facts  PaymentFacts
 	status Status
 	stats  []string
@@ -92,6 +93,10 @@ func run(o Order, arrivals []Event) outcome {
 		o = c.Order
 		res.stats = append(res.stats, c.BuyerStats...)
 		for _, n := range c.Notify {
+			if n.Kind.ForSeller() {
+				res.alerts++
+				continue
+			}
 			res.notes = append(res.notes, n.Kind)
 		}
 	}
@@ -106,6 +111,10 @@ func checkArrival(t *testing.T, events, arrivals []Event, want outcome) {
 	got := run(pendingOrder(), arrivals)
 	if !got.facts.Equal(want.facts) || got.status != want.status || !reflect.DeepEqual(got.stats, want.stats) {
 		t.Fatalf("events %+v\narrived as %v:\n got %+v\nwant %+v", events, ids(arrivals), got, want)
+	}
+	// Seller alerts come from the events the ledger takes, each event once.
+	if distinct := len(distinctIDs(arrivals)); got.alerts > distinct {
+		t.Fatalf("events %+v\narrived as %v: %d seller alerts for %d events", events, ids(arrivals), got.alerts, distinct)
 	}
 	// payment_received: at most once; none when unpaid; exactly once when the final refunds do
 	// not cover the payment (when they do, it depends on whether the payment arrived first).
@@ -171,5 +180,13 @@ func TestEveryArrivalOrderFoldsTheSame(t *testing.T) {
 func sortedCopy(events []Event) []Event {
 	out := append([]Event(nil), events...)
 	SortEvents(out)
+	return out
+}
+
+func distinctIDs(events []Event) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range events {
+		out[e.Source+"/"+e.EventID] = true
+	}
 	return out
 }

@@ -30,6 +30,9 @@ type Notification struct {
 	CauseEventID string
 	// Parcel is the tracking number a shipment notification is about ("" for payments).
 	Parcel string
+	// Detail is a seller alert's short description (dispute id, status and deadline, carrier
+	// status, why unfiled); never a buyer's contact details. Empty for buyer messages.
+	Detail string
 
 	// Delivery state, written by the notifier.
 	NotBefore  time.Time  // a pending row is due at NotBefore (zero: when created)
@@ -102,7 +105,7 @@ func (r NotificationRef) String() string { return fmt.Sprintf("%s/%s/%d", r.Orde
 // ParseNotificationRef parses String's form.
 func ParseNotificationRef(s string) (NotificationRef, error) {
 	parts := strings.Split(s, "/")
-	if len(parts) != 3 || !ValidID(parts[0]) || parts[1] == "" {
+	if len(parts) != 3 || !(ValidID(parts[0]) || parts[0] == UnfiledAlertOrderID) || parts[1] == "" {
 		return NotificationRef{}, Errorf(CodeInvalid, "order.ParseNotificationRef", "not <order>/<kind>/<seq>: %q", s)
 	}
 	seq, err := strconv.ParseInt(parts[2], 10, 64)

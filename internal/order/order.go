@@ -44,10 +44,14 @@ type Order struct {
 	// The dunning state: how many payment reminders went out, whether the final notice did,
 	// and when the reminder sweep must look at the order next. NextActionAt is zero unless
 	// the order is pending_payment: it is the key of the due index, so an order leaves the
-	// index in the same write that takes it out of pending_payment.
+	// index in the same write that takes it out of pending_payment. Past pending_payment it
+	// is DisputeAlertAt: the order is due again when a dispute_response_due alert is.
 	RemindersSent   int
 	FinalNoticeSent bool
 	NextActionAt    time.Time
+	// DisputeDeadlines are the disputes' respond_by dates and whether their
+	// dispute_response_due alert was written (see DisputeAlertAt).
+	DisputeDeadlines []DisputeDeadline
 	// DunningTier and BuyerTimeZone are copied from the buyer when the seller registers or
 	// updates the order (the rating tier that chose the cadence, the zone for quiet hours),
 	// so that the sweep acts on the due index alone, without reading every buyer.

@@ -2,6 +2,7 @@ package order
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -58,12 +59,31 @@ type TrackingChange struct {
 
 // NewTrackingChange builds the change carrier event ev makes to order o at time now,
 // following ApplyTracking's rules (monotonic progress, returned is final, milestones once
-// per parcel). It is pure: o is not modified.
+// per parcel). It is pure: o is not modified. A parcel that enters exception or returned
+// also alerts the seller (AlertShipmentException, AlertShipmentReturned).
 func NewTrackingChange(o Order, ev TrackingEvent, now time.Time) TrackingChange {
 	next, out := ApplyTracking(o, ev, now)
 	ch := TrackingChange{Order: next, Changed: out.Applied, Outcome: out, Entry: ev.Entry(out.Applied, out.Reason)}
 	if out.Applied {
 		ch.Notify = out.TrackingNotifications(next, ev, now)
+		ch.Notify = append(ch.Notify, trackingAlerts(o, next, ev, now)...)
 	}
 	return ch
+}
+
+// trackingAlerts are the seller alerts of an applied carrier event: the parcel entering
+// exception or returned (a repeat of the same status with another sub-status is not alerted
+// again).
+func trackingAlerts(o, next Order, ev TrackingEvent, now time.Time) []Notification {
+	kind := map[ShipmentStatus]NotificationKind{ShipmentException: AlertShipmentException,
+		ShipmentReturned: AlertShipmentReturned}[ev.Status]
+	i := o.ShipmentFor(ev.TrackingNumber, ev.Carrier)
+	if kind == "" || i < 0 || o.Shipments[i].Status == ev.Status {
+		return nil
+	}
+	sh := o.Shipments[i]
+	detail := fmt.Sprintf("parcel %s (%s): %s %s", sh.TrackingNumber, sh.Carrier, ev.ProviderStatus, ev.SubStatus)
+	a := SellerAlert(kind, next.ID, next.Version, ev.Source, ev.EventID, strings.TrimSpace(detail), now)
+	a.Parcel = ev.TrackingNumber
+	return []Notification{a}
 }

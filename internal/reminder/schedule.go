@@ -52,10 +52,11 @@ func (p Policy) finalNoticeAt(o order.Order) time.Time {
 	return o.PaymentDueAt.Add(-time.Duration(p.cadence(Tier(o.DunningTier)).FinalNoticeBeforeDue))
 }
 
-// Schedule sets o's due-index time: the next step's time while o is pending_payment, zero
-// otherwise. The seller use case calls it whenever it registers or updates an order.
+// Schedule sets o's due-index time: the next step's time while o is pending_payment,
+// otherwise its next dispute_response_due alert (order.DisputeAlertAt; zero for none). The
+// seller use case calls it whenever it registers or updates an order.
 func (p Policy) Schedule(o order.Order) order.Order {
-	o.NextActionAt = time.Time{}
+	o.NextActionAt = o.DisputeAlertAt()
 	if o.Status == order.StatusPendingPayment {
 		o.NextActionAt = p.Next(o).At.UTC()
 	}

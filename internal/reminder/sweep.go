@@ -34,6 +34,8 @@ type Report struct {
 	Deferred     int `json:"deferred"`      // steps moved out of the buyer's quiet hours
 	Rescheduled  int `json:"rescheduled"`   // index entries moved or dropped without a message
 	Lost         int `json:"lost_races"`    // steps another writer (a payment, another sweep) got to first
+	// DisputesDue counts the dispute_response_due seller alerts queued.
+	DisputesDue int `json:"disputes_due"`
 }
 
 // Run acts on every order due at now, batch after batch, until none is left, a batch makes
@@ -71,7 +73,7 @@ func (s *Sweeper) Run(ctx context.Context, now time.Time) (Report, error) {
 // and decides again, once.
 func (s *Sweeper) step(ctx context.Context, o order.Order, now time.Time, rep *Report) (bool, error) {
 	for attempt := 0; attempt < 2; attempt++ {
-		ch, ok := s.Policy.Decide(o, now)
+		ch, ok := s.decide(o, now)
 		if !ok {
 			return false, nil
 		}
@@ -92,6 +94,15 @@ func (s *Sweeper) step(ctx context.Context, o order.Order, now time.Time, rep *R
 	return false, nil
 }
 
+// decide is o's due step: the dunning policy's while o is pending_payment, otherwise its
+// dispute_response_due alert (order.DisputeDueChange).
+func (s *Sweeper) decide(o order.Order, now time.Time) (order.DunningChange, bool) {
+	if o.Status != order.StatusPendingPayment {
+		return order.DisputeDueChange(o, now)
+	}
+	return s.Policy.Decide(o, now)
+}
+
 func count(rep *Report, ch order.DunningChange) {
 	if len(ch.Notify) == 0 {
 		if ch.Order.Status == order.StatusPendingPayment && !ch.Order.NextActionAt.IsZero() {
@@ -108,5 +119,7 @@ func count(rep *Report, ch order.DunningChange) {
 		rep.FinalNotices++
 	case order.NotifyOrderTerminated:
 		rep.Terminated++
+	case order.AlertDisputeResponseDue:
+		rep.DisputesDue++
 	}
 }

@@ -86,6 +86,7 @@ func (w *world) runUntil(end time.Time, step time.Duration) reminder.Report {
 		total.Terminated += rep.Terminated
 		total.Deferred += rep.Deferred
 		total.Lost += rep.Lost
+		total.DisputesDue += rep.DisputesDue
 	}
 	return total
 }

@@ -230,6 +230,27 @@ type UnfiledRecord struct {
 	Tracking    *TrackingEventRecord `json:"tracking,omitempty" dynamodbav:"tracking,omitempty"`
 }
 
+// Alert is the seller alert (order.AlertEventUnfiled, under order.UnfiledAlertOrderID) that
+// an adapter writes in the same write that parks the event u describes: its source is the
+// dedupe source (as UnfiledEvents lists it), its detail why the event waits; one per event.
+func (u UnfiledRecord) Alert() order.Notification {
+	detail := u.Why
+	if u.Detail != "" {
+		detail += ": " + u.Detail
+	}
+	switch {
+	case u.Payment != nil:
+		ev := u.Payment.Event()
+		return order.UnfiledAlert(ev.Source, ev.EventID, detail, ev.ReceivedAt)
+	case u.Tracking != nil:
+		ev := u.Tracking.Event()
+		a := order.UnfiledAlert(TrackingDedupeSource(ev.Source), ev.EventID, detail, ev.ReceivedAt)
+		a.Parcel = ev.TrackingNumber
+		return a
+	}
+	return order.UnfiledAlert("", "", detail, time.Time{})
+}
+
 // UnfiledEvent is one entry of the unfiled-events listing.
 type UnfiledEvent struct {
 	Source         string // the dedupe source: the provider's name, "track-<name>" for carriers

@@ -119,7 +119,8 @@ func OutboxRefSK(ref order.NotificationRef) string {
 }
 
 // ParseOutboxKey returns the row that PK/SK name, and false for any other item: it accepts
-// exactly the keys OrderPK and OutboxSK produce for a row with a valid order id.
+// exactly the keys OrderPK and OutboxSK produce for a row with a valid order id, or with
+// order.UnfiledAlertOrderID (the seller alerts about unfiled events, which have no order).
 func ParseOutboxKey(pk, sk string) (order.NotificationRef, bool) {
 	id, ok := strings.CutPrefix(pk, "ORDER#")
 	rest, isMsg := strings.CutPrefix(sk, OutboxPrefix)
@@ -137,16 +138,25 @@ func ParseOutboxKey(pk, sk string) (order.NotificationRef, bool) {
 	ref := order.NotificationRef{OrderID: id, Kind: order.NotificationKind(rest[:i]), Seq: seq}
 	// Only the exact keys the store writes for a row name it: "MSG#k#7" or an invalid order
 	// id is some other item (or garbage), not a row.
-	if !order.ValidID(id) || OutboxRefSK(ref) != sk {
+	if !OutboxOrderID(id) || OutboxRefSK(ref) != sk {
 		return order.NotificationRef{}, false
 	}
 	return ref, true
 }
 
+// OutboxOrderID reports whether id can key outbox rows: a valid order id, or
+// order.UnfiledAlertOrderID.
+func OutboxOrderID(id string) bool { return order.ValidID(id) || id == order.UnfiledAlertOrderID }
+
 // DueSK orders the due index by next action time, then order id.
 func DueSK(o order.Order) string { return SortableTime(o.NextActionAt) + "#" + o.ID }
 
-// InDueIndex reports whether o belongs in the due index.
+// InDueIndex reports whether o belongs in the due index: a pending_payment order with a
+// next reminder step, or any other order with a dispute_response_due alert to write
+// (NextActionAt is then order.DisputeAlertAt).
 func InDueIndex(o order.Order) bool {
-	return o.Status == order.StatusPendingPayment && !o.NextActionAt.IsZero()
+	if o.NextActionAt.IsZero() {
+		return false
+	}
+	return o.Status == order.StatusPendingPayment || !o.DisputeAlertAt().IsZero()
 }

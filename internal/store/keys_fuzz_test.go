@@ -17,12 +17,17 @@ func FuzzParseOutboxKey(f *testing.F) {
 	f.Add("BUYER#b-1", "MSG#payment_received#000000000002")
 	f.Add("ORDER#x", "MSG#shipment_delivered#-00000000001")
 	f.Add("ORDER#x", "MSG#a#b#000000000007")
+	f.Add("ORDER#~unfiled", "MSG#seller_event_unfiled#123456789012345")
+	f.Add("ORDER#~other", "MSG#seller_event_unfiled#000000000001")
 	f.Fuzz(func(t *testing.T, pk, sk string) {
 		ref, ok := ParseOutboxKey(pk, sk)
 		if ok && (OrderPK(ref.OrderID) != pk || OutboxRefSK(ref) != sk) {
 			t.Fatalf("ParseOutboxKey(%q, %q) = %+v, which the store writes as (%q, %q)", pk, sk, ref, OrderPK(ref.OrderID), OutboxRefSK(ref))
 		}
-		if !order.ValidID(ref.OrderID) || ref.Kind == "" {
+		if ok && !order.ValidID(ref.OrderID) && ref.OrderID != order.UnfiledAlertOrderID {
+			t.Fatalf("ParseOutboxKey(%q, %q) accepted order id %q", pk, sk, ref.OrderID)
+		}
+		if !OutboxOrderID(ref.OrderID) || ref.Kind == "" {
 			return
 		}
 		n := order.Notification{OrderID: ref.OrderID, Kind: ref.Kind, Seq: ref.Seq}

@@ -17,6 +17,7 @@ type NotificationRecord struct {
 	CauseSource  string           `json:"cause_source" dynamodbav:"cause_source"`
 	CauseEventID string           `json:"cause_event_id" dynamodbav:"cause_event_id"`
 	Parcel       string           `json:"parcel,omitempty" dynamodbav:"parcel,omitempty"`
+	Detail       string           `json:"detail,omitempty" dynamodbav:"detail,omitempty"`
 	NotBefore    time.Time        `json:"not_before,omitzero" dynamodbav:"not_before,omitempty"`
 	Attempts     int              `json:"attempts,omitempty" dynamodbav:"attempts,omitempty"`
 	Owner        string           `json:"owner,omitempty" dynamodbav:"owner,omitempty"`
@@ -41,7 +42,7 @@ type DeliveryRecord struct {
 func NewNotificationRecord(n order.Notification) NotificationRecord {
 	r := NotificationRecord{OrderID: n.OrderID, BuyerID: n.BuyerID, Kind: string(n.Kind), Seq: n.Seq,
 		Status: n.Status, CreatedAt: n.CreatedAt.UTC(), CauseSource: n.CauseSource, CauseEventID: n.CauseEventID,
-		Parcel: n.Parcel, NotBefore: utcOrZero(n.NotBefore), Attempts: n.Attempts, Owner: n.Owner,
+		Parcel: n.Parcel, Detail: n.Detail, NotBefore: utcOrZero(n.NotBefore), Attempts: n.Attempts, Owner: n.Owner,
 		LeaseUntil: utcOrZero(n.LeaseUntil), Reason: n.Reason, UpdatedAt: utcOrZero(n.UpdatedAt)}
 	for _, d := range n.Deliveries {
 		r.Deliveries = append(r.Deliveries, DeliveryRecord{Channel: d.Channel, Status: d.Status,
@@ -54,7 +55,7 @@ func NewNotificationRecord(n order.Notification) NotificationRecord {
 func (r NotificationRecord) Notification() order.Notification {
 	n := order.Notification{OrderID: r.OrderID, BuyerID: r.BuyerID, Kind: order.NotificationKind(r.Kind),
 		Seq: r.Seq, Status: r.Status, CreatedAt: r.CreatedAt.UTC(), CauseSource: r.CauseSource,
-		CauseEventID: r.CauseEventID, Parcel: r.Parcel, NotBefore: utcOrZero(r.NotBefore),
+		CauseEventID: r.CauseEventID, Parcel: r.Parcel, Detail: r.Detail, NotBefore: utcOrZero(r.NotBefore),
 		Attempts: r.Attempts, Owner: r.Owner, LeaseUntil: utcOrZero(r.LeaseUntil), Reason: r.Reason,
 		UpdatedAt: utcOrZero(r.UpdatedAt)}
 	for _, d := range r.Deliveries {

@@ -78,3 +78,16 @@ func Delivered(op string, cur order.Notification, messageID string, at time.Time
 	}
 	return cur, order.Errorf(order.CodeConflict, op, "outbox row %s has no sent delivery with that message id (yet)", cur.Ref())
 }
+
+// UnknownAlert is the seller alert (order.AlertMessageUnknown) an adapter writes in the same
+// write as the transition of a buyer row from cur to next, when next is unknown and cur was
+// not (a lapsed claim marked by Expire, or a claim whose send outcome is unknown recorded by
+// Finish): at most one per claim, keyed so that writing it again names the same row, which
+// the adapter writes only if absent. ok is false for any other transition, and for seller
+// rows.
+func UnknownAlert(cur, next order.Notification, now time.Time) (order.Notification, bool) {
+	if next.Status != order.NotificationUnknown || cur.Status == order.NotificationUnknown {
+		return order.Notification{}, false
+	}
+	return order.UnknownMessageAlert(next, next.Reason, now)
+}

@@ -38,6 +38,32 @@ type OrderRecord struct {
 	// order.PaymentChange); the ledger is bounded by order.MaxLedger entries.
 	Disputes []DisputeRecord     `json:"disputes,omitempty" dynamodbav:"disputes,omitempty"`
 	Ledger   []LedgerEntryRecord `json:"ledger,omitempty" dynamodbav:"ledger,omitempty"`
+	// The disputes' response deadlines (order.DisputeDeadline).
+	DisputeDeadlines []DisputeDeadlineRecord `json:"dispute_deadlines,omitempty" dynamodbav:"dispute_deadlines,omitempty"`
+}
+
+// DisputeDeadlineRecord is one order.DisputeDeadline.
+type DisputeDeadlineRecord struct {
+	DisputeID string    `json:"dispute_id" dynamodbav:"dispute_id"`
+	RespondBy time.Time `json:"respond_by" dynamodbav:"respond_by"`
+	Of        time.Time `json:"of" dynamodbav:"of"`
+	Alerted   bool      `json:"alerted,omitempty" dynamodbav:"alerted,omitempty"`
+}
+
+func newDeadlineRecords(list []order.DisputeDeadline) []DisputeDeadlineRecord {
+	var out []DisputeDeadlineRecord
+	for _, d := range list {
+		out = append(out, DisputeDeadlineRecord{DisputeID: d.DisputeID, RespondBy: d.RespondBy.UTC(), Of: d.Of.UTC(), Alerted: d.Alerted})
+	}
+	return out
+}
+
+func deadlines(list []DisputeDeadlineRecord) []order.DisputeDeadline {
+	var out []order.DisputeDeadline
+	for _, r := range list {
+		out = append(out, order.DisputeDeadline{DisputeID: r.DisputeID, RespondBy: r.RespondBy.UTC(), Of: r.Of.UTC(), Alerted: r.Alerted})
+	}
+	return out
 }
 
 // ShipmentRecord is a parcel, stored inside its order's META item.
@@ -91,7 +117,8 @@ func NewOrderRecord(o order.Order) OrderRecord {
 		UpdatedAt: o.UpdatedAt.UTC(), Shipments: newShipmentRecords(o.Shipments),
 		RemindersSent: o.RemindersSent, FinalNoticeSent: o.FinalNoticeSent, NextActionAt: o.NextActionAt.UTC(),
 		DunningTier: o.DunningTier, BuyerTimeZone: o.BuyerTimeZone,
-		Disputes: newDisputeRecords(o.Disputes), Ledger: newLedgerRecords(o.Ledger)}
+		Disputes: newDisputeRecords(o.Disputes), Ledger: newLedgerRecords(o.Ledger),
+		DisputeDeadlines: newDeadlineRecords(o.DisputeDeadlines)}
 }
 
 // Order is the stored order.
@@ -103,7 +130,7 @@ func (r OrderRecord) Order() order.Order {
 		UpdatedAt: r.UpdatedAt.UTC(), Shipments: shipments(r.Shipments),
 		RemindersSent: r.RemindersSent, FinalNoticeSent: r.FinalNoticeSent, NextActionAt: r.NextActionAt.UTC(),
 		DunningTier: r.DunningTier, BuyerTimeZone: r.BuyerTimeZone,
-		Disputes: disputes(r.Disputes), Ledger: ledger(r.Ledger)}
+		Disputes: disputes(r.Disputes), Ledger: ledger(r.Ledger), DisputeDeadlines: deadlines(r.DisputeDeadlines)}
 }
 
 // BuyerRecord is a buyer's PROFILE item. Fields that later features add (opt-outs, rating)

@@ -46,7 +46,7 @@ type Store interface {
 	//   - otherwise the event is unfiled (Parked): the marker keeps it, never expires, and
 	//     is listed by UnfiledEvents, with a copy parked under the order id it names
 	//     (filed by ApplyParked) or under each of its unbound references (filed by the
-	//     event that binds one). Parking is conditional on the order still being absent
+	//     event that binds one), with its event_unfiled seller alert (UnfiledRecord.Alert). Parking is conditional on the order still being absent
 	//     and the references still unbound, so an event racing a registration or a binding
 	//     is either parked before it or filed after it, never lost.
 	// ev.ReceivedAt is the time of the write.
@@ -92,7 +92,7 @@ type Store interface {
 	// (timeline entry; the order and its outbox rows when it changes). An event it does not
 	// file (no claim yet, or several claims none with the event's carrier) is parked under
 	// its tracking number, unfiled, with FileTracking's reason (Recorded.Parked and
-	// Outcome.Reason), conditional on no fitting claim having appeared meanwhile, so an event
+	// Outcome.Reason) with its event_unfiled seller alert, conditional on no fitting claim having appeared meanwhile, so an event
 	// racing a registration is never left behind.
 	RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (Recorded, error)
 
@@ -104,8 +104,9 @@ type Store interface {
 	ApplyParkedTracking(ctx context.Context, trackingNumber string, now time.Time) (int, error)
 
 	// DueOrders returns up to limit orders from the due index whose NextActionAt is at or
-	// before now, earliest first within each index shard. Only orders awaiting payment are
-	// in the index. The copies may lag the orders (DynamoDB's index is eventually
+	// before now, earliest first within each index shard. Only orders awaiting payment, and
+	// orders with a dispute_response_due seller alert to write (InDueIndex), are in the
+	// index. The copies may lag the orders (DynamoDB's index is eventually
 	// consistent): ApplyDunning's version check catches that.
 	DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error)
 
@@ -146,10 +147,13 @@ type Outbox interface {
 	// the row under that claim (same owner and attempt count): status sending, or unknown
 	// after the lease lapsed (the true outcome then replaces unknown); otherwise (a missing
 	// row included) CodeConflict. The row's other fields are n's, that is, as claimed.
+	// An unknown outcome of a buyer row still sending writes its message_unknown seller
+	// alert (UnknownAlert) in the same write.
 	FinishNotification(ctx context.Context, n order.Notification) error
 
 	// ExpireNotification marks row ref unknown, with reason, if it is still sending and its
-	// lease ended at or before now; otherwise CodeConflict.
+	// lease ended at or before now; otherwise CodeConflict. A buyer row gets its
+	// message_unknown seller alert (UnknownAlert) in the same write.
 	ExpireNotification(ctx context.Context, ref order.NotificationRef, now time.Time, reason string) error
 
 	// DueNotifications returns up to limit rows from the outbox's due index, earliest

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -207,7 +208,17 @@ func testLapsedLease(t *testing.T, h Harness) {
 	_, err = s.ClaimNotification(ctx, n.Ref(), "notifier-b", lapse.Add(time.Hour), time.Minute)
 	wantCode(t, "claim of an unknown row", err, order.CodeConflict)
 	wantCode(t, "second expiry", s.ExpireNotification(ctx, n.Ref(), lapse, "x"), order.CodeConflict)
-	eventually(t, func() bool { return len(dueRefs(t, s, lapse.Add(time.Hour))) == 0 }, "an unknown row stayed due")
+	// The expiry wrote the seller's message_unknown alert with it: due, the only due row.
+	eventually(t, func() bool {
+		due := dueRefs(t, s, lapse.Add(time.Hour))
+		_, still := due[n.Ref()]
+		return !still && len(due) == 1
+	}, "an unknown row stayed due, or its message_unknown alert is not")
+	alerts := rowsOfKind(t, s, n.OrderID, order.AlertMessageUnknown)
+	if len(alerts) != 1 || alerts[0].BuyerID != "" || alerts[0].Status != order.NotificationPending ||
+		!strings.Contains(alerts[0].Detail, n.Ref().String()) || !alerts[0].CreatedAt.Equal(lapse) {
+		t.Fatalf("message_unknown alerts = %+v, want one for %s", alerts, n.Ref())
+	}
 	// The late outcome of the original claim still lands: it is the truth.
 	sent := claimed
 	sent.Status, sent.UpdatedAt = order.NotificationSent, lapse.Add(time.Second)
@@ -241,4 +252,20 @@ func testPreferences(t *testing.T, h Harness) {
 	if b, _ = s.GetBuyer(ctx, o.BuyerID); !reflect.DeepEqual(b.Preferences, p) || b.Email != "moved@example.org" {
 		t.Fatalf("buyer after a new order and a payment = %+v", b)
 	}
+}
+
+// rowsOfKind returns order id's outbox rows of kind.
+func rowsOfKind(t *testing.T, s store.Store, id string, kind order.NotificationKind) []order.Notification {
+	t.Helper()
+	rows, err := s.Notifications(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []order.Notification
+	for _, r := range rows {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out
 }

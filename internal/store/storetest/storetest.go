@@ -45,6 +45,7 @@ func runAll(t *testing.T, h Harness) {
 	runDunning(t, h)
 	runOutbox(t, h)
 	runFeedback(t, h)
+	runAlerts(t, h)
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)

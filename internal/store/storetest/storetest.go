@@ -44,6 +44,7 @@ func runAll(t *testing.T, h Harness) {
 	runShipments(t, h)
 	runDunning(t, h)
 	runOutbox(t, h)
+	runEvidence(t, h)
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
+	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/reminder"
@@ -126,6 +127,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 			LocalSweep:  func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) },
 			Preferences: st, Unsubscribe: notes.signer, LocalOutbox: notes.listOutbox(), Unfiled: st,
+			// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
+			Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -46,6 +46,8 @@ type Config struct {
 	// Unfiled, when set, serves GET /v1/events?status=unfiled and
 	// POST /v1/events/{provider}/{event_id}/assign.
 	Unfiled UnfiledDesk
+	// Evidence, when set, serves GET /v1/orders/{order_id}/evidence (the evidence pack).
+	Evidence EvidencePacks
 	// LocalSweep, when set (local server only), serves POST /local/reminders/run.
 	LocalSweep SweepFunc
 	// LocalOutbox, when set (local server only), serves GET /local/outbox.
@@ -70,6 +72,7 @@ type api struct {
 	unfiled     UnfiledDesk
 	sweep       SweepFunc
 	outbox      OutboxLister
+	packs       EvidencePacks
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -79,7 +82,7 @@ type api struct {
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep,
-		outbox: cfg.LocalOutbox, now: cfg.Now, log: cfg.Logger}
+		outbox: cfg.LocalOutbox, packs: cfg.Evidence, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -109,6 +112,9 @@ func New(cfg Config) http.Handler {
 	if a.unfiled != nil {
 		mux.Handle("GET /v1/events", a.authenticated(a.listEvents))
 		mux.Handle("POST /v1/events/{provider}/{event_id}/assign", a.authenticated(a.assignEvent))
+	}
+	if a.packs != nil {
+		mux.Handle("GET /v1/orders/{order_id}/evidence", a.authenticated(a.evidence))
 	}
 	if a.sweep != nil {
 		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))
@@ -188,6 +194,9 @@ func annotate(w http.ResponseWriter, kv ...any) {
 		rec.attrs = append(rec.attrs, kv...)
 	}
 }
+
+// Unwrap lets http.ResponseController reach the server's writer (deadlines, flushing).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code

@@ -38,6 +38,13 @@ func newWorld(t testing.TB, events int) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	return newWorldOn(t, st, events, 300)
+}
+
+// newWorldOn builds the world on st, with events further webhooks of about 9×repeat bytes
+// each (300: ~2.7 KB, a typical provider event).
+func newWorldOn(t testing.TB, st store.Store, events, repeat int) *world {
+	t.Helper()
 	ctx := context.Background()
 	w := &world{st: st, buyer: storetest.Buyer("buyer-pack"), bodies: map[string][]byte{}}
 	o := storetest.Order(t, "ORD-PACK", w.buyer)
@@ -68,7 +75,7 @@ func newWorld(t testing.TB, events int) *world {
 	record(odd, []byte("not json at all \x00\xff"))
 	for i := range events {
 		ev := storetest.Event("standard", fmt.Sprintf("msg_%04d", i), o.ID, order.KindIgnored, 0, 6*time.Hour+time.Duration(i)*time.Second)
-		record(ev, bytes.Repeat([]byte(fmt.Sprintf(`{"i":%d},`, i)), 300))
+		record(ev, bytes.Repeat([]byte(fmt.Sprintf(`{"i":%04d}`, i)), repeat))
 	}
 	dispute := storetest.Event("stripe", "evt_dispute", o.ID, order.KindDisputeOpened, o.AmountMinor, 48*time.Hour)
 	dispute.DisputeID = "dp_1"

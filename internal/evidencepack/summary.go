@@ -1,6 +1,9 @@
 package evidencepack
 
 import (
+	"sort"
+
+	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/summary"
 	"github.com/orderwire/orderwire/internal/version"
@@ -18,7 +21,7 @@ func (pk *Pack) summary(msgs []message) summary.Summary {
 		CreatedAt: o.CreatedAt.UTC(), PaymentStatus: string(o.PaymentStatus), PaidMinor: o.PaidMinor,
 		RefundedMinor: o.RefundedMinor}
 	for _, sh := range o.Shipments {
-		p := summary.Parcel{Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber, Service: string(sh.Service),
+		p := summary.Parcel{Carrier: notifier.CarrierName(sh.Carrier), TrackingNumber: sh.TrackingNumber, Service: string(sh.Service),
 			ShippedAt: sh.ShippedAt.UTC(), Status: string(sh.Status)}
 		for _, e := range pk.timeline {
 			if e.TrackingNumber != sh.TrackingNumber {
@@ -30,7 +33,10 @@ func (pk *Pack) summary(msgs []message) summary.Summary {
 		}
 		s.Parcels = append(s.Parcels, p)
 	}
-	for _, m := range msgs {
+	// The store lists rows by kind; the page lists them as they were written.
+	byTime := append([]message(nil), msgs...)
+	sort.SliceStable(byTime, func(i, j int) bool { return byTime[i].view.CreatedAt.Before(byTime[j].view.CreatedAt) })
+	for _, m := range byTime {
 		v := m.view
 		sm := summary.Message{ID: v.ID, Kind: v.Kind, SentAt: v.SentAt, Status: v.Status}
 		for _, c := range v.Channels {
@@ -46,6 +52,7 @@ func (pk *Pack) summary(msgs []message) summary.Summary {
 		}
 		s.Messages = append(s.Messages, sm)
 	}
+
 	for _, d := range o.Disputes {
 		s.Disputes = append(s.Disputes, summaryDispute(d, pk.timeline))
 	}

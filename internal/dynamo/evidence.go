@@ -97,10 +97,15 @@ func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence
 	return out, nil
 }
 
+// eachEvidencePage is how many items one Query of EachEvidence reads: a page is held in
+// memory (as attribute values, then decoded), so it is kept small whatever the number of
+// webhooks; DynamoDB also ends a page at 1 MB.
+const eachEvidencePage = 32
+
 // EachEvidence implements store.Store: the order's partition, then each parcel's tracking
-// partition, paged through with consistent Queries (a page is at most 1 MB, so at most a
-// page and one webhook's parts are held at once), each webhook reassembled from its parts
-// and decompressed before fn sees it.
+// partition, paged through with consistent Queries of at most eachEvidencePage items (so at
+// most a page and one webhook's parts are held at once), each webhook reassembled from its
+// parts and decompressed before fn sees it.
 func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.StoredEvidence) error) error {
 	const op = "dynamo.EachEvidence"
 	partitions := []string{orderPK(id)}
@@ -121,6 +126,7 @@ func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.Store
 				":pk":     &types.AttributeValueMemberS{Value: pk},
 				":prefix": &types.AttributeValueMemberS{Value: store.EvidencePrefix}},
 			ConsistentRead: aws.Bool(true),
+			Limit:          aws.Int32(eachEvidencePage),
 		}
 		var parts []evidenceItem // the parts of the webhook being reassembled
 		p := dynamodb.NewQueryPaginator(s.api, in)

@@ -268,3 +268,34 @@ func TestSummaryEscapes(t *testing.T) {
 		t.Fatal("a provider's event type reached summary.html unescaped")
 	}
 }
+
+// TestPackPayPalSubmission: an order PayPal sent an event for gets submit/paypal.json, a
+// PROOF_OF_FULFILLMENT evidence listing the parcel (carrier OTHER with its name).
+func TestPackPayPalSubmission(t *testing.T) {
+	w := newWorld(t, 0)
+	ev := storetest.Event("paypal", "WH-DISPUTE-1", "ORD-PACK", order.KindDisputeOpened, 0, 50*time.Hour)
+	ev.DisputeID = "PP-D-1"
+	if _, err := w.st.RecordEvent(context.Background(), ev, order.Evidence{Body: []byte(`{"id":"WH-DISPUTE-1"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	var pp struct {
+		Evidences []struct {
+			EvidenceType string `json:"evidence_type"`
+			EvidenceInfo struct {
+				TrackingInfo []map[string]string `json:"tracking_info"`
+			} `json:"evidence_info"`
+			Notes string `json:"notes"`
+		} `json:"evidences"`
+	}
+	if err := json.Unmarshal(files(t, w.pack(t, "en", nil))["submit/paypal.json"], &pp); err != nil {
+		t.Fatal(err)
+	}
+	if len(pp.Evidences) != 1 || pp.Evidences[0].EvidenceType != "PROOF_OF_FULFILLMENT" || len(pp.Evidences[0].EvidenceInfo.TrackingInfo) != 1 {
+		t.Fatalf("submit/paypal.json = %+v", pp)
+	}
+	ti := pp.Evidences[0].EvidenceInfo.TrackingInfo[0]
+	if ti["carrier_name"] != "OTHER" || ti["carrier_name_other"] != "China Post" || ti["tracking_number"] != parcel ||
+		!strings.Contains(pp.Evidences[0].Notes, parcel) || strings.Contains(pp.Evidences[0].Notes, w.buyer.Email) {
+		t.Fatalf("submit/paypal.json evidence = %+v", pp.Evidences[0])
+	}
+}

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +172,39 @@ func unzip(t *testing.T, pack []byte) map[string][]byte {
 		}
 	}
 	return out
+}
+
+// failingPacks writes the start of a pack, then fails, as a store failing halfway would.
+type failingPacks struct{}
+
+func (failingPacks) PackEvidence(context.Context, string, string) (func(context.Context, io.Writer) error, error) {
+	return func(_ context.Context, w io.Writer) error {
+		if _, err := w.Write(bytes.Repeat([]byte("PK\x03\x04 partial "), 4096)); err != nil {
+			return err
+		}
+		return order.Internal("test", errors.New("store went away"))
+	}, nil
+}
+
+// TestEvidencePackAbortedMidStream: a failure after the first byte aborts the response, so
+// the client sees a broken transfer rather than a complete-looking 200, and the cause is
+// logged once.
+func TestEvidencePackAbortedMidStream(t *testing.T) {
+	var logs bytes.Buffer
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Tokens: []string{token}, Evidence: failingPacks{},
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))}))
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/v1/orders/ORD-1/evidence", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if _, err := io.ReadAll(res.Body); err == nil {
+		t.Fatal("the aborted pack read as a complete response")
+	}
+	if !strings.Contains(logs.String(), "evidence pack aborted") || !strings.Contains(logs.String(), "store went away") {
+		t.Fatalf("log: %s", logs.String())
+	}
 }

@@ -4,12 +4,15 @@ GO        ?= go
 BIN       := bin
 FUNCTIONS := $(notdir $(wildcard functions/*))
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+# VERSION is named in evidence packs (manifest.json, summary); internal/version.Version.
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDVERSION := -X github.com/orderwire/orderwire/internal/version.Version=$(VERSION)
 
 .PHONY: run test unit build bench fmt vet clean
 
 ## run: build and start `orderwire serve` on the embedded store (127.0.0.1:8080)
 run:
-	$(GO) build -o $(BIN)/orderwire ./cmd/orderwire
+	$(GO) build -ldflags="$(LDVERSION)" -o $(BIN)/orderwire ./cmd/orderwire
 	./$(BIN)/orderwire serve
 
 ## test: a short fuzz run of every fuzz target, then install the emulators (npm ci, pinned),
@@ -27,7 +30,7 @@ build:
 	@for f in $(FUNCTIONS); do \
 		echo "build $$f"; \
 		CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath \
-			-ldflags="-s -w" -o $(BIN)/$$f/bootstrap ./functions/$$f || exit 1; \
+			-ldflags="-s -w $(LDVERSION)" -o $(BIN)/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 
 ## bench: every benchmark, 6 runs each (the emulators are started, so the DynamoDB Local ones

@@ -14,8 +14,9 @@ import (
 const usage = `usage: orderwire <command> [flags]
 
 commands:
-  serve   run the HTTP server (webhooks and seller API) on this machine
-  help    show this help
+  serve         run the HTTP server (webhooks and seller API) on this machine
+  verify-pack   check an evidence pack (GET /v1/orders/{id}/evidence) against its manifest
+  help          show this help
 
 Run "orderwire serve -h" for the serve flags.
 `
@@ -36,6 +37,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		return exitCode(stderr, runServe(ctx, args[1:], getenv, stdout, stderr))
+	case "verify-pack":
+		return exitCode(stderr, runVerifyPack(args[1:], stdout, stderr))
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -49,6 +49,8 @@ type notifications struct {
 	alerts   *localsink.Sink // the seller alerts file, always
 	email    string          // where email goes, for the startup banner
 	sms      string
+	// sellerName and sellerAddress are what messages say, for evidence packs' re-rendering.
+	sellerName, sellerAddress string
 }
 
 // setUpNotifications builds the pipeline from the environment: SMTP when ORDERWIRE_SMTP_URL
@@ -72,6 +74,7 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 			return unsubscribe.URL(publicURL, signer.Token(buyerID, now))
 		},
 	}
+	n.sellerName, n.sellerAddress = ncfg.SellerName, ncfg.SellerAddress
 	smtpURL := getenv(envSMTPURL)
 	useSES := smtpURL == "" && envOr(getenv, envEmailTransport, "") == "ses"
 	useSNS := envOr(getenv, envSMSTransport, "") == "sns"

@@ -18,11 +18,13 @@ import (
 
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
+	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/reminder"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/summarypdf"
 	"github.com/orderwire/orderwire/internal/tracking"
 )
 
@@ -126,6 +128,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 			LocalSweep:  func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) },
 			Preferences: st, Unsubscribe: notes.signer, LocalOutbox: notes.listOutbox(), LocalAlerts: notes.listAlerts(), Unfiled: st,
+			Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
+				PDF: summarypdf.Write},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -6,9 +6,11 @@ import (
 	"net/http"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/seller"
+	"github.com/orderwire/orderwire/internal/summarypdf"
 )
 
 // coldStart loads the function's settings, its bearer tokens and the unsubscribe-link keys
@@ -23,6 +25,8 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 		return nil, err
 	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
+	// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
+	packs := &evidencepack.Packer{Source: st, PDF: summarypdf.Write}
 	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Tokens: tokens, Logger: logger}), nil
+		Evidence: packs, Tokens: tokens, Logger: logger}), nil
 }

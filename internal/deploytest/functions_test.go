@@ -2,6 +2,7 @@ package deploytest
 
 import (
 	"context"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -321,6 +322,13 @@ func (probeUnfiled) AssignEvent(context.Context, string, string, string, time.Ti
 	return store.Recorded{}, order.Errorf(order.CodeNotFound, "probe", "nothing is unfiled")
 }
 
+// probeEvidence is an evidence-pack maker that knows no order.
+type probeEvidence struct{}
+
+func (probeEvidence) PackEvidence(context.Context, string, string) (func(context.Context, io.Writer) error, error) {
+	return nil, order.Errorf(order.CodeNotFound, "probe", "no order")
+}
+
 type probeVerifier struct{}
 
 func (probeVerifier) Verify(string, time.Time) (string, error) {
@@ -338,7 +346,7 @@ func TestRoutesExist(t *testing.T) {
 	tm := loadTemplate(t)
 	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}},
 		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}, Preferences: probePreferences{},
-		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}})
+		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}, Evidence: probeEvidence{}})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -383,7 +391,7 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/events", "GET /v1/orders/{order_id}", "POST /unsubscribe",
+		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/events", "GET /v1/orders/{order_id}", "GET /v1/orders/{order_id}/evidence", "POST /unsubscribe",
 			"POST /v1/events/{provider}/{event_id}/assign",
 			"POST /v1/orders/{order_id}/shipments", "PUT /v1/buyers/{buyer_id}/preferences", "PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},

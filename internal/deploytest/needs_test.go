@@ -156,6 +156,7 @@ func (sc scenario) argSets(fn reflect.Type) [][]reflect.Value {
 		reflect.TypeFor[int]():             of(25), // DueOrders' limit: zero would read nothing
 		reflect.TypeFor[order.Evidence](): of(order.Evidence{Body: []byte(`{"id":"evt"}`),
 			Headers: map[string]string{"stripe-signature": "t=1,v1=00"}}),
+		reflect.TypeFor[func(store.StoredEvidence) error](): of(func(store.StoredEvidence) error { return nil }), // EachEvidence
 	}
 	for _, ev := range sc.events {
 		values[reflect.TypeFor[order.Event]()] = append(values[reflect.TypeFor[order.Event]()], reflect.ValueOf(ev))

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/notifier"
@@ -79,6 +80,7 @@ func functionUses(t *testing.T, name string) use {
 		"Tracking":    reflect.TypeFor[httpapi.TrackingRecorder](),
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
 		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
+		"Evidence":    reflect.TypeFor[evidencepack.Source](), // an evidencepack.Packer over the store
 	}
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
@@ -246,8 +248,8 @@ func callsAWS(t *testing.T, pkg string) bool {
 // reading itself, with what is known of today's functions).
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
-		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk]()},
-			secret: true, unsubscribeKeys: true},
+		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk](),
+			reflect.TypeFor[evidencepack.Source]()}, secret: true, unsubscribeKeys: true},
 		"payment-webhook":  {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true},
 		"tracking-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.TrackingRecorder]()}, secret: true},
 		"reminders":        {sweep: true},

@@ -8,7 +8,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -93,6 +95,77 @@ func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence
 	}
 	store.SortEvidence(out)
 	return out, nil
+}
+
+// eachEvidencePage is how many items one Query of EachEvidence reads: a page is held in
+// memory (as attribute values, then decoded), so it is kept small whatever the number of
+// webhooks; DynamoDB also ends a page at 1 MB.
+const eachEvidencePage = 32
+
+// EachEvidence implements store.Store: the order's partition, then each parcel's tracking
+// partition, paged through with consistent Queries of at most eachEvidencePage items (so at
+// most a page and one webhook's parts are held at once), each webhook reassembled from its
+// parts and decompressed before fn sees it.
+func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.StoredEvidence) error) error {
+	const op = "dynamo.EachEvidence"
+	partitions := []string{orderPK(id)}
+	o, err := s.GetOrder(ctx, id)
+	switch {
+	case err == nil:
+		for _, sh := range o.Shipments {
+			partitions = append(partitions, store.TrackPK(sh.TrackingNumber))
+		}
+	case order.ErrorCode(err) != order.CodeNotFound:
+		return err
+	}
+	for _, pk := range partitions {
+		in := &dynamodb.QueryInput{
+			TableName:              &s.table,
+			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk":     &types.AttributeValueMemberS{Value: pk},
+				":prefix": &types.AttributeValueMemberS{Value: store.EvidencePrefix}},
+			ConsistentRead: aws.Bool(true),
+			Limit:          aws.Int32(eachEvidencePage),
+		}
+		var parts []evidenceItem // the parts of the webhook being reassembled
+		p := dynamodb.NewQueryPaginator(s.api, in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return translate(op, err)
+			}
+			var items []evidenceItem
+			if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+				return order.Internal(op, err)
+			}
+			for _, it := range items {
+				if it.Part == 0 {
+					if len(parts) > 0 {
+						return order.Internal(op, fmt.Errorf("evidence %s is missing parts", parts[0].SK))
+					}
+				} else if len(parts) == 0 || parts[0].Parts != it.Parts || len(parts) != it.Part {
+					return order.Internal(op, fmt.Errorf("evidence %s is out of sequence", it.SK))
+				}
+				parts = append(parts, it)
+				if len(parts) < parts[0].Parts {
+					continue
+				}
+				got, err := assemble(parts)
+				if err != nil {
+					return order.Internal(op, err)
+				}
+				parts = nil
+				if err := fn(got[0]); err != nil {
+					return err
+				}
+			}
+		}
+		if len(parts) > 0 {
+			return order.Internal(op, fmt.Errorf("evidence %s is missing parts", parts[0].SK))
+		}
+	}
+	return nil
 }
 
 // assemble reassembles and decompresses each webhook's parts.

@@ -46,6 +46,8 @@ type Config struct {
 	// Unfiled, when set, serves GET /v1/events?status=unfiled and
 	// POST /v1/events/{provider}/{event_id}/assign.
 	Unfiled UnfiledDesk
+	// Evidence, when set, serves GET /v1/orders/{order_id}/evidence (the evidence pack).
+	Evidence EvidencePacks
 	// LocalSweep, when set (local server only), serves POST /local/reminders/run.
 	LocalSweep SweepFunc
 	// LocalOutbox, when set (local server only), serves GET /local/outbox.
@@ -74,6 +76,7 @@ type api struct {
 	sweep       SweepFunc
 	outbox      OutboxLister
 	alerts      OutboxLister
+	packs       EvidencePacks
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -83,7 +86,7 @@ type api struct {
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep,
-		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, now: cfg.Now, log: cfg.Logger}
+		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -113,6 +116,9 @@ func New(cfg Config) http.Handler {
 	if a.unfiled != nil {
 		mux.Handle("GET /v1/events", a.authenticated(a.listEvents))
 		mux.Handle("POST /v1/events/{provider}/{event_id}/assign", a.authenticated(a.assignEvent))
+	}
+	if a.packs != nil {
+		mux.Handle("GET /v1/orders/{order_id}/evidence", a.authenticated(a.evidence))
 	}
 	if a.sweep != nil {
 		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))
@@ -195,6 +201,9 @@ func annotate(w http.ResponseWriter, kv ...any) {
 		rec.attrs = append(rec.attrs, kv...)
 	}
 }
+
+// Unwrap lets http.ResponseController reach the server's writer (deadlines, flushing).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code

@@ -76,6 +76,15 @@ type Store interface {
 	// Evidence returns the evidence recorded for the order, oldest received first.
 	Evidence(ctx context.Context, id string) ([]StoredEvidence, error)
 
+	// EachEvidence calls fn with each piece of evidence Evidence would return for the order,
+	// one at a time, without holding the others in memory: the order's own evidence oldest
+	// received first, then each parcel's carrier evidence (in the order of the parcels),
+	// oldest received first. (Evidence sorts all of them together; EachEvidence only within
+	// each group.) A StoredEvidence passed to fn is fn's to keep. An error from fn stops the
+	// walk and is returned as it is; the store's own failures are CodeInternal. An unknown
+	// order has no evidence: fn is not called and the result is nil.
+	EachEvidence(ctx context.Context, orderID string, fn func(StoredEvidence) error) error
+
 	// Notifications returns the order's outbox rows, by kind then sequence.
 	Notifications(ctx context.Context, id string) ([]order.Notification, error)
 

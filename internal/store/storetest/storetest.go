@@ -46,6 +46,7 @@ func runAll(t *testing.T, h Harness) {
 	runOutbox(t, h)
 	runFeedback(t, h)
 	runAlerts(t, h)
+	runEvidence(t, h)
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)

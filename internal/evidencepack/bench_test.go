@@ -14,6 +14,7 @@ import (
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/evidencepack"
+	"github.com/orderwire/orderwire/internal/summarypdf"
 	"github.com/orderwire/orderwire/internal/testservice"
 )
 
@@ -38,25 +39,40 @@ func BenchmarkPack(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { _ = st.Close() })
-			benchPack(b, newWorldOn(b, st, c.events, c.repeat), c.events)
+			benchPack(b, newWorldOn(b, st, c.events, c.repeat), c.events, nil)
+		})
+	}
+	// With summary.pdf as the routes make it (Chinese page: the CJK font is loaded).
+	for _, c := range cases[:2] {
+		b.Run(fmt.Sprintf("embedded+pdf/events=%d/body=%dB", c.events, 9*c.repeat), func(b *testing.B) {
+			st, err := embedded.Open(b.TempDir(), embedded.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { _ = st.Close() })
+			benchPack(b, newWorldOn(b, st, c.events, c.repeat), c.events, summarypdf.Write)
 		})
 	}
 	for _, c := range cases[:2] {
 		b.Run(fmt.Sprintf("dynamodb-local/events=%d/body=%dB", c.events, 9*c.repeat), func(b *testing.B) {
 			client := testservice.DynamoDB(b)
-			benchPack(b, newWorldOn(b, dynamo.New(client, testservice.NewTable(b, client)), c.events, c.repeat), c.events)
+			benchPack(b, newWorldOn(b, dynamo.New(client, testservice.NewTable(b, client)), c.events, c.repeat), c.events, nil)
 		})
 	}
 }
 
-func benchPack(b *testing.B, w *world, n int) {
-	p := &evidencepack.Packer{Source: w.st, Now: func() time.Time { return w.now }}
+func benchPack(b *testing.B, w *world, n int, pdf evidencepack.PDFWriter) {
+	p := &evidencepack.Packer{Source: w.st, Now: func() time.Time { return w.now }, PDF: pdf}
+	lang := "en"
+	if pdf != nil {
+		lang = "zh-CN"
+	}
 	bodies := 0
 	for _, body := range w.bodies {
 		bodies += len(body)
 	}
 	pack := func() {
-		pk, err := p.Prepare(context.Background(), "ORD-PACK", "en")
+		pk, err := p.Prepare(context.Background(), "ORD-PACK", lang)
 		if err != nil {
 			b.Fatal(err)
 		}

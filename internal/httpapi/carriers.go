@@ -48,6 +48,6 @@ func (a *api) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 		acknowledge(w, p)
 		return
 	}
-	res, err := a.tracking.RecordTrackingEvent(r.Context(), ev, order.Evidence{Body: body, Headers: safeHeaders(r.Header)})
+	res, err := a.tracking.RecordTrackingEvent(r.Context(), ev, order.Evidence{Body: body, Headers: evidenceHeaders(r.Header, carrierEvidenceHeaders[name])})
 	a.recorded(w, p, res, err, "tracking_number", ev.TrackingNumber, "order_id", res.Order.ID)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,7 +71,10 @@ func testEvidencePackRoute(t *testing.T, st store.Store) {
 		`{"carrier":"china-post","tracking_number":"RR123456785CN","service":"postal","shipped_at":"2026-02-10T09:00:00Z"}`); rec.Code != http.StatusCreated {
 		t.Fatalf("shipment: %d %s", rec.Code, rec.Body)
 	}
-	for _, e := range []signedEvent{h.aftership(t, "tracking_update_delivered.json"), h.stripe(t, "charge.dispute.created.no_metadata.json")} {
+	dispute := h.stripe(t, "charge.dispute.created.no_metadata.json")
+	signedWith := dispute.d.header
+	dispute.d = withNoise(dispute.d) // a proxy's forwarding headers and cookies: not evidence
+	for _, e := range []signedEvent{h.aftership(t, "tracking_update_delivered.json"), dispute} {
 		h.post(t, e)
 		delivered = append(delivered, e)
 	}
@@ -90,9 +94,21 @@ func testEvidencePackRoute(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 	got := unzip(t, pack)
-	bodies := map[string][]byte{}
+	bodies, headers := map[string][]byte{}, map[string]map[string]string{}
 	for _, ev := range m.Events {
 		bodies[ev.Provider+"/"+ev.EventID] = got[ev.Body]
+		var h map[string]string
+		if err := json.Unmarshal(got[ev.Headers], &h); err != nil {
+			t.Fatalf("%s: %v", ev.Headers, err)
+		}
+		headers[ev.Provider+"/"+ev.EventID] = h
+	}
+	// The dispute's headers.json proves the delivery: its Stripe-Signature, Content-Type and
+	// User-Agent, and nothing of what the proxies added.
+	want := map[string]string{"stripe-signature": signedWith.Get("Stripe-Signature"),
+		"content-type": signedWith.Get("Content-Type"), "user-agent": "Provider-Webhooks/1.0"}
+	if h := headers["stripe/"+dispute.id]; !maps.Equal(h, want) || want["stripe-signature"] == "" {
+		t.Errorf("headers.json of the dispute = %v, want %v", h, want)
 	}
 	for _, e := range delivered {
 		if b, ok := bodies[e.provider+"/"+e.id]; !ok || !bytes.Equal(b, e.d.body) {

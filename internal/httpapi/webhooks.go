@@ -52,7 +52,7 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		// or keeps it unfiled (listed at GET /v1/events?status=unfiled). Never dropped.
 		ev.OrderID = ""
 	}
-	res, err := a.events.RecordEvent(r.Context(), ev, order.Evidence{Body: body, Headers: safeHeaders(r.Header)})
+	res, err := a.events.RecordEvent(r.Context(), ev, order.Evidence{Body: body, Headers: evidenceHeaders(r.Header, paymentEvidenceHeaders[name])})
 	a.recorded(w, p, res, err, "order_id", ev.OrderID)
 }
 
@@ -107,26 +107,6 @@ func acknowledge(w http.ResponseWriter, p acknowledger) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-// secretHeaders are never kept as evidence: they carry credentials, not provider statements.
-var secretHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "cookie": true, "x-api-key": true,
-	"x-amz-security-token": true,
-}
-
-// safeHeaders returns the request headers worth keeping as evidence (signature headers
-// included: they prove who sent the body), names lower-cased, repeated values joined.
-func safeHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for name, values := range h {
-		lower := strings.ToLower(name)
-		if secretHeaders[lower] {
-			continue
-		}
-		out[lower] = strings.Join(values, ", ")
-	}
-	return out
 }
 
 func outcomeOf(res store.Recorded) string {

@@ -336,7 +336,7 @@ func (probeVerifier) Verify(string, time.Time) (string, error) {
 }
 
 // TestRoutesExist: every HTTP route the template sends to a function is one httpapi serves
-// (anything but its 404 for unknown routes; path parameters are replaced by "probe", a
+// (anything but its 404 for unknown routes and 405 for a route's other methods; path parameters are replaced by "probe", a
 // payment provider and a carrier that are enabled, preferences and unsubscribe links
 // wired), on the $default stage of the template's HTTP API; no route goes to two functions;
 // and each function gets the routes it exists for. A made-up route is 404, proving the probe
@@ -353,8 +353,9 @@ func TestRoutesExist(t *testing.T) {
 		return rec.Code
 	}
 	if status(http.MethodGet, "/not-a-route") != http.StatusNotFound || status(http.MethodPost, "/webhooks/payments/none") != http.StatusNotFound ||
-		status(http.MethodPost, "/webhooks/carriers/none") != http.StatusNotFound {
-		t.Fatal("the probe cannot tell an unknown route")
+		status(http.MethodPost, "/webhooks/carriers/none") != http.StatusNotFound ||
+		status(http.MethodGet, "/webhooks/payments/probe") != http.StatusMethodNotAllowed {
+		t.Fatal("the probe cannot tell an unknown route, or a route's wrong method")
 	}
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	routeOwner := map[string]string{}
@@ -385,7 +386,7 @@ func TestRoutesExist(t *testing.T) {
 			}
 			routeOwner[route] = id
 			routesOf[folderOf(fn)] = append(routesOf[folderOf(fn)], route)
-			if got := status(strings.ToUpper(method), param.ReplaceAllString(path, "probe")); got == http.StatusNotFound {
+			if got := status(strings.ToUpper(method), param.ReplaceAllString(path, "probe")); got == http.StatusNotFound || got == http.StatusMethodNotAllowed {
 				t.Errorf("%s.%s: %s is not served by httpapi", id, name, route)
 			}
 		}

@@ -14,6 +14,7 @@ var statusOf = map[order.Code]int{
 	order.CodeNotFound:     http.StatusNotFound,
 	order.CodeConflict:     http.StatusConflict,
 	order.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	codeMethodNotAllowed:   http.StatusMethodNotAllowed,
 	order.CodeInternal:     http.StatusInternalServerError,
 }
 

@@ -102,7 +102,8 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.Handle("/v1/orders/{order_id}", a.authenticated(a.order))
+	mux.Handle("GET /v1/orders/{order_id}", a.authenticated(a.order))
+	mux.Handle("PUT /v1/orders/{order_id}", a.authenticated(a.order))
 	mux.Handle("POST /v1/orders/{order_id}/shipments", a.authenticated(a.shipments))
 	mux.Handle("GET /v1/buyers/{buyer_id}", a.authenticated(a.buyer))
 	if a.prefs != nil {
@@ -131,9 +132,7 @@ func New(cfg Config) http.Handler {
 	}
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, order.Errorf(order.CodeNotFound, "httpapi", "no route for %s %s", r.Method, r.URL.Path))
-	})
+	mux.HandleFunc("/", unrouted(mux)) // 404, or 405 with Allow for a route's other methods
 	return a.logged(mux)
 }
 

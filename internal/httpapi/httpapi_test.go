@@ -207,9 +207,9 @@ func TestInvalidBodies(t *testing.T) {
 		})
 	}
 	rec := f.do("DELETE", "/v1/orders/AE-1", "")
-	decodeError(t, rec, http.StatusBadRequest, "invalid")
-	if rec.Header().Get("Allow") == "" {
-		t.Error("405-style answer without Allow header")
+	decodeError(t, rec, http.StatusMethodNotAllowed, "method_not_allowed")
+	if got := rec.Header().Get("Allow"); got != "GET, HEAD, PUT" {
+		t.Errorf("Allow = %q, want GET, HEAD, PUT", got)
 	}
 }
 

@@ -52,7 +52,7 @@ func TestLocalOutboxAccess(t *testing.T) {
 	f := newPrefsFixture(t, httpapi.Config{LocalOutbox: func() (any, error) { return nil, nil }})
 	decodeError(t, call(f.handler, "GET", "/local/outbox", nil), http.StatusUnauthorized, "unauthorized")
 	decodeError(t, call(f.handler, "GET", "/local/outbox", nil, "Authorization", "Bearer nope"), http.StatusUnauthorized, "unauthorized")
-	decodeError(t, call(f.handler, "POST", "/local/outbox", nil, "Authorization", "Bearer "+token), http.StatusNotFound, "not_found")
+	decodeError(t, call(f.handler, "POST", "/local/outbox", nil, "Authorization", "Bearer "+token), http.StatusMethodNotAllowed, "method_not_allowed")
 	// Not wired (the Lambda functions): no route.
 	h := httpapi.New(httpapi.Config{Orders: brokenOrders{}, Tokens: []string{token}})
 	decodeError(t, call(h, "GET", "/local/outbox", nil, "Authorization", "Bearer "+token), http.StatusNotFound, "not_found")

@@ -133,9 +133,9 @@ func (a *api) order(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Location", "/v1/orders/"+o.ID)
 		}
 		writeOrder(w, status, o, nil)
-	default:
+	default: // the mux routes only GET, HEAD and PUT here
 		w.Header().Set("Allow", "GET, HEAD, PUT")
-		writeError(w, order.Errorf(order.CodeInvalid, "httpapi", "method %s is not allowed here", r.Method))
+		writeError(w, order.Errorf(codeMethodNotAllowed, "httpapi", "method %s is not allowed here", r.Method))
 	}
 }
 

@@ -8,17 +8,30 @@ import (
 	"net/http"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/orderwire/orderwire/internal/order"
 )
 
-// readBody reads at most MaxBodyBytes; a larger body is a too_large error.
+// readBody reads a seller API JSON body of at most MaxBodyBytes (readBodyLimit).
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return readBodyLimit(w, r, MaxBodyBytes)
 }
 
-// readBodyLimit reads at most limit bytes; a larger body is a too_large error.
+// readBodyLimit reads a seller API JSON body of at most limit bytes: a larger body is a
+// too_large error, one that is not valid UTF-8 an invalid error (encoding/json would
+// otherwise turn the bad bytes into U+FFFD silently). Provider-defined bodies (webhooks,
+// the one-click unsubscribe form) are read with readRawBody instead.
 func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := readRawBody(w, r, limit)
+	if err == nil && !utf8.Valid(body) {
+		return nil, order.Errorf(order.CodeInvalid, "httpapi.readBody", "request body is not valid UTF-8")
+	}
+	return body, err
+}
+
+// readRawBody reads at most limit bytes as they are; a larger body is a too_large error.
+func readRawBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -39,11 +52,17 @@ type object struct {
 	errs    *order.FieldErrors
 }
 
+// parseObject reads raw as one JSON object; it reports false when raw is anything else. A
+// member name repeated in any object inside raw is a field error ("appears more than once"):
+// parsers disagree on which copy wins, so the body is refused rather than guessed at.
 func parseObject(raw []byte, prefix string, errs *order.FieldErrors) (*object, bool) {
 	o := &object{prefix: prefix, seen: map[string]bool{}, errs: errs}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&o.members); err != nil || o.members == nil || dec.More() {
 		return nil, false
+	}
+	if name, ok := repeatedMember(raw); ok {
+		errs.Add(prefix+name, "appears more than once")
 	}
 	return o, true
 }

@@ -63,6 +63,7 @@ type errorResponse struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
 		Fields  map[string]string `json:"fields"`
+		Omitted int               `json:"fields_omitted"`
 	} `json:"error"`
 }
 

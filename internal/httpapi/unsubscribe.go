@@ -62,7 +62,7 @@ func (a *api) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 // the GET, with a plain-text answer; a body without that field is 400, one over 8 KiB 413.
 func (a *api) unsubscribeOneClick(w http.ResponseWriter, r *http.Request) {
 	const op = "httpapi.unsubscribeOneClick"
-	body, err := readBodyLimit(w, r, maxOneClickBytes)
+	body, err := readRawBody(w, r, maxOneClickBytes)
 	if err == nil && !oneClickBody(r.Header.Get("Content-Type"), body) {
 		err = order.Errorf(order.CodeInvalid, op, "the body must be List-Unsubscribe=One-Click")
 	}

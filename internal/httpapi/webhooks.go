@@ -61,7 +61,7 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 // parses it and returns the event id. On any failure it answers the error and reports false.
 func (a *api) received(w http.ResponseWriter, r *http.Request, check func(body []byte, now time.Time) (string, error)) ([]byte, time.Time, bool) {
 	now := a.now()
-	body, err := readBody(w, r)
+	body, err := readRawBody(w, r, MaxBodyBytes) // provider-defined bytes: signatures are over them as they are
 	var id string
 	if err == nil {
 		id, err = check(body, now)

@@ -47,7 +47,7 @@ func TestDisputeWalk(t *testing.T) {
 	}
 	keys := &stormKeys{stripe: "whsec_" + randomKey(t), afterShip: randomKey(t)}
 	const tok = "tok-walk"
-	env := map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": tok,
+	env := map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": tok,
 		"ORDERWIRE_STRIPE_WEBHOOK_SECRETS": keys.stripe, "ORDERWIRE_AFTERSHIP_WEBHOOK_SECRETS": keys.afterShip,
 		"ORDERWIRE_SELLER_ALERTS_TOPIC": topic.ARN}
 	base, _, stop := startServeArgs(t, env, "--sweep-every", "0", "--notify-every", "200ms")

@@ -55,7 +55,7 @@ func (e *outboxEntry) UnmarshalJSON(b []byte) error {
 // notifier lines) names neither the buyer's address nor phone number, nor the link's token.
 func TestServeDeliversToLocalOutbox(t *testing.T) {
 	key := []byte("serve-notify-key")
-	dir := t.TempDir()
+	dir := privateDir(t)
 	env := map[string]string{"ORDERWIRE_DATA_DIR": dir, "ORDERWIRE_API_TOKEN": "tok",
 		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "whsec_" + base64.StdEncoding.EncodeToString(key)}
 	logs := &lockedBuffer{}
@@ -129,7 +129,7 @@ func TestServeSendsEmailBySMTP(t *testing.T) {
 	smtpAddr := testservice.Endpoint(t, "ORDERWIRE_TEST_SMTP_ADDR")
 	api := strings.TrimRight(testservice.Endpoint(t, "ORDERWIRE_TEST_MAILDEV_URL"), "/")
 	key := []byte("serve-smtp-key-0001")
-	env := map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok",
+	env := map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": "tok",
 		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "whsec_" + base64.StdEncoding.EncodeToString(key),
 		"ORDERWIRE_SMTP_URL":                 "smtp://" + smtpAddr, "ORDERWIRE_EMAIL_FROM": "Loja Ana <pedidos@loja.example>",
 		"ORDERWIRE_SELLER_NAME": "Loja Ana", "ORDERWIRE_SELLER_ADDRESS": "Rua Augusta, 1500\nSão Paulo"}

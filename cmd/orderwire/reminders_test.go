@@ -10,7 +10,7 @@ import (
 )
 
 func TestServeRunsRemindersOnRequest(t *testing.T) {
-	dir := t.TempDir()
+	dir := privateDir(t)
 	policy := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(policy, []byte("quiet_start_hour: 23\nquiet_end_hour: 6\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func TestServeRunsRemindersOnRequest(t *testing.T) {
 }
 
 func TestServeRefusesABadPolicyFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := privateDir(t)
 	policy := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(policy, []byte("quiet_hours: 3\n"), 0o600); err != nil {
 		t.Fatal(err)

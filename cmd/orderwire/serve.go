@@ -73,6 +73,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if err := checkDataDir(cfg.DataDir); err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	if len(cfg.Tokens) == 0 {
 		token, generated, path, err := loadOrCreateToken(cfg.DataDir)

@@ -137,7 +137,7 @@ func TestServeEmbeddedGeneratesTokenAndKeepsData(t *testing.T) {
 }
 
 func TestServeTokenFromEnvironment(t *testing.T) {
-	env := map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok-a, tok-b"}
+	env := map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": "tok-a, tok-b"}
 	base, printed, stop := startServe(t, env)
 	defer stop()
 	if strings.Contains(printed.String(), "token") {
@@ -156,7 +156,7 @@ func TestServeTokenFromEnvironment(t *testing.T) {
 func TestServeOnDynamoDB(t *testing.T) {
 	endpoint := testservice.Endpoint(t, "ORDERWIRE_TEST_DYNAMODB_ENDPOINT")
 	env := map[string]string{
-		"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok",
+		"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": "tok",
 		"ORDERWIRE_TABLE": "serve-test-" + time.Now().Format("150405.000000"), "ORDERWIRE_CREATE_TABLE": "1",
 	}
 	for k, v := range map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_REGION": "us-east-1",

@@ -15,7 +15,7 @@ import (
 
 func TestServeTakesPaymentWebhooks(t *testing.T) {
 	key := []byte("serve-test-key-0001")
-	env := map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok",
+	env := map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": "tok",
 		"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "whsec_" + base64.StdEncoding.EncodeToString(key)}
 	base, printed, stop := startServe(t, env)
 	defer stop()
@@ -59,7 +59,7 @@ func postPayment(t *testing.T, base string, key []byte, orderID, msgID string) {
 func TestServeRefusesBadProviderSettings(t *testing.T) {
 	var stderr strings.Builder
 	getenv := func(k string) string {
-		return map[string]string{"ORDERWIRE_DATA_DIR": t.TempDir(), "ORDERWIRE_API_TOKEN": "tok",
+		return map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": "tok",
 			"ORDERWIRE_STANDARD_WEBHOOK_SECRETS": "not-a-whsec-secret"}[k]
 	}
 	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, getenv, io.Discard, &stderr)

@@ -4,7 +4,7 @@
 //	order.json                      the order as orderwire holds it (no buyer contact details)
 //	timeline.json                   every event, in occurred-at order
 //	events/<provider>/<id>.body     each verified webhook, byte for byte as received
-//	events/<provider>/<id>.headers.json   its headers (credentials were never stored)
+//	events/<provider>/<id>.headers.json   the headers kept: signature, timestamp, id, content type, user agent
 //	messages/<kind>-<seq>.json      each buyer message: channels, status, sent-at, provider
 //	                                message id, subject and text as rendered for the buyer
 //	submit/stripe.json, submit/paypal.json   the dispute APIs' evidence fields, filled

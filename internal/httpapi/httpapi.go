@@ -111,7 +111,7 @@ func New(cfg Config) http.Handler {
 	if a.prefs != nil && a.verifier != nil {
 		// The token in the query is the credential: no bearer token.
 		mux.HandleFunc("GET /unsubscribe", a.unsubscribePage)
-		mux.HandleFunc("POST /unsubscribe", a.unsubscribeOneClick)
+		mux.HandleFunc("POST /unsubscribe", a.unsubscribePost)
 	}
 	if a.unfiled != nil {
 		mux.Handle("GET /v1/events", a.authenticated(a.listEvents))

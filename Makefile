@@ -10,10 +10,11 @@ LDVERSION := -X github.com/orderwire/orderwire/internal/version.Version=$(VERSIO
 
 .PHONY: run test unit build bench fmt vet clean
 
-## run: build and start `orderwire serve` on the embedded store (127.0.0.1:8080)
+## run: build and start `orderwire serve --dev` (local mode: the /local/* demo routes, buyer
+## messages in the local outbox) on the embedded store (127.0.0.1:8080)
 run:
 	$(GO) build -ldflags="$(LDVERSION)" -o $(BIN)/orderwire ./cmd/orderwire
-	./$(BIN)/orderwire serve
+	./$(BIN)/orderwire serve --dev
 
 ## test: a short fuzz run of every fuzz target, then install the emulators (npm ci, pinned),
 ## start them on loopback, run every test once, stop them

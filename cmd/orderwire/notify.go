@@ -15,6 +15,7 @@ import (
 
 	"github.com/orderwire/orderwire/internal/localsink"
 	"github.com/orderwire/orderwire/internal/notifier"
+	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/ses"
 	"github.com/orderwire/orderwire/internal/smtpmail"
 	"github.com/orderwire/orderwire/internal/sns"
@@ -47,16 +48,24 @@ type notifications struct {
 	signer   *unsubscribe.Signer
 	sink     *localsink.Sink // nil when email and SMS both go to real providers
 	alerts   *localsink.Sink // the seller alerts file, always
-	email    string          // where email goes, for the startup banner
-	sms      string
+	// alertsPath is that file's path, for the startup banner.
+	alertsPath string
+	email      string // where email goes, for the startup banner
+	sms        string
+	// cfg is the notifier's configuration, for deliverAt's notifiers on another clock.
+	cfg notifier.Config
 	// sellerName and sellerAddress are what messages say, for evidence packs' re-rendering.
 	sellerName, sellerAddress string
 }
 
 // setUpNotifications builds the pipeline from the environment: SMTP when ORDERWIRE_SMTP_URL
-// is set, SES when ORDERWIRE_EMAIL=ses, SNS when ORDERWIRE_SMS=sns; whatever is not
-// configured goes to the local sink (<data dir>/outbox.jsonl, listed at GET /local/outbox),
-// so a new user sees exactly what buyers would get.
+// is set, SES when ORDERWIRE_EMAIL=ses, SNS when ORDERWIRE_SMS=sns. In local mode
+// (cfg.Dev) whatever is not configured goes to the local sink (<data dir>/outbox.jsonl,
+// listed at GET /local/outbox), so a new user sees exactly what buyers would get. In
+// production mode a channel that is not configured is off (the notifier skips it, as for a
+// buyer without that address), and with neither channel configured serve refuses to start:
+// buyer messages would otherwise pile up in a file nobody reads, and unpaid orders would be
+// terminated without the buyer ever being reminded.
 // listening is the server's own base URL, the default base of unsubscribe links.
 func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, getenv func(string) string, st store.Store, logger *slog.Logger) (*notifications, error) {
 	signer, err := localSigner(cfg.DataDir, getenv)
@@ -99,7 +108,20 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	if useSNS {
 		ncfg.SMS, n.sms = sns.New(sns.NewClient(awsCfg, ""), sns.Options{}), "SNS ("+awsCfg.Region+")"
 	}
-	if ncfg.Email == nil || ncfg.SMS == nil {
+	if !cfg.Dev && ncfg.Email == nil && ncfg.SMS == nil {
+		return nil, fmt.Errorf("production mode needs a buyer message sender: set %s, %s=ses or %s=sns "+
+			"(see README, Notifications), or run `orderwire serve --dev` to write buyer messages to %s instead",
+			envSMTPURL, envEmailTransport, envSMSTransport, filepath.Join(cfg.DataDir, localOutboxFile))
+	}
+	if !cfg.Dev {
+		if ncfg.Email == nil {
+			n.email = "off (not configured: set " + envSMTPURL + " or " + envEmailTransport + "=ses)"
+		}
+		if ncfg.SMS == nil {
+			n.sms = "off (not configured: set " + envSMSTransport + "=sns)"
+		}
+	}
+	if cfg.Dev && (ncfg.Email == nil || ncfg.SMS == nil) {
 		path := filepath.Join(cfg.DataDir, localOutboxFile)
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
@@ -118,8 +140,23 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	if err := n.setUpAlerts(&ncfg, cfg.DataDir, getenv, topic, awsCfg); err != nil {
 		return nil, err
 	}
+	n.cfg = ncfg
 	n.notifier = notifier.New(ncfg)
 	return n, nil
+}
+
+// deliverAt runs the notifier once as of at (its clock fixed there, under its own owner
+// name): the due rows at that instant are delivered, so POST /local/reminders/run shows
+// what its sweep queued (local mode only). It returns the run's notifier.Summary.
+func (n *notifications) deliverAt(ctx context.Context, at time.Time) (any, error) {
+	cfg := n.cfg
+	cfg.Now = func() time.Time { return at }
+	cfg.Owner = n.cfg.Owner + "-at"
+	sum, err := notifier.New(cfg).RunDue(ctx, 200)
+	if err != nil {
+		return nil, order.Internal("serve.deliverAt", err)
+	}
+	return sum, nil
 }
 
 // setUpAlerts adds the seller alert channels to ncfg: the local alerts file
@@ -130,7 +167,8 @@ func (n *notifications) setUpAlerts(ncfg *notifier.Config, dataDir string, geten
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
-	alerts, err := localsink.Open(filepath.Join(dataDir, localAlertsFile))
+	n.alertsPath = filepath.Join(dataDir, localAlertsFile)
+	alerts, err := localsink.Open(n.alertsPath)
 	if err != nil {
 		return err
 	}
@@ -181,6 +219,9 @@ func (n *notifications) listOutbox() func() (any, error) {
 
 func (n *notifications) describe(w io.Writer) {
 	fmt.Fprintf(w, "buyer email: %s\nbuyer SMS: %s\n", n.email, n.sms)
+	if n.alertsPath != "" {
+		fmt.Fprintf(w, "seller alerts: %s, and any configured topic or email\n", n.alertsPath)
+	}
 }
 
 func (n *notifications) Close() error {

@@ -51,7 +51,8 @@ func (e *outboxEntry) UnmarshalJSON(b []byte) error {
 
 // TestServeDeliversToLocalOutbox is the local pipeline end to end with nothing configured:
 // an order, a signed payment webhook, and the buyer's payment confirmation in Portuguese in
-// GET /local/outbox, with a working unsubscribe link; the server's whole log (requests,
+// GET /local/outbox, with a working unsubscribe link (opening it changes nothing, its form
+// unsubscribes); the server's whole log (requests,
 // notifier lines) names neither the buyer's address nor phone number, nor the link's token.
 func TestServeDeliversToLocalOutbox(t *testing.T) {
 	key := []byte("serve-notify-key")
@@ -99,8 +100,19 @@ func TestServeDeliversToLocalOutbox(t *testing.T) {
 		t.Fatalf("no unsubscribe link to %s in the text:\n%s", base, e.Text)
 	}
 	link := strings.Fields(e.Text[i:])[0]
-	if code, page := call(t, "GET", link, "", ""); code != 200 {
+	if code, page := call(t, "GET", link, "", ""); code != 200 || !strings.Contains(page, `<form method="post">`) {
 		t.Fatalf("unsubscribe link: %d %s", code, page)
+	}
+	if _, buyer := call(t, "GET", base+"/v1/buyers/buyer-1", "tok", ""); !strings.Contains(buyer, `"email_opt_out":false`) {
+		t.Fatalf("buyer after only opening the link: %s", buyer)
+	}
+	resp, err := http.Post(link, "application/x-www-form-urlencoded", strings.NewReader("confirm=unsubscribe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the confirmation form: %d", resp.StatusCode)
 	}
 	if _, buyer := call(t, "GET", base+"/v1/buyers/buyer-1", "tok", ""); !strings.Contains(buyer, `"email_opt_out":true`) {
 		t.Fatalf("buyer after unsubscribing: %s", buyer)
@@ -112,6 +124,9 @@ func TestServeDeliversToLocalOutbox(t *testing.T) {
 		t.Fatalf("outbox file: %v %v", info, err)
 	}
 	token := strings.TrimPrefix(link, base+"/unsubscribe?token=")
+	if strings.Contains(token, "buyer-1") || strings.Contains(token, base64.RawURLEncoding.EncodeToString([]byte("buyer-1"))[:8]) {
+		t.Fatalf("the unsubscribe token names the buyer: %s", token)
+	}
 	log := logs.String()
 	if !strings.Contains(log, `"AE-N/payment_received/2"`) {
 		t.Fatalf("the notifier's line for the row is missing from the log:\n%s", log)

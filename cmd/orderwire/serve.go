@@ -42,6 +42,10 @@ type serveConfig struct {
 	SweepEvery time.Duration
 	// NotifyEvery is how often the local notifier drains the outbox; 0 turns it off.
 	NotifyEvery time.Duration
+	// Dev is local mode (--dev): the /local/* routes exist, and the buyer messages no real
+	// sender is configured for go to the local outbox. Without it (production mode) the
+	// /local/* routes are 404 and serve refuses to start without a real sender.
+	Dev bool
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -55,6 +59,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	fs.BoolVar(&c.CreateTable, "create-table", getenv("ORDERWIRE_CREATE_TABLE") == "1", "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env ORDERWIRE_CREATE_TABLE=1)")
 	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Minute, "how often the payment-reminder sweep runs; 0 disables it")
 	fs.DurationVar(&c.NotifyEvery, "notify-every", 2*time.Second, "how often buyer notifications are sent from the outbox; 0 disables it")
+	fs.BoolVar(&c.Dev, "dev", false, "local mode for trying orderwire out: the /local/* routes (run the reminder sweep at any instant, list the messages and alerts) and buyer messages in <data-dir>/outbox.jsonl when no sender is configured; never in production")
 	if err := fs.Parse(args); err != nil {
 		return c, errUsage // the flag package has printed what was wrong, and the usage
 	}
@@ -125,15 +130,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("notification settings: %w", err)
 	}
 	defer notes.Close()
+	apiCfg := httpapi.Config{
+		Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
+		Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
+		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
+		Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
+			PDF: summarypdf.Write},
+	}
+	if cfg.Dev { // the /local/* routes: without them they are 404
+		apiCfg.LocalSweep = func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) }
+		apiCfg.LocalDeliver = notes.deliverAt
+		apiCfg.LocalOutbox, apiCfg.LocalAlerts = notes.listOutbox(), notes.listAlerts()
+	}
 	srv := &http.Server{
-		Handler: httpapi.New(httpapi.Config{
-			Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
-			Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
-			LocalSweep:  func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) },
-			Preferences: st, Unsubscribe: notes.signer, LocalOutbox: notes.listOutbox(), LocalAlerts: notes.listAlerts(), Unfiled: st,
-			Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
-				PDF: summarypdf.Write},
-		}),
+		Handler:           httpapi.New(apiCfg),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -144,6 +154,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList("/webhooks/payments/", providers))
 	fmt.Fprintf(stdout, "carrier webhooks enabled: %s\n", enabledList("/webhooks/carriers/", carriers))
 	notes.describe(stdout)
+	if cfg.Dev {
+		fmt.Fprintln(stdout, "local mode (--dev): /local/reminders/run, /local/outbox and /local/alerts are on; not for production")
+	} else {
+		fmt.Fprintln(stdout, "production mode: the /local/* routes are off (run with --dev to try orderwire out locally)")
+	}
 	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
 
 	served := make(chan error, 1)

@@ -20,9 +20,9 @@ const orderBody = `{"buyer":{"id":"buyer-1","name":"Ana Souza","email":"ana@exam
  "phone":"+5511912345678","locale":"pt-BR","timezone":"America/Sao_Paulo","country":"BR"},
  "amount_minor":12990,"currency":"BRL","payment_due_at":"2026-12-01T12:00:00Z"}`
 
-// startServe runs `orderwire serve` in-process with env, and returns its base URL, what it
-// printed so far, and a stop function that cancels it (as SIGTERM would) and returns its
-// exit code.
+// startServe runs `orderwire serve --dev` (local mode, as `make run` does: the /local/*
+// routes, the local outbox) in-process with env, and returns its base URL, what it printed
+// so far, and a stop function that cancels it (as SIGTERM would) and returns its exit code.
 func startServe(t *testing.T, env map[string]string) (base string, printed *strings.Builder, stop func() int) {
 	t.Helper()
 	return startServeArgs(t, env)
@@ -55,6 +55,13 @@ func (b *lockedBuffer) String() string {
 
 // startServeLogging is startServeArgs with the server's log (stderr) written to logs.
 func startServeLogging(t *testing.T, env map[string]string, logs io.Writer, flags ...string) (base string, printed *strings.Builder, stop func() int) {
+	t.Helper()
+	return startServeWith(t, env, logs, append([]string{"--dev"}, flags...)...)
+}
+
+// startServeWith runs `orderwire serve` with exactly these flags: production mode unless
+// they say --dev.
+func startServeWith(t *testing.T, env map[string]string, logs io.Writer, flags ...string) (base string, printed *strings.Builder, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()

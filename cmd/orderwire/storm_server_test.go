@@ -45,7 +45,7 @@ func buildOrderwire(t testing.TB) string {
 // into the local sink (GET /local/outbox). The server's log goes to logPath.
 func startStormServer(t testing.TB, bin, dataDir, logPath string, env []string) *stormServer {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--sweep-every", "0", "--notify-every", "100ms")
+	cmd := exec.Command(bin, "serve", "--dev", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--sweep-every", "0", "--notify-every", "100ms")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dataDir}, env...)
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {

@@ -76,28 +76,47 @@ func (a *api) buyer(w http.ResponseWriter, r *http.Request) {
 // SweepFunc runs one reminder sweep as of an instant (local mode only).
 type SweepFunc func(ctx context.Context, at time.Time) (reminder.Report, error)
 
+// DeliverFunc delivers the due buyer messages and seller alerts as of an instant, with the
+// notifier's clock set to it, and returns a summary that marshals to a JSON object (local
+// mode only).
+type DeliverFunc func(ctx context.Context, at time.Time) (any, error)
+
+// MaxSweepShift is how far from now POST /local/reminders/run may move the clock, either
+// way: a year (366 days, so that the same date next year passes), enough for any reminder
+// cadence and dispute window.
+const MaxSweepShift = 366 * 24 * time.Hour
+
 // runReminders serves POST /local/reminders/run {"at": RFC 3339, optional}: one sweep as of
-// that instant, answering what it did. For tests and demos of `orderwire serve`; the route
-// exists only when the local server wires a sweep.
+// that instant (now when absent) and then, when the local server wires a DeliverFunc, one
+// delivery run as of the same instant, so the messages the sweep queued are in the local
+// outbox when the answer comes: {"at", "report": the sweep's counts, "delivered": the
+// delivery's}. An at more than MaxSweepShift away from now is 400 (invalid, field "at").
+// For tests and demos of `orderwire serve --dev`; the route exists only when the local
+// server wires a sweep.
 func (a *api) runReminders(w http.ResponseWriter, r *http.Request) {
+	const op = "httpapi.runReminders"
 	body, err := readBody(w, r)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	at := a.now()
+	now := a.now()
+	at := now
 	if len(body) > 0 {
 		var errs order.FieldErrors
 		obj, ok := parseObject(body, "", &errs)
 		if !ok {
-			writeError(w, order.Errorf(order.CodeInvalid, "httpapi.runReminders", "request body must be one JSON object"))
+			writeError(w, order.Errorf(order.CodeInvalid, op, "request body must be one JSON object"))
 			return
 		}
 		if t := obj.timeField("at", false); !t.IsZero() {
+			if d := t.Sub(now); d > MaxSweepShift || d < -MaxSweepShift {
+				errs.Add("at", "must be within a year of now ("+now.UTC().Format(time.RFC3339)+")")
+			}
 			at = t
 		}
 		obj.rejectUnknown()
-		if err := errs.Err("httpapi.runReminders"); err != nil {
+		if err := errs.Err(op); err != nil {
 			writeError(w, err)
 			return
 		}
@@ -107,5 +126,14 @@ func (a *api) runReminders(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"at": at.UTC(), "report": rep})
+	answer := map[string]any{"at": at.UTC(), "report": rep}
+	if a.deliver != nil {
+		sum, err := a.deliver(r.Context(), at)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		answer["delivered"] = sum
+	}
+	writeJSON(w, http.StatusOK, answer)
 }

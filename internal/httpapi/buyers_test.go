@@ -56,3 +56,39 @@ func TestLocalReminderRouteOnlyWhenWired(t *testing.T) {
 	f := newFixture(t)
 	decodeError(t, f.do("POST", "/local/reminders/run", `{}`), http.StatusNotFound, "not_found")
 }
+
+// TestLocalReminderRunBounds: an at more than a year from now either way is refused (400
+// naming the field) and runs neither the sweep nor the delivery; a year less a minute is
+// run, and the delivery gets the same instant as the sweep, its summary in the answer.
+func TestLocalReminderRunBounds(t *testing.T) {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	var swept, delivered []time.Time
+	h := httpapi.New(httpapi.Config{Orders: brokenOrders{}, Tokens: []string{token}, Now: func() time.Time { return now },
+		LocalSweep: func(_ context.Context, at time.Time) (reminder.Report, error) {
+			swept = append(swept, at)
+			return reminder.Report{Reminders: 1}, nil
+		},
+		LocalDeliver: func(_ context.Context, at time.Time) (any, error) {
+			delivered = append(delivered, at)
+			return map[string]int{"sent": 1}, nil
+		}})
+	f := &fixture{handler: h}
+	for _, at := range []time.Time{now.AddDate(2, 0, 0), now.AddDate(-2, 0, 0), now.Add(httpapi.MaxSweepShift + time.Second),
+		now.Add(-httpapi.MaxSweepShift - time.Second)} {
+		e := decodeError(t, f.do("POST", "/local/reminders/run", `{"at":"`+at.Format(time.RFC3339)+`"}`), http.StatusBadRequest, "invalid")
+		if !strings.Contains(e.Error.Fields["at"], "within a year") {
+			t.Fatalf("at %v: %+v", at, e.Error)
+		}
+	}
+	if len(swept)+len(delivered) != 0 {
+		t.Fatalf("a refused at ran the sweep %v or the delivery %v", swept, delivered)
+	}
+	at := now.AddDate(1, 0, 0).Add(-time.Minute)
+	rec := f.do("POST", "/local/reminders/run", `{"at":"`+at.Format(time.RFC3339)+`"}`)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"reminders":1`) || !strings.Contains(rec.Body.String(), `"delivered":{"sent":1}`) {
+		t.Fatalf("a year less a minute: %d %s", rec.Code, rec.Body)
+	}
+	if len(swept) != 1 || len(delivered) != 1 || !swept[0].Equal(at) || !delivered[0].Equal(at) {
+		t.Fatalf("swept %v, delivered %v, want both at %v", swept, delivered, at)
+	}
+}

@@ -48,8 +48,10 @@ type Config struct {
 	Unfiled UnfiledDesk
 	// Evidence, when set, serves GET /v1/orders/{order_id}/evidence (the evidence pack).
 	Evidence EvidencePacks
-	// LocalSweep, when set (local server only), serves POST /local/reminders/run.
-	LocalSweep SweepFunc
+	// LocalSweep, when set (local server only), serves POST /local/reminders/run;
+	// LocalDeliver, when set too, delivers what that sweep queued, as of the same instant.
+	LocalSweep   SweepFunc
+	LocalDeliver DeliverFunc
 	// LocalOutbox, when set (local server only), serves GET /local/outbox.
 	LocalOutbox OutboxLister
 	// LocalAlerts, when set (local server only), serves GET /local/alerts: the seller alerts
@@ -74,6 +76,7 @@ type api struct {
 	verifier    TokenVerifier
 	unfiled     UnfiledDesk
 	sweep       SweepFunc
+	deliver     DeliverFunc
 	outbox      OutboxLister
 	alerts      OutboxLister
 	packs       EvidencePacks
@@ -85,7 +88,7 @@ type api struct {
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
-		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep,
+		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep, deliver: cfg.LocalDeliver,
 		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
@@ -112,7 +115,7 @@ func New(cfg Config) http.Handler {
 	if a.prefs != nil && a.verifier != nil {
 		// The token in the query is the credential: no bearer token.
 		mux.HandleFunc("GET /unsubscribe", a.unsubscribePage)
-		mux.HandleFunc("POST /unsubscribe", a.unsubscribeOneClick)
+		mux.HandleFunc("POST /unsubscribe", a.unsubscribePost)
 	}
 	if a.unfiled != nil {
 		mux.Handle("GET /v1/events", a.authenticated(a.listEvents))

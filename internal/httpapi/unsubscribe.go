@@ -24,47 +24,73 @@ type TokenVerifier interface {
 	Verify(token string, now time.Time) (string, error)
 }
 
-// maxOneClickBytes bounds the body of a one-click unsubscribe (RFC 8058), which is one
-// short form field.
+// maxOneClickBytes bounds the body of a POST /unsubscribe: the one-click form (RFC 8058) or
+// the confirmation page's form, each a field or two.
 const maxOneClickBytes = 8 << 10
 
 // The outcomes an unsubscribe writes on its log line.
 const (
 	outcomeUnsubscribed = "unsubscribed"
 	outcomeAlready      = "already_unsubscribed"
-	outcomeChecked      = "checked" // HEAD: the token was verified, nothing changed
+	outcomeAsked        = "confirmation_shown" // GET or HEAD: the token was verified, nothing changed
 )
 
-// unsubscribePage serves GET /unsubscribe?token=...: the link in a buyer's email. The token
-// is the credential (no bearer token). It turns the buyer's email off (EmailOptOut, the
-// other choices kept, UpdatedBy "buyer") and answers a small HTML page: 200 unsubscribed
-// (again 200 on a second click, which writes nothing); 400 for a missing, malformed, forged
-// or expired token (the page says which of expired or not valid); 404 for a buyer that no
-// longer exists; 500 when the store fails. HEAD verifies the token and changes nothing, so
-// that a link checker that only probes cannot unsubscribe anyone. The token is never
-// logged: the request log line carries the route pattern, not the URL.
+// The confirmation page's form: its button posts confirmField=confirmValue, with the token
+// in tokenField (and in the URL, which the form posts back to).
+const (
+	confirmField = "confirm"
+	confirmValue = "unsubscribe"
+	tokenField   = "token"
+)
+
+const unsubscribedMessage = "You have been unsubscribed from payment reminders and shipment updates by email. " +
+	"You will still receive essential messages such as payment confirmations."
+
+// unsubscribePage serves GET (and HEAD) /unsubscribe?token=...: the link in a buyer's email.
+// It changes nothing, because mail scanners and link previewers fetch links nobody clicked:
+// for a genuine token it answers 200 with a page asking the buyer to confirm, whose button
+// posts the form back (see unsubscribePost); a buyer already unsubscribed is told so, without
+// a button. 400 for a missing, malformed, forged or expired token (the page says which of
+// expired or not valid); 404 for a buyer that no longer exists; 500 when the store fails.
+// The token is the credential (no bearer token) and is never logged: the request log line
+// carries the route pattern, not the URL.
 func (a *api) unsubscribePage(w http.ResponseWriter, r *http.Request) {
-	id, outcome, err := a.optOut(r.Context(), r.URL.Query().Get("token"), r.Method != http.MethodHead)
+	token := r.URL.Query().Get(tokenField)
+	id, outcome, err := a.optOut(r.Context(), token, false)
 	annotateOptOut(w, id, outcome)
-	if err != nil {
+	switch {
+	case err != nil:
 		status, msg := unsubscribeFailure(w, err)
-		writePage(w, status, "Unsubscribe", msg)
-		return
+		writePage(w, status, page{Title: "Unsubscribe", Message: msg})
+	case outcome == outcomeAlready:
+		writePage(w, http.StatusOK, page{Title: "Already unsubscribed",
+			Message: "You are already unsubscribed from payment reminders and shipment updates by email."})
+	default:
+		writePage(w, http.StatusOK, page{Title: "Unsubscribe from these emails?", Token: token,
+			Message: "Press the button to stop payment reminders and shipment updates by email. " +
+				"You will still receive essential messages such as payment confirmations."})
 	}
-	writePage(w, http.StatusOK, "Unsubscribed",
-		"You have been unsubscribed from payment reminders and shipment updates by email. "+
-			"You will still receive essential messages such as payment confirmations.")
 }
 
-// unsubscribeOneClick serves POST /unsubscribe?token=...: the RFC 8058 one-click
-// unsubscribe a mail client sends for the List-Unsubscribe header, with the form body
-// List-Unsubscribe=One-Click (urlencoded or multipart). Same effect and status codes as
-// the GET, with a plain-text answer; a body without that field is 400, one over 8 KiB 413.
-func (a *api) unsubscribeOneClick(w http.ResponseWriter, r *http.Request) {
-	const op = "httpapi.unsubscribeOneClick"
+// unsubscribePost serves POST /unsubscribe?token=..., which turns the buyer's email off
+// (EmailOptOut, the other choices kept, UpdatedBy "buyer"); a second time is 200 again and
+// writes nothing. Two bodies (urlencoded, or multipart) are accepted:
+//
+//   - List-Unsubscribe=One-Click: the RFC 8058 one-click unsubscribe a mail client sends for
+//     the List-Unsubscribe header, the token in the URL; answered in plain text.
+//   - confirm=unsubscribe: the confirmation page's button, the token in the form's token
+//     field (or else in the URL); answered with an HTML page.
+//
+// Status codes as for the GET; a body that is neither is 400, one over 8 KiB 413.
+func (a *api) unsubscribePost(w http.ResponseWriter, r *http.Request) {
+	const op = "httpapi.unsubscribePost"
 	body, err := readRawBody(w, r, maxOneClickBytes)
-	if err == nil && !oneClickBody(r.Header.Get("Content-Type"), body) {
-		err = order.Errorf(order.CodeInvalid, op, "the body must be List-Unsubscribe=One-Click")
+	var form url.Values
+	if err == nil {
+		form = unsubscribeForm(r.Header.Get("Content-Type"), body)
+		if !isOneClick(form) && !isConfirmation(form) {
+			err = order.Errorf(order.CodeInvalid, op, "the body must be List-Unsubscribe=One-Click, or the confirmation page's form")
+		}
 	}
 	if err != nil {
 		noteError(w, err)
@@ -76,18 +102,34 @@ func (a *api) unsubscribeOneClick(w http.ResponseWriter, r *http.Request) {
 		writeText(w, status, msg)
 		return
 	}
-	id, outcome, err := a.optOut(r.Context(), r.URL.Query().Get("token"), true)
+	if isOneClick(form) {
+		id, outcome, err := a.optOut(r.Context(), r.URL.Query().Get(tokenField), true)
+		annotateOptOut(w, id, outcome)
+		if err != nil {
+			status, msg := unsubscribeFailure(w, err)
+			writeText(w, status, msg)
+			return
+		}
+		writeText(w, http.StatusOK, "Unsubscribed from payment reminders and shipment updates by email.")
+		return
+	}
+	token := form.Get(tokenField)
+	if token == "" {
+		token = r.URL.Query().Get(tokenField)
+	}
+	id, outcome, err := a.optOut(r.Context(), token, true)
 	annotateOptOut(w, id, outcome)
 	if err != nil {
 		status, msg := unsubscribeFailure(w, err)
-		writeText(w, status, msg)
+		writePage(w, status, page{Title: "Unsubscribe", Message: msg})
 		return
 	}
-	writeText(w, http.StatusOK, "Unsubscribed from payment reminders and shipment updates by email.")
+	writePage(w, http.StatusOK, page{Title: "Unsubscribed", Message: unsubscribedMessage})
 }
 
 // optOut verifies token and, when write is set, turns the buyer's email off. It returns the
-// buyer id and what it did.
+// buyer id and what it did (outcomeAsked when write is not set and the buyer is still
+// subscribed).
 func (a *api) optOut(ctx context.Context, token string, write bool) (string, string, error) {
 	const op = "httpapi.optOut"
 	if token == "" {
@@ -105,7 +147,7 @@ func (a *api) optOut(ctx context.Context, token string, write bool) (string, str
 	case b.Preferences.EmailOptOut:
 		return id, outcomeAlready, nil
 	case !write:
-		return id, outcomeChecked, nil
+		return id, outcomeAsked, nil
 	}
 	p := b.Preferences
 	p.EmailOptOut, p.UpdatedBy, p.UpdatedAt = true, updatedByBuyer, now.UTC()
@@ -146,27 +188,38 @@ func unsubscribeFailure(w http.ResponseWriter, err error) (int, string) {
 	return http.StatusInternalServerError, "Something went wrong on our side. Please try again later."
 }
 
-// oneClickBody reports whether body, of the given Content-Type, is the RFC 8058 form with
-// List-Unsubscribe=One-Click. A body without a multipart type is read as urlencoded.
-func oneClickBody(contentType string, body []byte) bool {
-	values := url.Values{}
+// unsubscribeForm parses body, of the given Content-Type, as a form: multipart/form-data
+// when the type says so, urlencoded otherwise. A body that does not parse is an empty form.
+func unsubscribeForm(contentType string, body []byte) url.Values {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err == nil && mt == "multipart/form-data" {
 		form, err := multipart.NewReader(bytes.NewReader(body), params["boundary"]).ReadForm(maxOneClickBytes)
 		if err != nil {
-			return false
+			return url.Values{}
 		}
 		defer func() { _ = form.RemoveAll() }()
-		values = form.Value
-	} else if values, err = url.ParseQuery(string(body)); err != nil {
-		return false
+		return form.Value
 	}
-	for _, v := range values["List-Unsubscribe"] {
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return url.Values{}
+	}
+	return values
+}
+
+// isOneClick reports whether form is the RFC 8058 List-Unsubscribe=One-Click.
+func isOneClick(form url.Values) bool {
+	for _, v := range form["List-Unsubscribe"] {
 		if strings.TrimSpace(v) == "One-Click" {
 			return true
 		}
 	}
 	return false
+}
+
+// isConfirmation reports whether form is the confirmation page's button.
+func isConfirmation(form url.Values) bool {
+	return form.Get(confirmField) == confirmValue
 }
 
 // noteError hands err to the request's log line, as writeError does, for answers that are
@@ -193,27 +246,38 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{{.Title}}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}button{font:inherit;padding:.5rem 1.5rem}</style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
+{{- if .Token}}
+<form method="post">
+<input type="hidden" name="token" value="{{.Token}}">
+<button type="submit" name="confirm" value="unsubscribe">Unsubscribe</button>
+</form>
+{{- end}}
 </body>
 </html>
 `))
 
+// page is what writePage shows: a title, a sentence, and with Token the confirmation form
+// (posted back to the page's own URL).
+type page struct{ Title, Message, Token string }
+
 // writePage answers a self-contained HTML page: no script, no outside resource (the
-// Content-Security-Policy allows only the inline style), no caching, no Referer.
-func writePage(w http.ResponseWriter, status int, title, message string) {
+// Content-Security-Policy allows only the inline style, and forms posting to this origin),
+// no caching, no Referer.
+func writePage(w http.ResponseWriter, status int, p page) {
 	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, struct{ Title, Message string }{title, message}); err != nil {
+	if err := pageTemplate.Execute(&buf, p); err != nil {
 		status = http.StatusInternalServerError
 		buf.Reset()
 		buf.WriteString("<!DOCTYPE html><title>Error</title><p>Something went wrong.</p>\n")
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	setPrivate(h)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())

@@ -5,6 +5,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -61,62 +63,129 @@ func wantPrivate(t *testing.T, rec *httptest.ResponseRecorder, contentType strin
 
 const htmlType = "text/html; charset=utf-8"
 
+// confirmForm is the body the confirmation page's button posts for token.
+func confirmForm(token string) string {
+	return url.Values{"token": {token}, "confirm": {"unsubscribe"}}.Encode()
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// TestUnsubscribeLink: the link (GET) changes nothing and shows a page whose form carries
+// the token; posting that form unsubscribes the buyer from email, once.
 func TestUnsubscribeLink(t *testing.T) {
 	f := newPrefsFixture(t, httpapi.Config{})
 	before := f.prefs.prefs("buyer-1")
-	rec := call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), unsubscribedText) ||
-		!strings.HasPrefix(rec.Body.String(), "<!DOCTYPE html>") {
-		t.Fatalf("GET: %d %s", rec.Code, rec.Body)
+	for range 3 { // a mail scanner, a link preview, the buyer: none of them unsubscribes
+		rec := call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
+		page := rec.Body.String()
+		if rec.Code != http.StatusOK || strings.Contains(page, unsubscribedText) || !strings.HasPrefix(page, "<!DOCTYPE html>") ||
+			!strings.Contains(page, `<form method="post">`) || !strings.Contains(page, `name="token" value="`+tokBuyer1+`"`) ||
+			!strings.Contains(page, `name="confirm" value="unsubscribe"`) {
+			t.Fatalf("GET: %d %s", rec.Code, page)
+		}
+		wantPrivate(t, rec, htmlType)
+		if !strings.Contains(rec.Header().Get("Content-Security-Policy"), "form-action 'self'") {
+			t.Fatalf("the page's form may not post back: %v", rec.Header())
+		}
+		if strings.Contains(page, "<script") || strings.Contains(page, "http") {
+			t.Fatalf("the page is not self-contained:\n%s", page)
+		}
+	}
+	if p := f.prefs.prefs("buyer-1"); f.prefs.writes() != 0 || p.EmailOptOut || !reflect.DeepEqual(p, before) {
+		t.Fatalf("GET changed the preferences: %+v (before %+v), %d writes", p, before, f.prefs.writes())
+	}
+
+	rec := call(f.handler, "POST", "/unsubscribe?token="+tokBuyer1, strings.NewReader(confirmForm(tokBuyer1)), "Content-Type", formType)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), unsubscribedText) || strings.Contains(rec.Body.String(), "<form") {
+		t.Fatalf("form POST: %d %s", rec.Code, rec.Body)
 	}
 	wantPrivate(t, rec, htmlType)
-	if strings.Contains(rec.Body.String(), "<script") || strings.Contains(rec.Body.String(), "http") {
-		t.Fatalf("the page is not self-contained:\n%s", rec.Body)
-	}
 	p := f.prefs.prefs("buyer-1")
 	if !p.EmailOptOut || p.UpdatedBy != "buyer" || !p.UpdatedAt.Equal(prefsNow) || p.Default != before.Default ||
 		p.SMSOptOut != before.SMSOptOut || p.ByKind[order.NotifyPaymentReminder] != order.ChannelsSMS || len(p.ByKind) != 1 {
 		t.Fatalf("stored %+v (before %+v)", p, before)
 	}
-	// A second click is 200 too, and writes nothing.
-	rec = call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
+	// A second press is 200 too, and writes nothing; the link now says so, without a form.
+	rec = call(f.handler, "POST", "/unsubscribe", strings.NewReader(confirmForm(tokBuyer1)), "Content-Type", formType)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), unsubscribedText) || f.prefs.writes() != 1 {
-		t.Fatalf("second click: %d, %d writes", rec.Code, f.prefs.writes())
+		t.Fatalf("second press: %d, %d writes", rec.Code, f.prefs.writes())
 	}
-	// A stray bearer token is neither needed nor harmful.
-	if rec := call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil, "Authorization", "Bearer nope"); rec.Code != http.StatusOK {
-		t.Fatalf("with a wrong bearer token: %d", rec.Code)
+	rec = call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil, "Authorization", "Bearer nope")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "already unsubscribed") || strings.Contains(rec.Body.String(), "<form") {
+		t.Fatalf("GET after unsubscribing (with a stray bearer token): %d %s", rec.Code, rec.Body)
 	}
 }
 
+// TestUnsubscribeFormPost: the confirmation form's token is read from the form, or else the
+// URL; a form without confirm=unsubscribe does nothing.
+func TestUnsubscribeFormPost(t *testing.T) {
+	for name, c := range map[string]struct {
+		target, body string
+		status       int
+		says         string
+	}{
+		"token in the form":      {"/unsubscribe", confirmForm(tokBuyer1), http.StatusOK, unsubscribedText},
+		"token in the URL":       {"/unsubscribe?token=" + tokBuyer1, "confirm=unsubscribe", http.StatusOK, unsubscribedText},
+		"the form's token first": {"/unsubscribe?token=" + tokBuyer1, confirmForm(tokForged), http.StatusBadRequest, "not valid"},
+		"no token":               {"/unsubscribe", "confirm=unsubscribe", http.StatusBadRequest, "not valid"},
+		"no confirm":             {"/unsubscribe?token=" + tokBuyer1, "token=" + tokBuyer1, http.StatusBadRequest, "confirmation page"},
+		"other confirm":          {"/unsubscribe?token=" + tokBuyer1, "confirm=yes&token=" + tokBuyer1, http.StatusBadRequest, "confirmation page"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newPrefsFixture(t, httpapi.Config{})
+			rec := call(f.handler, "POST", c.target, strings.NewReader(c.body), "Content-Type", formType)
+			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
+				t.Fatalf("%d %q, want %d saying %q", rec.Code, rec.Body, c.status, c.says)
+			}
+			if done := f.prefs.prefs("buyer-1").EmailOptOut; done != (c.status == http.StatusOK) {
+				t.Fatalf("EmailOptOut = %v after %d", done, rec.Code)
+			}
+		})
+	}
+}
+
+// TestUnsubscribeLinkFailures: the link and the confirmation form answer a bad token, an
+// unknown buyer or a failing store with a page saying so, and unsubscribe nobody.
 func TestUnsubscribeLinkFailures(t *testing.T) {
 	cases := map[string]struct {
-		target         string
+		token          string
 		getErr, setErr error
-		status         int
+		status         int // the form's; the link's too, except getStatus when set
+		getStatus      int
 		says           string
 	}{
-		"no token":      {"/unsubscribe", nil, nil, http.StatusBadRequest, "not valid"},
-		"empty token":   {"/unsubscribe?token=", nil, nil, http.StatusBadRequest, "not valid"},
-		"malformed":     {"/unsubscribe?token=garbage", nil, nil, http.StatusBadRequest, "not valid"},
-		"forged":        {"/unsubscribe?token=" + tokForged, nil, nil, http.StatusBadRequest, "not valid"},
-		"expired":       {"/unsubscribe?token=" + tokExpired, nil, nil, http.StatusBadRequest, "has expired"},
-		"unknown buyer": {"/unsubscribe?token=" + tokNobody, nil, nil, http.StatusNotFound, "could not find"},
-		"read fails":    {"/unsubscribe?token=" + tokBuyer1, errSecret, nil, http.StatusInternalServerError, "went wrong"},
-		"write fails": {"/unsubscribe?token=" + tokBuyer1, nil, order.Internal("fake.SetPreferences", errSecret),
-			http.StatusInternalServerError, "went wrong"},
+		"no token":      {"", nil, nil, http.StatusBadRequest, 0, "not valid"},
+		"malformed":     {"garbage", nil, nil, http.StatusBadRequest, 0, "not valid"},
+		"forged":        {tokForged, nil, nil, http.StatusBadRequest, 0, "not valid"},
+		"expired":       {tokExpired, nil, nil, http.StatusBadRequest, 0, "has expired"},
+		"unknown buyer": {tokNobody, nil, nil, http.StatusNotFound, 0, "could not find"},
+		"read fails":    {tokBuyer1, errSecret, nil, http.StatusInternalServerError, 0, "went wrong"},
+		"write fails": {tokBuyer1, nil, order.Internal("fake.SetPreferences", errSecret),
+			http.StatusInternalServerError, http.StatusOK, "went wrong"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := newPrefsFixture(t, httpapi.Config{})
 			f.prefs.getErr, f.prefs.setErr = c.getErr, c.setErr
-			rec := call(f.handler, "GET", c.target, nil)
-			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
-				t.Fatalf("%d, want %d saying %q:\n%s", rec.Code, c.status, c.says, rec.Body)
-			}
-			wantPrivate(t, rec, htmlType)
-			if strings.Contains(rec.Body.String(), "secret-internal-detail") || strings.Contains(rec.Body.String(), "unsubscribed from") {
-				t.Fatalf("page:\n%s", rec.Body)
+			get := call(f.handler, "GET", "/unsubscribe?token="+c.token, nil)
+			post := call(f.handler, "POST", "/unsubscribe", strings.NewReader(confirmForm(c.token)), "Content-Type", formType)
+			for what, rec := range map[string]*httptest.ResponseRecorder{"GET": get, "form POST": post} {
+				status := c.status
+				if what == "GET" && c.getStatus != 0 {
+					status = c.getStatus // the link writes nothing, so a failing write is not seen
+					if rec.Code != status {
+						t.Fatalf("%s: %d, want %d", what, rec.Code, status)
+					}
+					continue
+				}
+				if rec.Code != status || !strings.Contains(rec.Body.String(), c.says) {
+					t.Fatalf("%s: %d, want %d saying %q:\n%s", what, rec.Code, status, c.says, rec.Body)
+				}
+				wantPrivate(t, rec, htmlType)
+				if strings.Contains(rec.Body.String(), "secret-internal-detail") || strings.Contains(rec.Body.String(), "unsubscribed from") ||
+					strings.Contains(rec.Body.String(), "<form") {
+					t.Fatalf("%s page:\n%s", what, rec.Body)
+				}
 			}
 			if p := f.prefs.prefs("buyer-1"); p.EmailOptOut {
 				t.Fatal("the buyer was unsubscribed")
@@ -234,7 +303,11 @@ func TestUnsubscribeWithSigner(t *testing.T) {
 		"rotated key":   {old.Token("buyer-1", prefsNow.Add(-time.Hour)), http.StatusOK, unsubscribedText},
 	} {
 		t.Run(name, func(t *testing.T) {
-			rec := call(f.handler, "GET", unsubscribe.URL("https://api.example.com", c.token), nil)
+			link, err := url.Parse(unsubscribe.URL("https://api.example.com", c.token))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := call(f.handler, "POST", link.RequestURI(), strings.NewReader("confirm=unsubscribe"), "Content-Type", formType)
 			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
 				t.Fatalf("%d, want %d saying %q", rec.Code, c.status, c.says)
 			}
@@ -249,6 +322,7 @@ func TestUnsubscribeAndPreferencesLogs(t *testing.T) {
 	call(f.handler, "GET", "/unsubscribe?token="+tokBuyer1, nil)
 	call(f.handler, "GET", "/unsubscribe?token="+tokForged, nil)
 	call(f.handler, "GET", "/unsubscribe?token="+tokExpired, nil)
+	call(f.handler, "POST", "/unsubscribe", strings.NewReader(confirmForm(tokBuyer1)), "Content-Type", formType)
 	call(f.handler, "POST", "/unsubscribe?token="+tokBuyer1, strings.NewReader("List-Unsubscribe=One-Click"),
 		"Content-Type", "application/x-www-form-urlencoded")
 	f.prefs.getErr = errSecret
@@ -257,15 +331,15 @@ func TestUnsubscribeAndPreferencesLogs(t *testing.T) {
 	f.put("/v1/buyers/buyer-1/preferences", `{"email_opt_out":false,"sms_opt_out":false,"default":"sms"}`)
 	f.put("/v1/buyers/buyer-1/preferences", `{"email_opt_out":"`+buyerEmail+`","sms_opt_out":"`+buyerPhone+`"}`)
 	logs := f.logs.String()
-	if n := strings.Count(logs, `"msg":"request"`); n != 7 {
-		t.Fatalf("%d request lines, want 7:\n%s", n, logs)
+	if n := strings.Count(logs, `"msg":"request"`); n != 8 {
+		t.Fatalf("%d request lines, want 8:\n%s", n, logs)
 	}
 	for _, secret := range []string{tokBuyer1, tokForged, tokExpired, "c2lnbmF0dXJl", buyerEmail, buyerPhone, "Ana Souza", token} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log contains %q:\n%s", secret, logs)
 		}
 	}
-	for _, want := range []string{`"route":"GET /unsubscribe"`, `"outcome":"unsubscribed"`, `"outcome":"already_unsubscribed"`,
+	for _, want := range []string{`"route":"GET /unsubscribe"`, `"outcome":"confirmation_shown"`, `"outcome":"unsubscribed"`, `"outcome":"already_unsubscribed"`,
 		`"buyer_id":"buyer-1"`, `"code":"unauthorized"`, `"route":"PUT /v1/buyers/{buyer_id}/preferences"`, "secret-internal-detail"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the log lacks %s:\n%s", want, logs)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -19,12 +20,13 @@ import (
 	"github.com/orderwire/orderwire/internal/unsubscribe"
 )
 
-// unsubscribeTestKey signed the token in the unsubscribe fixtures (a test value, used
-// nowhere else): buyer-1's link, issued 2026-11-10T07:00:00Z with the default 60-day life.
+// unsubscribeTestKey sealed the token in the unsubscribe fixtures (a test value, used
+// nowhere else): buyer-1's link, issued 2026-11-10T07:00:00Z with the default 60-day life,
+// by unsubscribe.Signer.Token (version 2: the buyer id is encrypted).
 const unsubscribeTestKey = "ow-test-unsubscribe-key-4e1d8b2a9c7f0e3d5a6b"
 
 // fixtureUnsubscribeToken is that token, as the fixtures carry it.
-const fixtureUnsubscribeToken = "djF8YnV5ZXItMXwxNzk5NDc4MDAw.jxtQcqWN3x1rGlWyU2kzEX6H7nObenFGDKBcODsaEz8"
+const fixtureUnsubscribeToken = "TQJpCK5Kt_3aQX0lNCrlgd4YRnCYLGQbYBgc9nW08HF4rsBRjt4ifWd5YA"
 
 // memoryBuyers is a hand-written httpapi.PreferenceStore holding one buyer.
 type memoryBuyers struct {
@@ -96,19 +98,34 @@ func wantUnsubscribeHeaders(t *testing.T, res events.APIGatewayV2HTTPResponse, c
 }
 
 // TestUnsubscribeLinkThroughLambda: the link in an email, clicked (GET with the token in
-// rawQueryString, no Authorization), unsubscribes the buyer from email with an HTML page
-// that is neither cached nor sent on as a Referer; the one-click POST a mail client sends
-// (its form body base64-encoded by API Gateway) is 200 too; neither the token nor the
-// buyer's contact details reach the log.
+// rawQueryString, no Authorization), changes nothing and answers an HTML confirmation page
+// that is neither cached nor sent on as a Referer; its button's form POST (form-encoded,
+// base64 by API Gateway) unsubscribes the buyer from email; the one-click POST a mail client
+// sends is 200 too (already unsubscribed); neither the token nor the buyer's contact details
+// reach the log. The fixtures are HTTP API payload format 2.0 events (AWS, "Working with
+// AWS Lambda proxy integrations for HTTP APIs"), the browser's headers as Safari on iOS
+// sends them, the one-click's as Gmail's (RFC 8058 section 3.2 body).
 func TestUnsubscribeLinkThroughLambda(t *testing.T) {
-	if ev := loadEvent(t, "apigw-v2-get-unsubscribe.json"); ev.RawQueryString != "token="+fixtureUnsubscribeToken ||
-		ev.Headers["authorization"] != "" {
-		t.Fatalf("fixture: query %q, authorization %q", ev.RawQueryString, ev.Headers["authorization"])
+	for _, name := range []string{"apigw-v2-get-unsubscribe.json", "apigw-v2-post-unsubscribe-form.json", "apigw-v2-post-unsubscribe-one-click.json"} {
+		if ev := loadEvent(t, name); ev.RawQueryString != "token="+fixtureUnsubscribeToken || ev.Headers["authorization"] != "" {
+			t.Fatalf("fixture %s: query %q, authorization %q", name, ev.RawQueryString, ev.Headers["authorization"])
+		}
 	}
 	invoke, buyers, logs := unsubscribeAPI(t, fixtureTime)
+	before := buyers.preferences()
 	res := invokeFixture(t, invoke, "apigw-v2-get-unsubscribe.json")
-	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "You have been unsubscribed from payment reminders") {
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `<form method="post">`) ||
+		!strings.Contains(res.Body, `value="`+fixtureUnsubscribeToken+`"`) {
 		t.Fatalf("GET: %d %s", res.StatusCode, res.Body)
+	}
+	wantUnsubscribeHeaders(t, res, "text/html; charset=utf-8")
+	if p := buyers.preferences(); !reflect.DeepEqual(p, before) {
+		t.Fatalf("GET changed the preferences: %+v", p)
+	}
+
+	res = invokeFixture(t, invoke, "apigw-v2-post-unsubscribe-form.json")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "You have been unsubscribed from payment reminders") {
+		t.Fatalf("form POST: %d %s", res.StatusCode, res.Body)
 	}
 	wantUnsubscribeHeaders(t, res, "text/html; charset=utf-8")
 	if p := buyers.preferences(); !p.EmailOptOut || !p.SMSOptOut || p.UpdatedBy != "buyer" || !p.UpdatedAt.Equal(fixtureTime) {
@@ -121,13 +138,25 @@ func TestUnsubscribeLinkThroughLambda(t *testing.T) {
 	}
 	wantUnsubscribeHeaders(t, res, "text/plain; charset=utf-8")
 
-	for _, secret := range []string{fixtureUnsubscribeToken, "jxtQcqWN3x1rGlWyU2kzEX6H7nObenFGDKBcODsaEz8", "ana@example.com", "+5511912345678"} {
+	for _, secret := range []string{fixtureUnsubscribeToken, "ana@example.com", "+5511912345678"} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log contains %q:\n%s", secret, logs)
 		}
 	}
-	if n := strings.Count(logs.String(), `"msg":"request"`); n != 2 {
-		t.Errorf("%d request log lines, want 2:\n%s", n, logs)
+	if n := strings.Count(logs.String(), `"msg":"request"`); n != 3 {
+		t.Errorf("%d request log lines, want 3:\n%s", n, logs)
+	}
+}
+
+// TestUnsubscribeOneClickThroughLambda: the one-click POST alone unsubscribes the buyer.
+func TestUnsubscribeOneClickThroughLambda(t *testing.T) {
+	invoke, buyers, _ := unsubscribeAPI(t, fixtureTime)
+	res := invokeFixture(t, invoke, "apigw-v2-post-unsubscribe-one-click.json")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Unsubscribed from") {
+		t.Fatalf("one-click POST: %d %s", res.StatusCode, res.Body)
+	}
+	if p := buyers.preferences(); !p.EmailOptOut || p.UpdatedBy != "buyer" {
+		t.Fatalf("stored %+v", p)
 	}
 }
 

@@ -2,6 +2,7 @@ package unsubscribe
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +12,9 @@ import (
 
 // FuzzVerify checks that Verify never panics, fails only with the documented codes, and
 // accepts a token only if it is, byte for byte, the token the Signer itself makes for the
-// buyer id and expiry inside it: no other encoding, key or payload gets through. Seeds are
-// in testdata/fuzz/FuzzVerify and below (a genuine token of the fuzz signer, one of another
-// key, and malformed ones).
+// buyer id and expiry inside it (for a sealed token: under the token's own nonce): no other
+// encoding, key or payload gets through. Seeds are in testdata/fuzz/FuzzVerify (version 1
+// tokens) and below (genuine tokens of the fuzz signer, ones of another key, malformed ones).
 func FuzzVerify(f *testing.F) {
 	s := mustSigner(f, 0, keyA, keyB)
 	other := mustSigner(f, 0, "another-key-that-nobody-trusts-0123456789")
@@ -22,6 +23,7 @@ func FuzzVerify(f *testing.F) {
 		f.Add(other.Token(id, t0))
 	}
 	f.Add(mustSigner(f, 0, keyB).Token("rotated", t0))
+	f.Add(s.signV1("legacy-1", t0.Add(DefaultTTL).Unix()))
 	f.Add("")
 	f.Add(".")
 	f.Add("djF8YnV5ZXItMXwxODAwMDAwMDAw.AAAA")
@@ -40,20 +42,42 @@ func FuzzVerify(f *testing.F) {
 		if !order.ValidID(id) {
 			t.Fatalf("accepted an invalid id %q", id)
 		}
-		encPayload, _, _ := strings.Cut(token, ".")
-		payload, decErr := base64.RawURLEncoding.DecodeString(encPayload)
-		if decErr != nil {
-			t.Fatalf("accepted %q whose payload does not decode", token)
-		}
-		_, expiry, ok := parsePayload(string(payload))
-		if !ok {
-			t.Fatalf("accepted %q with a malformed payload", token)
-		}
-		// The newest key or the older one: either way, exactly our own bytes.
-		byNewest := s.sign(id, expiry)
-		byOlder := (&Signer{keys: [][]byte{[]byte(keyB)}}).sign(id, expiry)
-		if token != byNewest && token != byOlder {
-			t.Fatalf("accepted %q, which the signer did not make", token)
+		var expiry int64
+		if encPayload, _, legacy := strings.Cut(token, "."); legacy {
+			payload, decErr := base64.RawURLEncoding.DecodeString(encPayload)
+			if decErr != nil {
+				t.Fatalf("accepted %q whose payload does not decode", token)
+			}
+			var ok bool
+			if _, expiry, ok = parseV1Payload(string(payload)); !ok {
+				t.Fatalf("accepted %q with a malformed payload", token)
+			}
+			// The newest secret or the older one: either way, exactly our own bytes.
+			byNewest := s.signV1(id, expiry)
+			byOlder := mustSigner(t, 0, keyB).signV1(id, expiry)
+			if token != byNewest && token != byOlder {
+				t.Fatalf("accepted %q, which the signer did not make", token)
+			}
+		} else {
+			// Sealing the id again under the token's own nonce gives the token back, byte
+			// for byte, under one of the two secrets.
+			raw, decErr := base64.RawURLEncoding.DecodeString(token)
+			if decErr != nil || len(raw) < nonceSize+expiryLen {
+				t.Fatalf("accepted %q, which does not decode", token)
+			}
+			nonce := raw[:nonceSize]
+			found := false
+			for i := range 2 {
+				plain, err := s.aeads[i].Open(nil, nonce, raw[nonceSize:], []byte(sealedAAD))
+				if err != nil {
+					continue
+				}
+				expiry = int64(binary.BigEndian.Uint64(plain[:expiryLen]))
+				found = found || s.seal(i, id, expiry, nonce) == token
+			}
+			if !found {
+				t.Fatalf("accepted %q, which the signer did not make", token)
+			}
 		}
 		if !t0.Before(time.Unix(expiry, 0)) {
 			t.Fatalf("accepted an expired token %q", token)

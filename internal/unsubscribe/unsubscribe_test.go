@@ -1,7 +1,10 @@
 package unsubscribe
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
@@ -69,16 +72,67 @@ func TestNew(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	s := mustSigner(t, time.Hour, keyA)
 	tok := s.Token("buyer-1", t0)
-	if strings.ContainsAny(tok, "=+/ ") || strings.Count(tok, ".") != 1 {
-		t.Fatalf("token %q is not unpadded base64url with one dot", tok)
-	}
-	payload, _ := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[0])
-	if want := "v1|buyer-1|" + strconv.FormatInt(t0.Add(time.Hour).Unix(), 10); string(payload) != want {
-		t.Fatalf("payload %q, want %q", payload, want)
+	if strings.ContainsAny(tok, "=+/. ") {
+		t.Fatalf("token %q is not unpadded base64url without a dot", tok)
 	}
 	id, err := s.Verify(tok, t0.Add(30*time.Minute))
 	if err != nil || id != "buyer-1" {
 		t.Fatalf("Verify = %q, %v", id, err)
+	}
+	if len(tok) > 160 {
+		t.Fatalf("token of %d characters", len(tok))
+	}
+}
+
+// base64Forms is every way s can appear inside a base64url string: its encoding starting
+// at each of the three byte alignments, without the characters that depend on neighbours.
+func base64Forms(s string) []string {
+	var forms []string
+	for pad := range 3 {
+		enc := base64.RawURLEncoding.EncodeToString(append(make([]byte, pad), s...))
+		// Drop the characters that mix in the padding bytes, and the last one (it mixes in
+		// whatever follows).
+		lead := (pad*8 + 5) / 6
+		forms = append(forms, enc[lead:len(enc)-1])
+	}
+	return forms
+}
+
+// TestTokenRevealsNoBuyerID: the token contains neither the buyer id nor any base64 form
+// of it (nor the expiry's decimal digits), and two tokens for the same buyer at the same
+// instant differ, so that tokens cannot even be linked to one another.
+func TestTokenRevealsNoBuyerID(t *testing.T) {
+	s := mustSigner(t, 0, keyA)
+	expiry := strconv.FormatInt(t0.Add(DefaultTTL).Unix(), 10)
+	for _, id := range []string{"buyer-1", "seller:42_buyer.x-1", strings.Repeat("z", 64), "AAAAAAAAAAAA"} {
+		seen := map[string]bool{}
+		for range 50 {
+			tok := s.Token(id, t0)
+			if seen[tok] {
+				t.Fatalf("token for %q repeated: %q", id, tok)
+			}
+			seen[tok] = true
+			raw, _ := base64.RawURLEncoding.DecodeString(tok)
+			for _, clear := range append(base64Forms(id), id, expiry) {
+				if strings.Contains(tok, clear) || strings.Contains(string(raw), clear) {
+					t.Fatalf("token %q for %q contains %q", tok, id, clear)
+				}
+			}
+			if strings.Contains(string(raw), id) || strings.Contains(string(raw), "v1|") {
+				t.Fatalf("decoded token for %q names it: %q", id, raw)
+			}
+		}
+	}
+	// The check itself works: it finds the id in a version 1 token, at any alignment.
+	for _, id := range []string{"buyer-1", "seller:42_buyer.x-1"} {
+		legacy := s.signV1(id, t0.Add(DefaultTTL).Unix())
+		found := false
+		for _, form := range base64Forms(id) {
+			found = found || strings.Contains(legacy, form)
+		}
+		if !found {
+			t.Fatalf("base64Forms(%q) misses it in the version 1 token %q", id, legacy)
+		}
 	}
 }
 
@@ -110,50 +164,54 @@ func flip(s string, i int) string {
 func TestTamperedTokens(t *testing.T) {
 	s := mustSigner(t, 0, keyA)
 	tok := s.Token("buyer-1", t0)
-	encPayload, encMAC, _ := strings.Cut(tok, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(tok)
 	enc := base64.RawURLEncoding.EncodeToString
-	// Each part changed: the payload's id, expiry and version (re-encoded validly), and any
-	// character of the encoded payload or MAC.
-	rewrite := func(p string) string { return enc([]byte(p)) + "." + encMAC }
-	expiry := strconv.FormatInt(t0.Add(DefaultTTL).Unix(), 10)
-	for i := range len(encPayload) {
-		if _, err := s.Verify(flip(tok, i), t0); err == nil {
-			t.Fatalf("payload character %d changed: accepted", i)
+	for i := range len(tok) {
+		if id, err := s.Verify(flip(tok, i), t0); err == nil || id != "" {
+			t.Fatalf("character %d changed: accepted as %q", i, id)
 		}
 	}
-	for i := len(encPayload) + 1; i < len(tok); i++ {
-		if _, err := s.Verify(flip(tok, i), t0); err == nil {
-			t.Fatalf("MAC character %d changed: accepted", i)
+	for i := range len(raw) * 8 {
+		bent := append([]byte(nil), raw...)
+		bent[i/8] ^= 1 << (i % 8)
+		if _, err := s.Verify(enc(bent), t0); order.ErrorCode(err) != order.CodeUnauthorized {
+			t.Fatalf("bit %d flipped: %v, want unauthorized", i, err)
 		}
+	}
+	// The same plaintext sealed without the associated data, or under the raw secret
+	// instead of the derived key, is not a token.
+	block, _ := aes.NewCipher([]byte(keyA[:32]))
+	rawKey, _ := cipher.NewGCM(block)
+	nonce := raw[:nonceSize]
+	plain, err := s.aeads[0].Open(nil, nonce, raw[nonceSize:], []byte(sealedAAD))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The encrypted expiry rewritten to decrypt to a later one (the keystream is known
+	// where the plaintext is): a valid-looking edit that only the tag can catch.
+	later := binary.BigEndian.AppendUint64(nil, uint64(t0.AddDate(5, 0, 0).Unix()))
+	stretched := append([]byte(nil), raw...)
+	for i := range expiryLen {
+		stretched[nonceSize+i] ^= plain[i] ^ later[i]
 	}
 	for name, c := range map[string]struct {
 		token string
 		code  order.Code
 	}{
-		"other buyer":     {rewrite("v1|buyer-2|" + expiry), order.CodeUnauthorized},
-		"later expiry":    {rewrite("v1|buyer-1|9999999999"), order.CodeUnauthorized},
-		"other version":   {rewrite("v2|buyer-1|" + expiry), order.CodeInvalid},
-		"extra field":     {rewrite("v1|buyer-1|" + expiry + "|x"), order.CodeInvalid},
-		"bad expiry":      {rewrite("v1|buyer-1|soon"), order.CodeInvalid},
-		"padded expiry":   {rewrite("v1|buyer-1|0" + expiry), order.CodeInvalid},
-		"signed expiry":   {rewrite("v1|buyer-1|+" + expiry), order.CodeInvalid},
-		"zero expiry":     {rewrite("v1|buyer-1|0"), order.CodeInvalid},
-		"no MAC":          {encPayload, order.CodeInvalid},
-		"empty MAC":       {encPayload + ".", order.CodeInvalid},
-		"short MAC":       {encPayload + "." + encMAC[:20], order.CodeInvalid},
-		"long MAC":        {encPayload + "." + enc(append(make([]byte, 32), 1)), order.CodeInvalid},
-		"two dots":        {tok + ".x", order.CodeInvalid},
-		"padding":         {encPayload + "." + encMAC + "=", order.CodeInvalid},
-		"std alphabet":    {strings.NewReplacer("-", "+", "_", "/").Replace(tok) + "/+", order.CodeInvalid},
-		"empty":           {"", order.CodeInvalid},
-		"dot only":        {".", order.CodeInvalid},
-		"MAC only":        {"." + encMAC, order.CodeInvalid},
-		"swapped":         {encMAC + "." + encPayload, order.CodeInvalid},
-		"huge":            {strings.Repeat("A", 10000) + "." + encMAC, order.CodeInvalid},
-		"trailing space":  {tok + " ", order.CodeInvalid},
-		"newline in MAC":  {encPayload + "." + encMAC[:10] + "\n" + encMAC[10:], order.CodeInvalid},
-		"CR in payload":   {encPayload[:5] + "\r" + encPayload[5:] + "." + encMAC, order.CodeInvalid},
-		"payload re-used": {encPayload + "." + enc(mac([]byte(keyB), []byte("v1|buyer-1|"+expiry))), order.CodeUnauthorized},
+		"no AAD":         {enc(s.aeads[0].Seal(append([]byte(nil), nonce...), nonce, plain, nil)), order.CodeUnauthorized},
+		"raw secret":     {enc(rawKey.Seal(append([]byte(nil), nonce...), nonce, plain, []byte(sealedAAD))), order.CodeUnauthorized},
+		"later expiry":   {enc(stretched), order.CodeUnauthorized},
+		"truncated":      {enc(raw[:len(raw)-3]), order.CodeUnauthorized},
+		"tag only":       {enc(raw[:nonceSize+16]), order.CodeInvalid},
+		"extended":       {tok + "AAAA", order.CodeUnauthorized},
+		"padding":        {tok + "=", order.CodeInvalid},
+		"std alphabet":   {strings.NewReplacer("-", "+", "_", "/").Replace(tok) + "/+", order.CodeInvalid},
+		"empty":          {"", order.CodeInvalid},
+		"dot only":       {".", order.CodeInvalid},
+		"huge":           {strings.Repeat("A", 10000), order.CodeInvalid},
+		"trailing space": {tok + " ", order.CodeInvalid},
+		"newline":        {tok[:10] + "\n" + tok[10:], order.CodeInvalid},
+		"CR":             {tok[:5] + "\r" + tok[5:], order.CodeInvalid},
 	} {
 		t.Run(name, func(t *testing.T) {
 			id, err := s.Verify(c.token, t0)
@@ -234,5 +292,52 @@ func TestURL(t *testing.T) {
 	}
 	if got := URL("https://x.test/api", "a b&c"); got != "https://x.test/api/unsubscribe?token=a+b%26c" {
 		t.Errorf("URL does not escape: %q", got)
+	}
+}
+
+// TestLegacyTokens: a version 1 token issued before the upgrade (buyer id in clear, HMAC)
+// still unsubscribes until its own expiry, under any of the secrets; altered, signed by
+// another secret, or expired, it is refused like a version 2 token.
+func TestLegacyTokens(t *testing.T) {
+	s := mustSigner(t, 0, keyB, keyA)
+	legacy := mustSigner(t, 0, keyA).signV1("buyer-1", t0.Add(DefaultTTL).Unix())
+	if id, err := s.Verify(legacy, t0); err != nil || id != "buyer-1" {
+		t.Fatalf("legacy token: %q, %v", id, err)
+	}
+	_, err := s.Verify(legacy, t0.Add(DefaultTTL))
+	wantErr(t, err, order.CodeUnauthorized, "link expired")
+	encPayload, encMAC, _ := strings.Cut(legacy, ".")
+	enc := base64.RawURLEncoding.EncodeToString
+	rewrite := func(p string) string { return enc([]byte(p)) + "." + encMAC }
+	expiry := strconv.FormatInt(t0.Add(DefaultTTL).Unix(), 10)
+	for i := range len(legacy) {
+		if _, err := s.Verify(flip(legacy, i), t0); err == nil {
+			t.Fatalf("character %d changed: accepted", i)
+		}
+	}
+	for name, c := range map[string]struct {
+		token string
+		code  order.Code
+	}{
+		"other buyer":   {rewrite("v1|buyer-2|" + expiry), order.CodeUnauthorized},
+		"later expiry":  {rewrite("v1|buyer-1|9999999999"), order.CodeUnauthorized},
+		"other version": {rewrite("v2|buyer-1|" + expiry), order.CodeInvalid},
+		"extra field":   {rewrite("v1|buyer-1|" + expiry + "|x"), order.CodeInvalid},
+		"bad expiry":    {rewrite("v1|buyer-1|soon"), order.CodeInvalid},
+		"padded expiry": {rewrite("v1|buyer-1|0" + expiry), order.CodeInvalid},
+		"zero expiry":   {rewrite("v1|buyer-1|0"), order.CodeInvalid},
+		"empty MAC":     {encPayload + ".", order.CodeInvalid},
+		"short MAC":     {encPayload + "." + encMAC[:20], order.CodeInvalid},
+		"two dots":      {legacy + ".x", order.CodeInvalid},
+		"MAC only":      {"." + encMAC, order.CodeInvalid},
+		"other secret": {encPayload + "." + enc(macV1([]byte("a-third-secret-nobody-trusts-0123456789"), []byte("v1|buyer-1|"+expiry))),
+			order.CodeUnauthorized},
+	} {
+		t.Run(name, func(t *testing.T) {
+			id, err := s.Verify(c.token, t0)
+			if id != "" || order.ErrorCode(err) != c.code {
+				t.Fatalf("Verify = %q, %v; want %s", id, err, c.code)
+			}
+		})
 	}
 }

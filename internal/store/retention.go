@@ -150,3 +150,9 @@ func (u UnfiledRecord) Items() (it UnfiledItems, ok bool) {
 	}
 	return it, true
 }
+
+// RetentionSlack is how much later than Retention.EvidenceExpiry an adapter may expire
+// evidence and timelines: DynamoDB's adapter rounds each order's horizon up to whole steps
+// of it, so that a later event rewrites the order's older items only once a step.
+// (DynamoDB's TTL itself deletes expired items within about 48 hours.)
+const RetentionSlack = 7 * day

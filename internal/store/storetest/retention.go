@@ -31,7 +31,8 @@ func evidenceCount(t testing.TB, s store.Store, id string) int {
 }
 
 // testRetentionEvidence: an order's timeline and evidence live 540 days after its LAST
-// event: a later event extends the earlier ones' life; then all go, and the order stays.
+// event: a later event extends the earlier ones' life; then all go (at the latest
+// store.RetentionSlack later), and the order stays.
 func testRetentionEvidence(t *testing.T, h Harness) {
 	s := h.Open(t)
 	r := store.DefaultRetention()
@@ -47,7 +48,11 @@ func testRetentionEvidence(t *testing.T, h Harness) {
 	if n, tl := evidenceCount(t, s, o.ID), timeline(t, s, o.ID); n != 2 || len(tl) != 2 {
 		t.Fatalf("540 days after the FIRST event: evidence %d, timeline %d; want both kept (the refund is later)", n, len(tl))
 	}
-	h.Expire(t, s, r.EvidenceExpiry(later.ReceivedAt).Add(time.Hour))
+	h.Expire(t, s, r.EvidenceExpiry(later.ReceivedAt).Add(-time.Hour))
+	if n := evidenceCount(t, s, o.ID); n != 2 {
+		t.Fatalf("just before 540 days after the last event: evidence %d, want 2", n)
+	}
+	h.Expire(t, s, r.EvidenceExpiry(later.ReceivedAt).Add(store.RetentionSlack+time.Hour))
 	if n, tl := evidenceCount(t, s, o.ID), timeline(t, s, o.ID); n != 0 || len(tl) != 0 {
 		t.Fatalf("540 days after the last event: evidence %d, timeline %d; want none", n, len(tl))
 	}

@@ -185,7 +185,9 @@ func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error
 			return nil, "", fmt.Errorf("create table %s: %w", cfg.Table, err)
 		}
 	}
-	return dynamo.New(client, cfg.Table), "DynamoDB table " + cfg.Table, nil
+	st := dynamo.New(client, cfg.Table)
+	st.SetRetention(cfg.Retention)
+	return st, "DynamoDB table " + cfg.Table, nil
 }
 
 // enabledList names the routes of the configured providers, or says how to enable one.

@@ -3,7 +3,7 @@ package embedded
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -165,56 +165,48 @@ func (s *Store) expired(b *bolt.Bucket, id string, now time.Time) (bool, error) 
 	return !s.retention.EvidenceExpiry(last).After(now), nil
 }
 
-// lastEvent is the latest received-at (or occurred-at, whichever is later) of order rec's
-// timeline entries and evidence, its parcels' carrier evidence included; seen is false when
-// there are none.
+// lastEvent is the time of order rec's last event: the latest of its timeline entries'
+// occurred-at and its own and its parcels' evidence's received-at. Both are the leading time
+// of the items' sort keys, so it reads one key per family (the last) and decodes nothing.
+// seen is false when the order has no such item.
 func lastEvent(b *bolt.Bucket, rec store.OrderRecord) (last time.Time, seen bool, err error) {
-	see := func(ts ...time.Time) {
-		for _, t := range ts {
-			if t.After(last) {
-				last = t
-			}
+	families := [][]byte{key(store.OrderPK(rec.ID), store.TimelinePrefix), key(store.OrderPK(rec.ID), store.EvidencePrefix)}
+	for _, sh := range rec.Shipments {
+		families = append(families, key(store.TrackPK(sh.TrackingNumber), store.EvidencePrefix))
+	}
+	c := b.Cursor()
+	for _, p := range families {
+		k := lastWithPrefix(c, p)
+		if k == nil {
+			continue
 		}
 		seen = true
-	}
-	walk := func(pk, prefix string, fn func(v []byte) error) error {
-		p := key(pk, prefix)
-		c := b.Cursor()
-		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-			if err := fn(v); err != nil {
-				return err
-			}
+		rest := k[len(p):]
+		t, err := time.Parse(sortableLayout, string(rest[:min(len(rest), len(sortableLayout))]))
+		if err != nil {
+			return last, seen, fmt.Errorf("key %q: %w", k, err)
 		}
-		return nil
-	}
-	err = walk(store.OrderPK(rec.ID), store.TimelinePrefix, func(v []byte) error {
-		var e store.TimelineRecord
-		if err := json.Unmarshal(v, &e); err != nil {
-			return err
-		}
-		see(e.ReceivedAt, e.OccurredAt)
-		return nil
-	})
-	if err != nil {
-		return last, seen, err
-	}
-	evidence := func(v []byte) error {
-		var e evidenceRecord
-		if err := json.Unmarshal(v, &e); err != nil {
-			return err
-		}
-		see(e.ReceivedAt)
-		return nil
-	}
-	if err := walk(store.OrderPK(rec.ID), store.EvidencePrefix, evidence); err != nil {
-		return last, seen, err
-	}
-	for _, sh := range rec.Shipments {
-		if err := walk(store.TrackPK(sh.TrackingNumber), store.EvidencePrefix, evidence); err != nil {
-			return last, seen, err
+		if t.After(last) {
+			last = t
 		}
 	}
 	return last, seen, nil
+}
+
+// lastWithPrefix is the last key that starts with p, or nil.
+func lastWithPrefix(c *bolt.Cursor, p []byte) []byte {
+	end := append([]byte(nil), p...)
+	end[len(end)-1]++ // p ends with '#': the first key after every key with prefix p
+	k, _ := c.Seek(end)
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, p) {
+		return nil
+	}
+	return k
 }
 
 // deleteEvidence deletes order id's timeline and evidence if it is still expired (decided

@@ -224,6 +224,17 @@ func (n *notifications) describe(w io.Writer) {
 	}
 }
 
+// compactors are the local message files the retention compacts.
+func (n *notifications) compactors() []compactor {
+	var out []compactor
+	for _, s := range []*localsink.Sink{n.sink, n.alerts} {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func (n *notifications) Close() error {
 	var err error
 	if n.alerts != nil {

@@ -33,18 +33,34 @@ func sweepEvery(ctx context.Context, sw *reminder.Sweeper, interval time.Duratio
 	})
 }
 
-// purger deletes expired dedupe markers (the embedded store; DynamoDB expires them by TTL).
+// purger deletes what has expired (the embedded store; DynamoDB expires items by TTL).
 type purger interface {
 	PurgeExpired(ctx context.Context, now time.Time) (int, error)
 }
 
-// purgeEvery purges expired dedupe markers now and every interval until ctx ends.
-func purgeEvery(ctx context.Context, p purger, interval time.Duration, log *slog.Logger) {
+// compactor is a local message file (localsink.Sink) that drops entries sent before a time.
+type compactor interface {
+	Compact(before time.Time) (int, error)
+}
+
+// purgeEvery applies the retention now and every interval until ctx ends: p's purge (nil on
+// DynamoDB, whose TTL does it) and the compaction of the local message files to
+// messages (the message retention). It logs counts only: no buyer data.
+func purgeEvery(ctx context.Context, p purger, files []compactor, messages time.Duration, interval time.Duration, log *slog.Logger) {
 	purge := func(now time.Time) {
-		if n, err := p.PurgeExpired(ctx, now); err != nil && ctx.Err() == nil {
-			log.Error("purge expired dedupe markers", "err", err.Error())
-		} else if n > 0 {
-			log.Info("purged expired dedupe markers", "count", n)
+		if p != nil {
+			if n, err := p.PurgeExpired(ctx, now); err != nil && ctx.Err() == nil {
+				log.Error("purge expired items", "err", err.Error())
+			} else if n > 0 {
+				log.Info("purged expired items", "count", n)
+			}
+		}
+		for _, f := range files {
+			if n, err := f.Compact(now.Add(-messages)); err != nil {
+				log.Error("compact local message file", "err", err.Error())
+			} else if n > 0 {
+				log.Info("compacted local message file", "dropped", n)
+			}
 		}
 	}
 	purge(time.Now())

@@ -46,6 +46,8 @@ type serveConfig struct {
 	// sender is configured for go to the local outbox. Without it (production mode) the
 	// /local/* routes are 404 and serve refuses to start without a real sender.
 	Dev bool
+	// Retention is the retention policy (ORDERWIRE_RETENTION_*_DAYS, store.RetentionFromEnv).
+	Retention store.Retention
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -68,6 +70,11 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return c, errUsage
 	}
 	c.Tokens = splitList(getenv("ORDERWIRE_API_TOKEN"))
+	r, err := store.RetentionFromEnv(getenv)
+	if err != nil {
+		return c, fmt.Errorf("retention settings: %w", err)
+	}
+	c.Retention = r
 	return c, nil
 }
 
@@ -167,9 +174,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stopSweeps()
 	go sweepEvery(sweepCtx, sweeper, cfg.SweepEvery, logger)
 	go notifyEvery(sweepCtx, notes.notifier, cfg.NotifyEvery, logger)
-	if p, ok := st.(purger); ok { // the embedded store: DynamoDB's TTL does this on AWS
-		go purgeEvery(sweepCtx, p, time.Hour, logger)
-	}
+	p, _ := st.(purger) // the embedded store: DynamoDB's TTL does this on AWS
+	go purgeEvery(sweepCtx, p, notes.compactors(), cfg.Retention.Messages, time.Hour, logger)
 	select {
 	case err := <-served:
 		return err
@@ -184,7 +190,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // openStore opens DynamoDB when a table is configured, the embedded store otherwise.
 func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error) {
 	if cfg.Table == "" {
-		st, err := embedded.Open(cfg.DataDir, embedded.Options{})
+		st, err := embedded.Open(cfg.DataDir, embedded.Options{Retention: cfg.Retention})
 		return st, "embedded, " + cfg.DataDir, err
 	}
 	awsCfg, err := config.LoadDefaultConfig(ctx)
@@ -197,7 +203,9 @@ func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error
 			return nil, "", fmt.Errorf("create table %s: %w", cfg.Table, err)
 		}
 	}
-	return dynamo.New(client, cfg.Table), "DynamoDB table " + cfg.Table, nil
+	st := dynamo.New(client, cfg.Table)
+	st.SetRetention(cfg.Retention)
+	return st, "DynamoDB table " + cfg.Table, nil
 }
 
 // enabledList names the routes of the configured providers, or says how to enable one.

@@ -26,5 +26,6 @@ func main() {
 		os.Exit(1)
 	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
+	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
 	lambda.Start((&handler{Sweeper: &reminder.Sweeper{Store: st, Policy: policy}, Logger: logger}).Handle)
 }

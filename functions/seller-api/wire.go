@@ -25,6 +25,7 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 		return nil, err
 	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
+	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
 	// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
 	packs := &evidencepack.Packer{Source: st, PDF: summarypdf.Write}
 	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer, Unfiled: st,

@@ -84,6 +84,6 @@ func (s *Store) ApplyDunning(ctx context.Context, ch order.DunningChange) error 
 	if err != nil {
 		return order.Internal(op, err)
 	}
-	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err = s.transactRetained(ctx, items)
 	return translate(op, err)
 }

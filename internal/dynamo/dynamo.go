@@ -34,11 +34,13 @@ type Store struct {
 	api      API
 	table    string
 	bindings *bindingCache
+	// retention is what the expiries the store writes follow (SetRetention).
+	retention store.Retention
 }
 
 // New returns a store on the named table, which must exist with the layout CreateTable makes.
 func New(api API, table string) *Store {
-	return &Store{api: api, table: table, bindings: &bindingCache{}}
+	return &Store{api: api, table: table, bindings: &bindingCache{}, retention: store.DefaultRetention()}
 }
 
 // API returns the client the store calls; Table the table's name.

@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/store"
@@ -28,5 +29,7 @@ func TestConformance(t *testing.T) {
 			// A new client and store, as a new Lambda execution environment would have.
 			return dynamo.New(testservice.DynamoDB(tb), tables[s])
 		},
+		// DynamoDB Local does not run TTL: delete what TTL would (retention_test.go).
+		Expire: func(tb testing.TB, s store.Store, now time.Time) { expireTable(tb, client, tables[s], now) },
 	})
 }

@@ -75,7 +75,7 @@ func (s *Store) changeItems(cur, next order.Order, changed bool, entry *order.Ti
 // the parked item) is errDuplicate; any other failed condition or a collision with another
 // transaction is a conflict; anything else is returned as is.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
-	_, err := s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err := s.transactRetained(ctx, items)
 	var canceled *types.TransactionCanceledException
 	if errors.As(err, &canceled) && len(canceled.CancellationReasons) > 0 &&
 		aws.ToString(canceled.CancellationReasons[0].Code) == "ConditionalCheckFailed" {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -75,7 +74,7 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 		}
 		items = append(items, row)
 	}
-	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err = s.transactRetained(ctx, items)
 	var canceled *types.TransactionCanceledException
 	if errors.As(err, &canceled) && len(canceled.CancellationReasons) > 1 &&
 		aws.ToString(canceled.CancellationReasons[1].Code) == "ConditionalCheckFailed" {

@@ -27,7 +27,8 @@ var tableBucket = []byte("table")
 
 // Store is the embedded store. Open it with Open; it is safe for concurrent use.
 type Store struct {
-	db *bolt.DB
+	db        *bolt.DB
+	retention store.Retention // with defaults filled in
 }
 
 // Options tune the store; the zero value is what `orderwire serve` uses.
@@ -35,6 +36,8 @@ type Options struct {
 	// MaxBatchDelay is how long a write waits for others to share its commit (fsync).
 	// Zero means 500µs (measured best on 2 cores: BENCHMARKS.md).
 	MaxBatchDelay time.Duration
+	// Retention is what PurgeExpired deletes when (zero fields: store.DefaultRetention).
+	Retention store.Retention
 }
 
 // Open opens (creating if needed) the store in directory dir. It fails with a clear error,
@@ -64,7 +67,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, order.Internal(op, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, retention: opts.Retention.WithDefaults()}, nil
 }
 
 // Close closes the database file.

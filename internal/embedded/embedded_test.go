@@ -1,7 +1,9 @@
 package embedded_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/store"
@@ -39,6 +41,11 @@ func TestConformance(t *testing.T) {
 				tb.Fatal(err)
 			}
 			return mustOpenDir(tb, dirs[s])
+		},
+		Expire: func(tb testing.TB, s store.Store, now time.Time) {
+			if _, err := s.(*embedded.Store).PurgeExpired(context.Background(), now); err != nil {
+				tb.Fatal(err)
+			}
 		},
 	})
 }

@@ -19,11 +19,38 @@ var dedupePrefix = []byte(store.DedupePK("", "")[:len("HOOK#")])
 // bbolt writer for long.
 const purgeBatch = 1000
 
-// PurgeExpired deletes the dedupe markers whose ExpiresAt is at or before now, as DynamoDB's
-// TTL does for the table: a provider retries an event for days at most (store.DedupeTTL is
-// well past every retry window), so an expired marker only takes space. It returns how many
-// it deleted. `orderwire serve` runs it hourly.
+// PurgeExpired deletes what has expired at now, as DynamoDB's TTL does for the table, and
+// returns how many items (unfiled events counted once each) it deleted. `orderwire serve`
+// runs it hourly. It deletes, in bounded transactions:
+//   - the dedupe markers of filed events whose ExpiresAt is at or before now: a provider
+//     retries an event for days at most (store.DedupeTTL is well past every retry window),
+//     so an expired marker only takes space;
+//   - the unfiled events past the store's Options.Retention (store.Retention.UnfiledExpiry):
+//     marker, index entry, parked copies and evidence together;
+//   - the timeline and evidence of each order past its evidence retention, counted from its
+//     last event, unless store.EvidenceHeld (an open dispute); the order and its outbox rows
+//     stay.
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
+	const op = "embedded.PurgeExpired"
+	total, err := s.purgeMarkers(ctx, now)
+	if err != nil {
+		return total, order.Internal(op, err)
+	}
+	n, err := s.purgeUnfiled(ctx, now)
+	total += n
+	if err != nil {
+		return total, order.Internal(op, err)
+	}
+	n, err = s.purgeEvidence(ctx, now)
+	total += n
+	if err != nil {
+		return total, order.Internal(op, err)
+	}
+	return total, nil
+}
+
+// purgeMarkers deletes the expired dedupe markers of filed events.
+func (s *Store) purgeMarkers(ctx context.Context, now time.Time) (int, error) {
 	const op = "embedded.PurgeExpired"
 	total := 0
 	for {
@@ -38,7 +65,7 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 				if err := json.Unmarshal(v, &rec); err != nil {
 					return err
 				}
-				if rec.Unfiled == nil && rec.ExpiresAt <= now.Unix() { // an unfiled event's marker never expires
+				if rec.Unfiled == nil && rec.ExpiresAt <= now.Unix() { // an unfiled event's: purgeUnfiled
 					expired = append(expired, append([]byte(nil), k...))
 				}
 			}

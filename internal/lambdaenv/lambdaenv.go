@@ -22,6 +22,7 @@ import (
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // The environment variables every function reads (template.yaml sets them), and the key of
@@ -41,13 +42,21 @@ const (
 type Config struct {
 	Table      string
 	SecretsARN string
+	// Retention is the retention policy the DynamoDB store writes expiries for
+	// (ORDERWIRE_RETENTION_*_DAYS, store.RetentionFromEnv; unset: the defaults). Pass it to
+	// dynamo.Store.SetRetention.
+	Retention    store.Retention
+	retentionErr error
 }
 
 // FromEnv reads the settings with getenv (os.Getenv in production), trimming spaces.
 func FromEnv(getenv func(string) string) Config {
+	r, err := store.RetentionFromEnv(getenv)
 	return Config{
-		Table:      strings.TrimSpace(getenv(EnvTable)),
-		SecretsARN: strings.TrimSpace(getenv(EnvSecretsARN)),
+		Table:        strings.TrimSpace(getenv(EnvTable)),
+		SecretsARN:   strings.TrimSpace(getenv(EnvSecretsARN)),
+		Retention:    r,
+		retentionErr: err,
 	}
 }
 
@@ -63,8 +72,16 @@ func (c Config) ValidateTable() error {
 	return c.require(EnvTable)
 }
 
-// require reports the named settings that are empty.
+// require reports the named settings that are empty, or else a retention setting that
+// is not valid (CodeInvalid naming it).
 func (c Config) require(names ...string) error {
+	if err := c.requireSet(names...); err != nil {
+		return err
+	}
+	return c.retentionErr
+}
+
+func (c Config) requireSet(names ...string) error {
 	values := map[string]string{EnvTable: c.Table, EnvSecretsARN: c.SecretsARN}
 	var missing []string
 	var fields order.FieldErrors
@@ -118,12 +135,13 @@ func load(ctx context.Context, getenv func(string) string, newSecrets func(aws.C
 }
 
 // LoadTable is Load for a function that reads no secret (the reminder sweep): it reads and
-// validates ORDERWIRE_TABLE only (CodeInvalid naming it when missing, before any AWS call)
-// and loads the AWS configuration. It never calls Secrets Manager, whatever the
+// validates ORDERWIRE_TABLE (CodeInvalid naming it when missing, before any AWS call) and
+// the retention settings, and loads the AWS configuration. It never calls Secrets Manager, whatever the
 // environment says: Env.Config.SecretsARN and Env.Secrets are left empty.
 func LoadTable(ctx context.Context, getenv func(string) string) (Env, error) {
 	const op = "lambdaenv.LoadTable"
-	env := Env{Config: Config{Table: FromEnv(getenv).Table}}
+	all := FromEnv(getenv)
+	env := Env{Config: Config{Table: all.Table, Retention: all.Retention, retentionErr: all.retentionErr}}
 	if err := env.Config.ValidateTable(); err != nil {
 		return Env{}, err
 	}

@@ -5,12 +5,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/secrets"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 const testARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orderwire-api-tokens-AbCdEf"
@@ -140,10 +142,18 @@ func TestLoadTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if env.Config != (Config{Table: "orderwire-Table-1"}) || env.AWS.Region != "eu-west-1" || len(env.Secrets.Keys()) != 0 {
+	if env.Config != (Config{Table: "orderwire-Table-1", Retention: store.DefaultRetention()}) || env.AWS.Region != "eu-west-1" || len(env.Secrets.Keys()) != 0 {
 		t.Fatalf("env %+v, region %q, secret keys %v", env.Config, env.AWS.Region, env.Secrets.Keys())
 	}
 	if _, err := LoadTable(context.Background(), mapEnv(nil)); order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), EnvTable) {
 		t.Fatalf("missing table: %v", err)
+	}
+	env, err = LoadTable(context.Background(), mapEnv(map[string]string{EnvTable: "t", store.EnvRetentionEvidenceDays: "720"}))
+	if err != nil || env.Config.Retention.Evidence != 720*24*time.Hour {
+		t.Fatalf("evidence retention 720 days: %+v, %v", env.Config.Retention, err)
+	}
+	_, err = LoadTable(context.Background(), mapEnv(map[string]string{EnvTable: "t", store.EnvRetentionUnfiledDays: "soon"}))
+	if order.ErrorCode(err) != order.CodeInvalid || !strings.Contains(err.Error(), store.EnvRetentionUnfiledDays) {
+		t.Fatalf("bad retention setting: %v, want one invalid error naming it", err)
 	}
 }

@@ -63,13 +63,17 @@ type Sink struct {
 // readable by group or others is made private. A torn last line,
 // left by a crash in the middle of an append, is cut off: its send was never reported as
 // done, so the notifier will send it again. Existing complete lines are kept and counted, so
-// ids continue where the file left off.
+// ids continue where the file left off (after the last line's id, for a file Compact made
+// shorter).
 func Open(path string) (*Sink, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("localsink: open: %w", err)
 	}
-	size, n, err := scanComplete(f)
+	size, n, last, err := scanComplete(f)
+	if id := idNumber(last); id > n { // a compacted file: ids continue after the last one
+		n = id
+	}
 	if err == nil {
 		err = truncateTo(f, size)
 	}
@@ -83,28 +87,31 @@ func Open(path string) (*Sink, error) {
 	return &Sink{Now: time.Now, path: path, f: f, size: size, n: n}, nil
 }
 
-// scanComplete returns the length of the file up to and including its last newline, and the
-// number of lines in that part.
-func scanComplete(f *os.File) (size int64, lines int, err error) {
+// scanComplete returns the length of the file up to and including its last newline, the
+// number of lines in that part, and the last of them (without its newline).
+func scanComplete(f *os.File) (size int64, lines int, last []byte, err error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	r := bufio.NewReader(f)
 	var off int64
+	var cur []byte
 	for {
 		chunk, err := r.ReadSlice('\n')
 		off += int64(len(chunk))
+		cur = append(cur, chunk...)
 		if err == nil {
 			size, lines = off, lines+1
+			last, cur = append(last[:0], cur[:len(cur)-1]...), cur[:0]
 			continue
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		if errors.Is(err, io.EOF) {
-			return size, lines, nil
+			return size, lines, last, nil
 		}
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 }
 

@@ -288,9 +288,10 @@ func (r TimelineRecord) Entry() order.TimelineEntry {
 // DedupeRecord marks a provider event as seen until ExpiresAt (unix seconds; DynamoDB's TTL
 // attribute).
 //
-// While the event is not filed on an order, Unfiled holds it (and why), ExpiresAt is zero,
-// so that the marker never expires, and the marker is in the unfiled-events index: nothing
-// verified is lost.
+// While the event is not filed on an order, Unfiled holds it (and why) and the marker is in
+// the unfiled-events index, until Retention.UnfiledExpiry (the embedded purge reads the
+// record's time; on DynamoDB the adapter sets expires_at then): nothing verified is lost
+// while the seller can still file it.
 type DedupeRecord struct {
 	OrderID   string         `json:"order_id" dynamodbav:"order_id"`
 	ExpiresAt int64          `json:"expires_at,omitempty" dynamodbav:"expires_at,omitempty"`

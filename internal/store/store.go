@@ -43,8 +43,9 @@ type Store interface {
 	//     re-reads and re-applies when a concurrent write wins), its outbox rows and one
 	//     increment of each buyer counter it names; the marker expires after DedupeTTL. Events that were parked under a reference this
 	//     write binds are then filed on the order too;
-	//   - otherwise the event is unfiled (Parked): the marker keeps it, never expires, and
-	//     is listed by UnfiledEvents, with a copy parked under the order id it names
+	//   - otherwise the event is unfiled (Parked): the marker keeps it, does not expire
+	//     before Retention.UnfiledExpiry (the purge or TTL then removes it with its parked
+	//     copies and evidence), and is listed by UnfiledEvents, with a copy parked under the order id it names
 	//     (filed by ApplyParked) or under each of its unbound references (filed by the
 	//     event that binds one), with its event_unfiled seller alert (UnfiledRecord.Alert). Parking is conditional on the order still being absent
 	//     and the references still unbound, so an event racing a registration or a binding

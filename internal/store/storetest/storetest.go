@@ -22,6 +22,11 @@ type Harness struct {
 	Open func(t testing.TB) store.Store
 	// Reopen closes s and opens the same data again, as a restarted process would.
 	Reopen func(t testing.TB, s store.Store) store.Store
+	// Expire moves time forward to now for expiry: it deletes what the adapter's expiry
+	// (store.DefaultRetention, DedupeTTL) has made due at now (the embedded store's
+	// PurgeExpired; on DynamoDB Local, which does not run TTL, the test deletes the items
+	// whose expires_at is at or before now, as TTL would). Nil skips the retention tests.
+	Expire func(t testing.TB, s store.Store, now time.Time)
 }
 
 // Run runs every conformance test against the adapter built by h, as subtests of one
@@ -47,6 +52,7 @@ func runAll(t *testing.T, h Harness) {
 	runFeedback(t, h)
 	runAlerts(t, h)
 	runEvidence(t, h)
+	runRetention(t, h)
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)

@@ -1,0 +1,410 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// Retention on DynamoDB is TTL (TTLAttribute, expires_at, unix seconds), set on the items
+// as they are written, by transactRetained, which every transaction writing timeline or
+// evidence items goes through:
+//
+//   - an unfiled event's marker, parked copies and evidence, and the evidence waiting under
+//     an order not registered yet: store.Retention.UnfiledExpiry of the event;
+//   - an order's timeline (EVT#) and evidence (RAW#), and its parcels' carrier evidence
+//     (TRACK#<number> RAW#): the order's horizon, kept in its RETAIN item. The horizon is
+//     store.Retention.EvidenceExpiry of the order's last event rounded up to whole
+//     store.RetentionSlack steps, so that a later event rewrites the older items' expiry
+//     only when it moves the horizon to a later step (at most once a week of activity),
+//     not on every event. Invariant: every such item of the order expires at or after the
+//     horizon its RETAIN item states, or has no expiry.
+//   - While the order has an open dispute (store.EvidenceHeld) none of them has an expiry
+//     (RETAIN says held).
+//
+// Moving a horizon later, and holding, rewrite the older items BEFORE the transaction (a
+// crash in between leaves them kept longer, never shorter); releasing a hold rewrites them
+// AFTER it, and marks RETAIN released only then (a crash leaves them without expiry, and
+// RETAIN still held, so the order's next write releases them again). DynamoDB deletes an
+// expired item within about 48 hours (AWS: "Using time to live (TTL) in DynamoDB").
+
+// retainSK is the sort key of an order's retention item.
+const retainSK = "RETAIN"
+
+// retainItem is an order's evidence horizon.
+type retainItem struct {
+	PK    string `dynamodbav:"PK"`
+	SK    string `dynamodbav:"SK"`
+	Type  string `dynamodbav:"item_type"`
+	Until int64  `dynamodbav:"until"`          // unix seconds: no item of the order expires earlier
+	Held  bool   `dynamodbav:"held,omitempty"` // an open dispute: the items have no expiry
+}
+
+// SetRetention sets the retention the store writes expiries for (zero fields: defaults).
+// Call it before the first write.
+func (s *Store) SetRetention(r store.Retention) { s.retention = r.WithDefaults() }
+
+// quantize rounds t up to a whole number of store.RetentionSlack steps since the epoch.
+func quantize(t time.Time) int64 {
+	step := int64(store.RetentionSlack / time.Second)
+	u := t.Unix()
+	return (u + step - 1) / step * step
+}
+
+// orderWrites is what one transaction writes for one order's retention.
+type orderWrites struct {
+	meta  *store.OrderRecord // the order as the transaction writes it, if it does
+	last  time.Time          // the latest event time among the written items
+	puts  []int              // indexes of the Puts of its EVT#, RAW# (and carrier RAW#) items
+	force bool               // the transaction files a parked event: its older evidence must be rewritten
+}
+
+// transactRetained sends items as one TransactWriteItems with their expiries set (see
+// above) and returns the SDK's error as it is (callers read its cancellation reasons by
+// index: the RETAIN items come after theirs). The common case costs nothing more: the
+// order's RETAIN item is written with the transaction on condition that it says the
+// horizon this write wants (or is absent). When it does not (a later horizon step, a hold
+// starting or ending, a parked event filed), and only then, the slow path reads it,
+// rewrites the older items and sends the transaction again.
+func (s *Store) transactRetained(ctx context.Context, items []types.TransactWriteItem) error {
+	out, done, slow, err := s.retained(ctx, items, false)
+	if err != nil {
+		return err
+	}
+	if !slow {
+		_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: out})
+		if err == nil {
+			done(ctx)
+		}
+		if !retainCheckFailed(err, len(items)) {
+			return err
+		}
+	}
+	if out, done, _, err = s.retained(ctx, items, true); err != nil {
+		return err
+	}
+	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: out})
+	if err == nil {
+		done(ctx)
+	}
+	return err
+}
+
+// retainCheckFailed reports whether err is a transaction cancelled only by the condition of
+// a RETAIN item (indexes n and up).
+func retainCheckFailed(err error, n int) bool {
+	var canceled *types.TransactionCanceledException
+	if !errors.As(err, &canceled) || len(canceled.CancellationReasons) <= n {
+		return false
+	}
+	retain := false
+	for i, r := range canceled.CancellationReasons {
+		code := aws.ToString(r.Code)
+		switch {
+		case code == "" || code == "None":
+		case i >= n && code == "ConditionalCheckFailed":
+			retain = true
+		default:
+			return false
+		}
+	}
+	return retain
+}
+
+// retained sets the expiry of the items of a transaction and returns the transaction to
+// send (RETAIN items appended) and a function to call once it succeeded. Without slow it
+// reads nothing: it asks for the slow path (slow true) when it already knows it is needed.
+func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, slowPath bool) ([]types.TransactWriteItem, func(context.Context), bool, error) {
+	r := s.retention.WithDefaults()
+	items = append([]types.TransactWriteItem(nil), items...) // the Puts' maps are shared: see setExpiry
+	orders := map[string]*orderWrites{}
+	absent := map[string]bool{} // orders the transaction requires to be absent (parking)
+	var trackPuts []int
+	filesParked := false
+	target := func(id string) *orderWrites {
+		if orders[id] == nil {
+			orders[id] = &orderWrites{}
+		}
+		return orders[id]
+	}
+	for i, it := range items {
+		if it.Delete != nil && strings.HasPrefix(str(it.Delete.Key["PK"]), "PARK#") {
+			filesParked = true
+		}
+		if c := it.ConditionCheck; c != nil && str(c.Key["SK"]) == metaSK && aws.ToString(c.ConditionExpression) == "attribute_not_exists(PK)" {
+			absent[strings.TrimPrefix(str(c.Key["PK"]), "ORDER#")] = true
+		}
+		if it.Put == nil {
+			continue
+		}
+		av := it.Put.Item
+		pk, sk := str(av["PK"]), str(av["SK"])
+		switch {
+		case strings.HasPrefix(pk, "ORDER#") && sk == metaSK:
+			var rec store.OrderRecord
+			if err := attributevalue.UnmarshalMap(av, &rec); err != nil {
+				return nil, nil, false, err
+			}
+			target(rec.ID).meta = &rec
+		case strings.HasPrefix(pk, "ORDER#") && (strings.HasPrefix(sk, store.TimelinePrefix) || strings.HasPrefix(sk, store.EvidencePrefix)):
+			w := target(strings.TrimPrefix(pk, "ORDER#"))
+			w.puts = append(w.puts, i)
+			w.last = later(w.last, itemTime(av, "received_at"), itemTime(av, "occurred_at"))
+		case strings.HasPrefix(pk, "TRACK#") && strings.HasPrefix(sk, store.EvidencePrefix):
+			trackPuts = append(trackPuts, i)
+		case strings.HasPrefix(pk, "HOOK#") && sk == store.DedupeSK:
+			var rec store.DedupeRecord
+			if err := attributevalue.UnmarshalMap(av, &rec); err != nil {
+				return nil, nil, false, err
+			}
+			if rec.Unfiled != nil {
+				if u, ok := rec.Unfiled.Items(); ok {
+					setExpiry(&items[i], r.UnfiledExpiry(u.ReceivedAt).Unix())
+				}
+			}
+		case strings.HasPrefix(pk, "HOOK#"), strings.HasPrefix(pk, "PARK#"): // unfiled evidence, parked copies
+			setExpiry(&items[i], r.UnfiledExpiry(itemTime(av, "received_at")).Unix())
+		}
+	}
+	var after []func(context.Context) error
+	var extra []types.TransactWriteItem
+	var orderUntil *int64 // the expiry of carrier evidence filed on an order in this transaction
+	for id, w := range orders {
+		if len(w.puts) == 0 {
+			continue
+		}
+		if absent[id] { // the evidence of an event waiting for this order
+			for _, i := range w.puts {
+				setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
+			}
+			continue
+		}
+		w.force = filesParked
+		var until int64
+		var held, known bool
+		var post func(context.Context) error
+		var put *types.TransactWriteItem
+		if !slowPath {
+			if w.force || (w.meta != nil && store.EvidenceHeld(w.meta.Order())) {
+				return nil, nil, true, nil
+			}
+			until, known = quantize(r.EvidenceExpiry(w.last)), true
+			p, err := s.put(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: until},
+				"attribute_not_exists(PK) OR (#until = :until AND attribute_not_exists(held))",
+				map[string]types.AttributeValue{":until": &types.AttributeValueMemberN{Value: strconv.FormatInt(until, 10)}})
+			if err != nil {
+				return nil, nil, false, err
+			}
+			p.Put.ExpressionAttributeNames = map[string]string{"#until": "until"}
+			put = &p
+		} else {
+			var err error
+			if until, held, known, post, put, err = s.horizon(ctx, r, id, w); err != nil {
+				return nil, nil, false, err
+			}
+		}
+		for _, i := range w.puts {
+			switch {
+			case !known: // no such order: the evidence of an event waiting for it
+				setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
+			case !held:
+				setExpiry(&items[i], until)
+			}
+		}
+		if known {
+			u := until
+			if held {
+				u = 0
+			}
+			orderUntil = &u
+		}
+		if put != nil {
+			extra = append(extra, *put)
+		}
+		if post != nil {
+			after = append(after, post)
+		}
+	}
+	for _, i := range trackPuts {
+		switch {
+		case orderUntil == nil: // parked: no order files it yet
+			setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
+		case *orderUntil > 0:
+			setExpiry(&items[i], *orderUntil)
+		}
+	}
+	done := func(ctx context.Context) {
+		for _, f := range after {
+			_ = f(ctx) // a failed release leaves RETAIN held: the next write releases again
+		}
+	}
+	return append(items, extra...), done, false, nil
+}
+
+// horizon decides order id's expiry for this transaction's items: until (unix seconds) or
+// held; known is false when the order does not exist. It rewrites the older items first
+// when the horizon moves later or a hold starts; put is the RETAIN item to write with the
+// transaction; post, when set, releases a hold after it.
+func (s *Store) horizon(ctx context.Context, r store.Retention, id string, w *orderWrites) (until int64, held, known bool, post func(context.Context) error, put *types.TransactWriteItem, err error) {
+	got, err := s.batchGet(ctx, []map[string]types.AttributeValue{itemKey(orderPK(id), retainSK), itemKey(orderPK(id), metaSK)})
+	if err != nil {
+		return 0, false, false, nil, nil, err
+	}
+	var cur retainItem
+	haveRetain := false
+	meta := w.meta
+	for _, it := range got {
+		switch str(it["SK"]) {
+		case retainSK:
+			if err := attributevalue.UnmarshalMap(it, &cur); err != nil {
+				return 0, false, false, nil, nil, err
+			}
+			haveRetain = true
+		case metaSK:
+			if meta == nil {
+				var rec store.OrderRecord
+				if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
+					return 0, false, false, nil, nil, err
+				}
+				meta = &rec
+			}
+		}
+	}
+	if meta == nil {
+		return 0, false, false, nil, nil, nil
+	}
+	o := meta.Order()
+	parts := evidencePartitions(o)
+	want := quantize(r.EvidenceExpiry(w.last))
+	if haveRetain && cur.Until > want {
+		want = cur.Until
+	}
+	retainPut := func(it retainItem) (*types.TransactWriteItem, error) {
+		p, err := s.put(it, "", nil)
+		return &p, err
+	}
+	switch {
+	case store.EvidenceHeld(o):
+		if !haveRetain || !cur.Held || w.force {
+			if err := s.rewrite(ctx, parts, 0); err != nil {
+				return 0, false, false, nil, nil, err
+			}
+		}
+		put, err = retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want, Held: true})
+		return want, true, true, nil, put, err
+	case haveRetain && cur.Held: // the hold ends with this write: release after it
+		post = func(ctx context.Context) error {
+			if err := s.rewrite(ctx, parts, want); err != nil {
+				return err
+			}
+			p, err := retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want})
+			if err != nil {
+				return err
+			}
+			_, err = s.api.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: p.Put.Item})
+			return err
+		}
+		return want, false, true, post, nil, nil
+	case haveRetain && cur.Until >= want && !w.force:
+		return cur.Until, false, true, nil, nil, nil
+	default: // first write, a later horizon, or a parked event filed: extend first
+		if err := s.rewrite(ctx, parts, want); err != nil {
+			return 0, false, false, nil, nil, err
+		}
+		put, err = retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want})
+		return want, false, true, nil, put, err
+	}
+}
+
+// evidencePartitions are the (partition, sort-key prefix) pairs of order o's retained items.
+func evidencePartitions(o order.Order) [][2]string {
+	out := [][2]string{{orderPK(o.ID), store.TimelinePrefix}, {orderPK(o.ID), store.EvidencePrefix}}
+	for _, sh := range o.Shipments {
+		out = append(out, [2]string{store.TrackPK(sh.TrackingNumber), store.EvidencePrefix})
+	}
+	return out
+}
+
+// rewrite sets expires_at to until on every item of parts that has none or an earlier one,
+// or, for until 0, removes it from all of them. An item deleted meanwhile is skipped.
+func (s *Store) rewrite(ctx context.Context, parts [][2]string, until int64) error {
+	for _, p := range parts {
+		in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
+			KeyConditionExpression:   aws.String("PK = :pk AND begins_with(SK, :prefix)"),
+			ProjectionExpression:     aws.String("PK, SK, #e"),
+			ExpressionAttributeNames: map[string]string{"#e": TTLAttribute},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": &types.AttributeValueMemberS{Value: p[0]}, ":prefix": &types.AttributeValueMemberS{Value: p[1]}}}
+		pages := dynamodb.NewQueryPaginator(s.api, in)
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, it := range page.Items {
+				up := &dynamodb.UpdateItemInput{TableName: &s.table, Key: itemKey(str(it["PK"]), str(it["SK"])),
+					ExpressionAttributeNames: map[string]string{"#e": TTLAttribute}}
+				if until == 0 {
+					if _, has := it[TTLAttribute]; !has {
+						continue
+					}
+					up.UpdateExpression = aws.String("REMOVE #e")
+					up.ConditionExpression = aws.String("attribute_exists(PK)")
+				} else {
+					if n, ok := it[TTLAttribute].(*types.AttributeValueMemberN); ok {
+						if v, err := strconv.ParseInt(n.Value, 10, 64); err == nil && v >= until {
+							continue
+						}
+					}
+					up.UpdateExpression = aws.String("SET #e = :u")
+					up.ConditionExpression = aws.String("attribute_exists(PK) AND (attribute_not_exists(#e) OR #e < :u)")
+					up.ExpressionAttributeValues = map[string]types.AttributeValue{":u": &types.AttributeValueMemberN{Value: strconv.FormatInt(until, 10)}}
+				}
+				_, err := s.api.UpdateItem(ctx, up)
+				var failed *types.ConditionalCheckFailedException
+				if err != nil && !errors.As(err, &failed) {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// setExpiry sets it's Put's expires_at, on a copy of the Put and its item (the caller's
+// transaction may be sent again, by the slow path or a retry, with other expiries).
+func setExpiry(it *types.TransactWriteItem, until int64) {
+	put := *it.Put
+	put.Item = make(map[string]types.AttributeValue, len(it.Put.Item)+1)
+	for k, v := range it.Put.Item {
+		put.Item[k] = v
+	}
+	put.Item[TTLAttribute] = &types.AttributeValueMemberN{Value: strconv.FormatInt(until, 10)}
+	it.Put = &put
+}
+
+// itemTime is the time attribute name of av (an RFC 3339 string), zero when absent.
+func itemTime(av map[string]types.AttributeValue, name string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, str(av[name]))
+	return t
+}
+
+func later(ts ...time.Time) time.Time {
+	var out time.Time
+	for _, t := range ts {
+		if t.After(out) {
+			out = t
+		}
+	}
+	return out
+}

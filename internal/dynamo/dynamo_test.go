@@ -28,5 +28,6 @@ func TestConformance(t *testing.T) {
 			// A new client and store, as a new Lambda execution environment would have.
 			return dynamo.New(testservice.DynamoDB(tb), tables[s])
 		},
+		Dump: func(tb testing.TB, s store.Store) []byte { return dumpTable(tb, client, tables[s]) },
 	})
 }

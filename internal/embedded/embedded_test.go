@@ -1,6 +1,8 @@
 package embedded_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/orderwire/orderwire/internal/embedded"
@@ -39,6 +41,13 @@ func TestConformance(t *testing.T) {
 				tb.Fatal(err)
 			}
 			return mustOpenDir(tb, dirs[s])
+		},
+		Dump: func(tb testing.TB, s store.Store) []byte {
+			raw, err := os.ReadFile(filepath.Join(dirs[s], embedded.FileName))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return raw
 		},
 	})
 }

@@ -22,6 +22,10 @@ type Harness struct {
 	Open func(t testing.TB) store.Store
 	// Reopen closes s and opens the same data again, as a restarted process would.
 	Reopen func(t testing.TB, s store.Store) store.Store
+	// Dump returns every byte the adapter keeps for s, as it is stored (the database file
+	// read as bytes; every attribute of every item of a table, compressed bodies
+	// decompressed), for the erasure test's search. Nil skips that test.
+	Dump func(t testing.TB, s store.Store) []byte
 }
 
 // Run runs every conformance test against the adapter built by h, as subtests of one
@@ -47,6 +51,9 @@ func runAll(t *testing.T, h Harness) {
 	runFeedback(t, h)
 	runAlerts(t, h)
 	runEvidence(t, h)
+	if h.Dump != nil {
+		runErasure(t, h)
+	}
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)

@@ -141,6 +141,14 @@ type ErasureSteps interface {
 	FinishErasure(ctx context.Context, buyerID string) error
 }
 
+// ErasureBatcher is implemented by adapters that can run the steps of one page of orders
+// in one transaction (the embedded store: one fsync per page rather than several per
+// order). InBatch calls fn with steps that read and write inside that transaction, and
+// commits it when fn returns nil.
+type ErasureBatcher interface {
+	InBatch(ctx context.Context, fn func(ErasureSteps) error) error
+}
+
 // RunErasure erases buyer buyerID through steps, batch orders at a time (see the comment
 // at the top of this file), and returns what it did. A buyer the store knows nothing about
 // (no PROFILE, no indexed order, no held evidence) is CodeNotFound.
@@ -170,14 +178,27 @@ func RunErasure(ctx context.Context, steps ErasureSteps, buyerID string, now tim
 		if err != nil {
 			return res, err
 		}
-		for _, id := range ids {
-			if err := eraseOrder(ctx, steps, buyerID, id, now, window, &res); err != nil {
-				return res, err
+		page := func(steps ErasureSteps) error {
+			for _, id := range ids {
+				if err := eraseOrder(ctx, steps, buyerID, id, now, window, &res); err != nil {
+					return err
+				}
+				if err := steps.DropBuyerOrder(ctx, buyerID, id); err != nil {
+					return err
+				}
+				res.OrdersTouched++
 			}
-			if err := steps.DropBuyerOrder(ctx, buyerID, id); err != nil {
-				return res, err
-			}
-			res.OrdersTouched++
+			return nil
+		}
+		saved := res
+		saved.EvidenceHeld = append([]EvidenceHold(nil), res.EvidenceHeld...)
+		if b, ok := steps.(ErasureBatcher); ok {
+			err = b.InBatch(ctx, page)
+		} else {
+			err = page(steps)
+		}
+		if err != nil {
+			return saved, err
 		}
 		if len(ids) < batch {
 			break

@@ -105,6 +105,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("reminder policy: %w", err)
 	}
+	window, err := httpapi.DisputeWindowFromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -130,6 +134,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			Preferences: st, Unsubscribe: notes.signer, LocalOutbox: notes.listOutbox(), LocalAlerts: notes.listAlerts(), Unfiled: st,
 			Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
 				PDF: summarypdf.Write},
+			BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

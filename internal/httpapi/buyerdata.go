@@ -3,7 +3,10 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -35,6 +38,23 @@ type BuyerDataConfig struct {
 	Batch int
 	// Local erases copies of the messages outside the store (the local outbox file).
 	Local []LocalEraser
+}
+
+// EnvDisputeWindowDays names the setting of BuyerDataConfig.DisputeWindow, in days.
+const EnvDisputeWindowDays = "ORDERWIRE_DISPUTE_WINDOW_DAYS"
+
+// DisputeWindowFromEnv reads EnvDisputeWindowDays: store.DefaultDisputeWindow when unset, an
+// error unless it is a whole number of days from 1 to 3650.
+func DisputeWindowFromEnv(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(EnvDisputeWindowDays))
+	if v == "" {
+		return store.DefaultDisputeWindow, nil
+	}
+	days, err := strconv.Atoi(v)
+	if err != nil || days < 1 || days > 3650 {
+		return 0, fmt.Errorf("%s must be a whole number of days from 1 to 3650, not %q", EnvDisputeWindowDays, v)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
 }
 
 // erasureJSON answers DELETE /v1/buyers/{buyer_id}.

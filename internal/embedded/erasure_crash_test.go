@@ -102,7 +102,7 @@ func TestErasureSurvivesKill(t *testing.T) {
 
 // fillBuyer stores the buyer's 5,000 paid orders, each payment's evidence naming the
 // buyer, from 8 goroutines (bbolt groups their commits).
-func fillBuyer(t *testing.T, dir string) {
+func fillBuyer(t testing.TB, dir string) {
 	s, err := embedded.Open(dir, embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -163,4 +163,20 @@ func runEraser(dir string) {
 	_, err = s.EraseBuyer(context.Background(), crashBuyer, crashStart.Add(400*24*time.Hour), store.DefaultDisputeWindow, 10)
 	fmt.Fprintln(os.Stderr, "eraser finished before it was killed:", err)
 	os.Exit(4)
+}
+
+// BenchmarkEraseBuyer5000 erases a buyer with 5,000 paid orders (one evidence each, past
+// the dispute window), 100 orders per transaction, then scrubs the free pages.
+func BenchmarkEraseBuyer5000(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		fillBuyer(b, dir)
+		s := mustOpenDir(b, dir)
+		b.StartTimer()
+		res, err := s.EraseBuyer(context.Background(), crashBuyer, crashStart.Add(400*24*time.Hour), store.DefaultDisputeWindow, 100)
+		if err != nil || res.OrdersTouched != crashOrders {
+			b.Fatalf("erasure = %+v, %v", res, err)
+		}
+	}
 }

@@ -63,6 +63,15 @@ func testErasure(t *testing.T, h Harness) {
 	o1 := Order(t, "o-e1", erased)
 	mustSave(t, s, o1, erased)
 	recordNaming(t, s, Event("stripe", "evt_e1", o1.ID, order.KindPaymentSucceeded, o1.AmountMinor, time.Minute))
+	// ... and a parcel whose carrier update names the buyer (as AfterShip's emails/smses do).
+	if err := Ship(t, s, o1.ID, "china-post", "RR000000005CN"); err != nil {
+		t.Fatal(err)
+	}
+	tr := Track("aftership", "trk_e1", "RR000000005CN", "china-post", order.ShipmentInTransit, 2*time.Hour)
+	if _, err := s.RecordTrackingEvent(ctx, tr, order.Evidence{Body: []byte(`{"msg":{"customer_name":"` + erased.Name +
+		`","emails":["` + erased.Email + `"],"smses":["` + erased.Phone + `"]}}`)}); err != nil {
+		t.Fatal(err)
+	}
 	// o-e2: paid, then a dispute that is still open at the first erasure.
 	o2 := Order(t, "o-e2", erased)
 	mustSave(t, s, o2, erased)
@@ -105,8 +114,8 @@ func testErasure(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatalf("EraseBuyer: %v", err)
 	}
-	if res.OrdersTouched != 4 || res.MessagesErased < 1 || res.EvidenceDeleted != 3 || !res.ContactErased {
-		t.Fatalf("erasure = %+v, want 4 orders, messages, 3 evidence deleted (o-e1, o-e4, the unfiled one)", res)
+	if res.OrdersTouched != 4 || res.MessagesErased < 1 || res.EvidenceDeleted != 4 || !res.ContactErased {
+		t.Fatalf("erasure = %+v, want 4 orders, messages, 4 evidence deleted (o-e1's payment and parcel, o-e4, the unfiled one)", res)
 	}
 	held := map[string]store.EvidenceHold{}
 	for _, hd := range res.EvidenceHeld {

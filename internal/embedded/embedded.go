@@ -60,6 +60,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		_, err := tx.CreateBucketIfNotExists(tableBucket)
 		return err
 	})
+	if err == nil {
+		err = backfillBuyerIndex(db)
+	}
 	if err != nil {
 		_ = db.Close()
 		return nil, order.Internal(op, err)

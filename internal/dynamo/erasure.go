@@ -103,22 +103,24 @@ func (s erasureSteps) ErasureIndex(ctx context.Context, buyerID, prefix, after s
 var errNotPending = errors.New("not pending")
 
 func (s erasureSteps) SkipRow(ctx context.Context, ref order.NotificationRef, now time.Time) (bool, error) {
-	err := s.transitionNotification(ctx, "dynamo.SkipRow", ref, func(cur order.Notification) (order.Notification, error) {
-		if cur.Status != order.NotificationPending {
-			return cur, errNotPending
+	for try := 0; ; try++ {
+		err := s.transitionNotification(ctx, "dynamo.SkipRow", ref, func(cur order.Notification) (order.Notification, error) {
+			if cur.Status != order.NotificationPending {
+				return cur, errNotPending
+			}
+			cur.Status, cur.Reason, cur.UpdatedAt = order.NotificationSkipped, store.ErasedReason, now.UTC()
+			return cur, nil
+		})
+		switch {
+		case err == nil:
+			return true, nil
+		case errors.Is(err, errNotPending), order.ErrorCode(err) == order.CodeNotFound:
+			return false, nil
+		case order.ErrorCode(err) == order.CodeConflict && try < 5:
+			continue // a notifier moved the row meanwhile: look again
 		}
-		cur.Status, cur.Reason, cur.UpdatedAt = order.NotificationSkipped, store.ErasedReason, now.UTC()
-		return cur, nil
-	})
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, errNotPending), order.ErrorCode(err) == order.CodeNotFound:
-		return false, nil
-	case order.ErrorCode(err) == order.CodeConflict:
-		return s.SkipRow(ctx, ref, now) // the notifier moved it meanwhile: look again
+		return false, err
 	}
-	return false, err
 }
 
 func (s erasureSteps) DeleteEvidence(ctx context.Context, pk string, match func(store.StoredEvidence) bool) (int, error) {

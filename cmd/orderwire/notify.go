@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/localsink"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/order"
@@ -277,4 +278,13 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// localErasers erase an erased buyer's messages from the local outbox file, when there is
+// one (the alerts file names no buyer).
+func (n *notifications) localErasers() []httpapi.LocalEraser {
+	if n.sink == nil {
+		return nil
+	}
+	return []httpapi.LocalEraser{n.sink.Erase}
 }

@@ -120,6 +120,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("reminder policy: %w", err)
 	}
+	window, err := httpapi.DisputeWindowFromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -143,6 +147,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
 		Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
 			PDF: summarypdf.Write},
+		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
 	}
 	if cfg.Dev { // the /local/* routes: without them they are 404
 		apiCfg.LocalSweep = func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) }

@@ -329,6 +329,25 @@ func (probeEvidence) PackEvidence(context.Context, string, string) (func(context
 	return nil, order.Errorf(order.CodeNotFound, "probe", "no order")
 }
 
+// probeBuyerData is a buyer-data store that knows no buyer.
+type probeBuyerData struct{ probePreferences }
+
+func (probeBuyerData) GetOrder(context.Context, string) (order.Order, error) {
+	return order.Order{}, order.Errorf(order.CodeNotFound, "probe", "no order")
+}
+func (probeBuyerData) Timeline(context.Context, string) ([]order.TimelineEntry, error) {
+	return nil, nil
+}
+func (probeBuyerData) Notifications(context.Context, string) ([]order.Notification, error) {
+	return nil, nil
+}
+func (probeBuyerData) BuyerOrders(context.Context, string, string, int) ([]string, error) {
+	return nil, nil
+}
+func (probeBuyerData) EraseBuyer(context.Context, string, time.Time, time.Duration, int) (store.Erasure, error) {
+	return store.Erasure{}, order.Errorf(order.CodeNotFound, "probe", "no buyer")
+}
+
 type probeVerifier struct{}
 
 func (probeVerifier) Verify(string, time.Time) (string, error) {
@@ -346,7 +365,8 @@ func TestRoutesExist(t *testing.T) {
 	tm := loadTemplate(t)
 	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}},
 		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}, Preferences: probePreferences{},
-		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}, Evidence: probeEvidence{}})
+		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}, Evidence: probeEvidence{},
+		BuyerData: httpapi.BuyerDataConfig{Store: probeBuyerData{}}})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -392,7 +412,7 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api": {"GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/events", "GET /v1/orders/{order_id}", "GET /v1/orders/{order_id}/evidence", "POST /unsubscribe",
+		"seller-api": {"DELETE /v1/buyers/{buyer_id}", "GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/buyers/{buyer_id}/export", "GET /v1/events", "GET /v1/orders/{order_id}", "GET /v1/orders/{order_id}/evidence", "POST /unsubscribe",
 			"POST /v1/events/{provider}/{event_id}/assign",
 			"POST /v1/orders/{order_id}/shipments", "PUT /v1/buyers/{buyer_id}/preferences", "PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},

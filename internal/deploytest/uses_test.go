@@ -80,7 +80,8 @@ func functionUses(t *testing.T, name string) use {
 		"Tracking":    reflect.TypeFor[httpapi.TrackingRecorder](),
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
 		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
-		"Evidence":    reflect.TypeFor[evidencepack.Source](), // an evidencepack.Packer over the store
+		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
+		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
@@ -249,7 +250,7 @@ func callsAWS(t *testing.T, pkg string) bool {
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
 		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk](),
-			reflect.TypeFor[evidencepack.Source]()}, secret: true, unsubscribeKeys: true},
+			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true},
 		"payment-webhook":  {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true},
 		"tracking-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.TrackingRecorder]()}, secret: true},
 		"reminders":        {sweep: true},

@@ -65,11 +65,15 @@ func (s *Store) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
 	if err := s.get(ctx, "dynamo.GetBuyer", buyerPK(id), profileSK, &it); err != nil {
 		return order.Buyer{}, err
 	}
+	if it.ErasingSince != nil {
+		return order.Buyer{}, order.Errorf(order.CodeNotFound, "dynamo.GetBuyer", "buyer being erased")
+	}
 	return it.Buyer(), nil
 }
 
 // SaveOrder implements store.Store in one TransactWriteItems call: a conditional Put of the
-// order item and an Update of the buyer's contact attributes (other buyer attributes stay).
+// order item, an Update of the buyer's contact attributes (other buyer attributes stay) and
+// a Put of the buyer's order index item (BuyerOrders).
 func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error {
 	const op = "dynamo.SaveOrder"
 	item, err := attributevalue.MarshalMap(newOrderItem(o))
@@ -85,8 +89,13 @@ func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) err
 			":prev": &types.AttributeValueMemberN{Value: strconv.FormatInt(o.Version-1, 10)},
 		}
 	}
+	index, err := s.put(buyerOrderItem{keyed{buyerPK(b.ID), store.BuyerOrderSK(o.ID), "buyer_order"},
+		store.BuyerOrderRecord{OrderID: o.ID}}, "", nil)
+	if err != nil {
+		return order.Internal(op, err)
+	}
 	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: []types.TransactWriteItem{{Put: put}, {Update: s.buyerContactUpdate(b)}},
+		TransactItems: []types.TransactWriteItem{{Put: put}, {Update: s.buyerContactUpdate(b)}, index},
 	})
 	return translate(op, err)
 }

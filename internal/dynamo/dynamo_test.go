@@ -31,5 +31,6 @@ func TestConformance(t *testing.T) {
 		},
 		// DynamoDB Local does not run TTL: delete what TTL would (retention_test.go).
 		Expire: func(tb testing.TB, s store.Store, now time.Time) { expireTable(tb, client, tables[s], now) },
+		Dump:   func(tb testing.TB, s store.Store) []byte { return dumpTable(tb, client, tables[s]) },
 	})
 }

@@ -63,6 +63,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		_, err := tx.CreateBucketIfNotExists(tableBucket)
 		return err
 	})
+	if err == nil {
+		err = backfillBuyerIndex(db)
+	}
 	if err != nil {
 		_ = db.Close()
 		return nil, order.Internal(op, err)
@@ -93,11 +96,14 @@ func (s *Store) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
 	if err := s.get(ctx, "embedded.GetBuyer", buyerKey(id), &rec); err != nil {
 		return order.Buyer{}, err
 	}
+	if rec.ErasingSince != nil {
+		return order.Buyer{}, order.Errorf(order.CodeNotFound, "embedded.GetBuyer", "buyer being erased")
+	}
 	return rec.Buyer(), nil
 }
 
-// SaveOrder implements store.Store. The version check and both writes happen inside one
-// bbolt transaction; bbolt allows one writer at a time, so the check cannot race.
+// SaveOrder implements store.Store. The version check and the writes (order, buyer, the
+// buyer's order index item) happen inside one bbolt transaction; bbolt allows one writer at a time, so the check cannot race.
 func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error {
 	const op = "embedded.SaveOrder"
 	if err := ctx.Err(); err != nil {
@@ -122,6 +128,9 @@ func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) err
 		}
 		buyer.SetContact(b)
 		if err := write(bucket, buyerKey(b.ID), buyer); err != nil {
+			return err
+		}
+		if err := write(bucket, buyerOrderKey(b.ID, o.ID), store.BuyerOrderRecord{OrderID: o.ID}); err != nil {
 			return err
 		}
 		return putOrder(bucket, o)

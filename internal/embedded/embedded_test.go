@@ -2,6 +2,8 @@ package embedded_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -46,6 +48,13 @@ func TestConformance(t *testing.T) {
 			if _, err := s.(*embedded.Store).PurgeExpired(context.Background(), now); err != nil {
 				tb.Fatal(err)
 			}
+		},
+		Dump: func(tb testing.TB, s store.Store) []byte {
+			raw, err := os.ReadFile(filepath.Join(dirs[s], embedded.FileName))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return raw
 		},
 	})
 }

@@ -48,6 +48,9 @@ type Config struct {
 	Unfiled UnfiledDesk
 	// Evidence, when set, serves GET /v1/orders/{order_id}/evidence (the evidence pack).
 	Evidence EvidencePacks
+	// BuyerData, when its Store is set, serves DELETE /v1/buyers/{buyer_id} (erasure) and
+	// GET /v1/buyers/{buyer_id}/export.
+	BuyerData BuyerDataConfig
 	// LocalSweep, when set (local server only), serves POST /local/reminders/run;
 	// LocalDeliver, when set too, delivers what that sweep queued, as of the same instant.
 	LocalSweep   SweepFunc
@@ -80,6 +83,7 @@ type api struct {
 	outbox      OutboxLister
 	alerts      OutboxLister
 	packs       EvidencePacks
+	buyerData   BuyerDataConfig
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -89,7 +93,7 @@ type api struct {
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep, deliver: cfg.LocalDeliver,
-		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, now: cfg.Now, log: cfg.Logger}
+		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -123,6 +127,10 @@ func New(cfg Config) http.Handler {
 	}
 	if a.packs != nil {
 		mux.Handle("GET /v1/orders/{order_id}/evidence", a.authenticated(a.evidence))
+	}
+	if a.buyerData.Store != nil {
+		mux.Handle("DELETE /v1/buyers/{buyer_id}", a.authenticated(a.eraseBuyer))
+		mux.Handle("GET /v1/buyers/{buyer_id}/export", a.authenticated(a.exportBuyer))
 	}
 	if a.sweep != nil {
 		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))

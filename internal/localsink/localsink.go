@@ -39,6 +39,9 @@ type Entry struct {
 	// Alert is the seller alert of an entry of the alerts file (channel "local"); To is
 	// then empty: alerts name no buyer.
 	Alert *notify.Alert `json:"alert,omitempty"`
+	// Erased is true once the buyer was erased (Erase): To, Subject, Text and HTML are then
+	// empty.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // StatusSent is the status of every entry: the sink never fails a message on purpose.

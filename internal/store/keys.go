@@ -19,7 +19,8 @@ func SortableTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:
 // OrderPK is the partition of an order: its META item, timeline, evidence and outbox.
 func OrderPK(id string) string { return "ORDER#" + id }
 
-// BuyerPK is the partition of a buyer's profile.
+// BuyerPK is the partition of a buyer: the PROFILE item, the order index (BuyerOrderSK) and
+// the evidence an erasure holds (BuyerHoldSK).
 func BuyerPK(id string) string { return "BUYER#" + id }
 
 // DedupePK is the partition of the dedupe marker of one provider event.

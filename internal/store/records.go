@@ -155,6 +155,9 @@ type BuyerRecord struct {
 	// email is allowed; SoftBounces is CountSoftBounce's counter.
 	EmailSuppression *SuppressionRecord `json:"email_suppression,omitempty" dynamodbav:"email_suppression,omitempty"`
 	SoftBounces      int                `json:"soft_bounces,omitempty" dynamodbav:"soft_bounces,omitempty"`
+	// ErasingSince is set while an erasure of the buyer runs (RunErasure): GetBuyer then
+	// answers CodeNotFound, so that no message goes out; the item is deleted when it ends.
+	ErasingSince *time.Time `json:"erasing_since,omitempty" dynamodbav:"erasing_since,omitempty"`
 }
 
 // SuppressionRecord is why and since when a buyer's email is suppressed.

@@ -130,6 +130,18 @@ type Store interface {
 	// the buyer as it was. An unknown buyer is CodeNotFound.
 	SetPreferences(ctx context.Context, buyerID string, p order.Preferences) error
 
+	// BuyerOrders lists up to limit ids of the buyer's orders, in id order, after the id
+	// after ("" for the first page): the orders SaveOrder stored for the buyer and that no
+	// erasure has handled since.
+	BuyerOrders(ctx context.Context, buyerID, after string, limit int) ([]string, error)
+
+	// EraseBuyer erases buyer buyerID (see RunErasure): the PROFILE goes, pending buyer
+	// messages are skipped, evidence naming the buyer is deleted unless EvidenceHoldFor
+	// holds it (window is the dispute window); at most batch orders per step. Re-running
+	// finishes an interrupted erasure and deletes held evidence once no longer held. A buyer
+	// the store knows nothing about is CodeNotFound.
+	EraseBuyer(ctx context.Context, buyerID string, now time.Time, window time.Duration, batch int) (Erasure, error)
+
 	// Outbox is the notifier's side of the outbox rows (see order.Notification).
 	Outbox
 

@@ -27,6 +27,10 @@ type Harness struct {
 	// PurgeExpired; on DynamoDB Local, which does not run TTL, the test deletes the items
 	// whose expires_at is at or before now, as TTL would). Nil skips the retention tests.
 	Expire func(t testing.TB, s store.Store, now time.Time)
+	// Dump returns every byte the adapter keeps for s, as it is stored (the database file
+	// read as bytes; every attribute of every item of a table, compressed bodies
+	// decompressed), for the erasure test's search. Nil skips that test.
+	Dump func(t testing.TB, s store.Store) []byte
 }
 
 // Run runs every conformance test against the adapter built by h, as subtests of one
@@ -53,6 +57,9 @@ func runAll(t *testing.T, h Harness) {
 	runAlerts(t, h)
 	runEvidence(t, h)
 	runRetention(t, h)
+	if h.Dump != nil {
+		runErasure(t, h)
+	}
 }
 
 var baseTime = time.Date(2026, 11, 22, 8, 30, 15, 123456789, time.UTC)

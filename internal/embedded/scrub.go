@@ -1,0 +1,80 @@
+package embedded
+
+import (
+	"context"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/orderwire/orderwire/internal/order"
+)
+
+// bbolt is copy-on-write: a deleted or rewritten value stays, as it was, in the page it
+// occupied until bbolt reuses that page. ScrubFreePages overwrites every free page of the
+// file with zeros, so that what an erasure deleted is gone from the disk too (as far as
+// the file system overwrites in place).
+//
+// It must not zero a page that a read transaction still sees: it works inside a write
+// transaction (no other writer can allocate a page meanwhile) and only when no read
+// transaction is open (those started later see only the live tree). When readers stay open
+// for the few tries it makes, it returns false and leaves the pages; the next call (the
+// next erasure run, or the hourly purge) scrubs them.
+func (s *Store) ScrubFreePages(ctx context.Context) (bool, error) {
+	const op = "embedded.ScrubFreePages"
+	for try := 0; try < 20; try++ {
+		if err := ctx.Err(); err != nil {
+			return false, order.Internal(op, err)
+		}
+		done := false
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			if tx.DB().Stats().OpenTxN != 0 {
+				return nil
+			}
+			done = true
+			return zeroFreePages(tx)
+		})
+		if err != nil {
+			return false, order.Internal(op, err)
+		}
+		if done {
+			return true, nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false, nil
+}
+
+// zeroFreePages writes zeros over each page tx's freelist holds, and syncs the file.
+func zeroFreePages(tx *bolt.Tx) error {
+	db := tx.DB()
+	pageSize := int64(db.Info().PageSize)
+	f, err := os.OpenFile(db.Path(), os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zeros := make([]byte, pageSize)
+	wrote := false
+	for id := 2; int64(id)*pageSize < tx.Size(); id++ { // pages 0 and 1 are the meta pages
+		info, err := tx.Page(id)
+		if err != nil {
+			return err
+		}
+		if info == nil {
+			break
+		}
+		if info.Type != "free" {
+			id += info.OverflowCount
+			continue
+		}
+		if _, err := f.WriteAt(zeros, int64(id)*pageSize); err != nil {
+			return err
+		}
+		wrote = true
+	}
+	if !wrote {
+		return nil
+	}
+	return f.Sync()
+}

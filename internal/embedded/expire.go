@@ -29,7 +29,9 @@ const purgeBatch = 1000
 //     marker, index entry, parked copies and evidence together;
 //   - the timeline and evidence of each order past its evidence retention, counted from its
 //     last event, unless store.EvidenceHeld (an open dispute); the order and its outbox rows
-//     stay.
+//     stay;
+//   - the evidence held by a buyer erasure whose hold has ended (purgeHolds): the order's
+//     RAW# items and its parcels', as the erasure deletes them, and both hold items.
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 	const op = "embedded.PurgeExpired"
 	total, err := s.purgeMarkers(ctx, now)
@@ -42,6 +44,11 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 		return total, order.Internal(op, err)
 	}
 	n, err = s.purgeEvidence(ctx, now)
+	total += n
+	if err != nil {
+		return total, order.Internal(op, err)
+	}
+	n, err = s.purgeHolds(ctx, now)
 	total += n
 	if err != nil {
 		return total, order.Internal(op, err)

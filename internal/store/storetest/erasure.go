@@ -22,6 +22,9 @@ func runErasure(t *testing.T, h Harness) {
 		wantCode(t, "EraseBuyer(unknown)", err, order.CodeNotFound)
 	})
 	t.Run("Erasure", func(t *testing.T) { testErasure(t, h) })
+	if h.Expire != nil {
+		t.Run("ErasureHoldsEndByThemselves", func(t *testing.T) { testHoldsEnd(t, h) })
+	}
 }
 
 // CountLeaks counts the occurrences of needle in dump, as it is and base64-encoded (as a

@@ -201,20 +201,6 @@ func (s erasureSteps) UnfiledEvidencePK(ctx context.Context, source, eventID str
 	return m.Unfiled.EvidencePK, true, nil
 }
 
-func (s erasureSteps) PutHold(ctx context.Context, h store.HoldRecord) error {
-	const op = "dynamo.PutHold"
-	byBuyer, err := s.put(holdItem{keyed{buyerPK(h.BuyerID), store.BuyerHoldSK(h.OrderID), "evidence_hold"}, h}, "", nil)
-	if err != nil {
-		return order.Internal(op, err)
-	}
-	byOrder, err := s.put(holdItem{keyed{orderPK(h.OrderID), store.EvidenceHoldSK, "evidence_hold"}, h}, "", nil)
-	if err != nil {
-		return order.Internal(op, err)
-	}
-	_, err = s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{byBuyer, byOrder}})
-	return translate(op, err)
-}
-
 func (s erasureSteps) DropHold(ctx context.Context, buyerID, orderID string) error {
 	_, err := s.api.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Delete: &types.Delete{TableName: &s.table, Key: itemKey(buyerPK(buyerID), store.BuyerHoldSK(orderID))}},

@@ -48,6 +48,9 @@ type retainItem struct {
 	Type  string `dynamodbav:"item_type"`
 	Until int64  `dynamodbav:"until"`          // unix seconds: no item of the order expires earlier
 	Held  bool   `dynamodbav:"held,omitempty"` // an open dispute: the items have no expiry
+	// HoldUntil (unix seconds) marks an order whose buyer was erased: its evidence expires no
+	// later than its hold item says (holds.go); the mark sends every write to the slow path.
+	HoldUntil int64 `dynamodbav:"hold_until,omitempty"`
 }
 
 // SetRetention sets the retention the store writes expiries for (zero fields: defaults).
@@ -67,6 +70,7 @@ type orderWrites struct {
 	last  time.Time          // the latest event time among the written items
 	puts  []int              // indexes of the Puts of its EVT#, RAW# (and carrier RAW#) items
 	force bool               // the transaction files a parked event: its older evidence must be rewritten
+	hold  int64              // the end of an erasure's hold of its evidence (holds.go), 0 if none
 }
 
 // transactRetained sends items as one TransactWriteItems with their expiries set (see
@@ -200,7 +204,7 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 			}
 			until, known = quantize(r.EvidenceExpiry(w.last)), true
 			p, err := s.put(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: until},
-				"attribute_not_exists(PK) OR (#until = :until AND attribute_not_exists(held))",
+				"attribute_not_exists(PK) OR (#until = :until AND attribute_not_exists(held) AND attribute_not_exists(hold_until))",
 				map[string]types.AttributeValue{":until": &types.AttributeValueMemberN{Value: strconv.FormatInt(until, 10)}})
 			if err != nil {
 				return nil, nil, false, err
@@ -217,6 +221,8 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 			switch {
 			case !known: // no such order: the evidence of an event waiting for it
 				setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
+			case !held && w.hold > 0 && strings.HasPrefix(str(items[i].Put.Item["SK"]), store.EvidencePrefix):
+				setExpiry(&items[i], min(until, w.hold))
 			case !held:
 				setExpiry(&items[i], until)
 			}
@@ -225,6 +231,8 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 			u := until
 			if held {
 				u = 0
+			} else if w.hold > 0 {
+				u = min(u, w.hold)
 			}
 			orderUntil = &u
 		}
@@ -256,9 +264,18 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 // when the horizon moves later or a hold starts; put is the RETAIN item to write with the
 // transaction; post, when set, releases a hold after it.
 func (s *Store) horizon(ctx context.Context, r store.Retention, id string, w *orderWrites) (until int64, held, known bool, post func(context.Context) error, put *types.TransactWriteItem, err error) {
-	got, err := s.batchGet(ctx, []map[string]types.AttributeValue{itemKey(orderPK(id), retainSK), itemKey(orderPK(id), metaSK)})
+	got, err := s.batchGet(ctx, []map[string]types.AttributeValue{itemKey(orderPK(id), retainSK), itemKey(orderPK(id), metaSK), holdKey(id)})
 	if err != nil {
 		return 0, false, false, nil, nil, err
+	}
+	hold, err := readHold(got)
+	if err != nil {
+		return 0, false, false, nil, nil, err
+	}
+	var holdUntil int64 // what RETAIN's hold_until says from this write on
+	if hold != nil {
+		holdUntil = hold.EvidenceHoldUntil.Unix()
+		w.hold = holdUntil
 	}
 	var cur retainItem
 	haveRetain := false
@@ -289,7 +306,17 @@ func (s *Store) horizon(ctx context.Context, r store.Retention, id string, w *or
 	if haveRetain && cur.Until > want {
 		want = cur.Until
 	}
+	clampHeld := func(ctx context.Context) error { // an erasure's hold: its end bounds the evidence's
+		if hold == nil {
+			return nil
+		}
+		if err := s.clampRaw(ctx, rawParts(o), holdUntil); err != nil {
+			return err
+		}
+		return s.holdExpiry(ctx, *hold, holdUntil)
+	}
 	retainPut := func(it retainItem) (*types.TransactWriteItem, error) {
+		it.HoldUntil = holdUntil
 		p, err := s.put(it, "", nil)
 		return &p, err
 	}
@@ -299,12 +326,20 @@ func (s *Store) horizon(ctx context.Context, r store.Retention, id string, w *or
 			if err := s.rewrite(ctx, parts, 0); err != nil {
 				return 0, false, false, nil, nil, err
 			}
+			if hold != nil {
+				if err := s.holdExpiry(ctx, *hold, 0); err != nil {
+					return 0, false, false, nil, nil, err
+				}
+			}
 		}
 		put, err = retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want, Held: true})
 		return want, true, true, nil, put, err
 	case haveRetain && cur.Held: // the hold ends with this write: release after it
 		post = func(ctx context.Context) error {
 			if err := s.rewrite(ctx, parts, want); err != nil {
+				return err
+			}
+			if err := clampHeld(ctx); err != nil {
 				return err
 			}
 			p, err := retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want})
@@ -315,10 +350,13 @@ func (s *Store) horizon(ctx context.Context, r store.Retention, id string, w *or
 			return err
 		}
 		return want, false, true, post, nil, nil
-	case haveRetain && cur.Until >= want && !w.force:
+	case haveRetain && cur.Until >= want && !w.force && cur.HoldUntil == holdUntil:
 		return cur.Until, false, true, nil, nil, nil
 	default: // first write, a later horizon, or a parked event filed: extend first
 		if err := s.rewrite(ctx, parts, want); err != nil {
+			return 0, false, false, nil, nil, err
+		}
+		if err := clampHeld(ctx); err != nil {
 			return 0, false, false, nil, nil, err
 		}
 		put, err = retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want})

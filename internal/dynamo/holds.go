@@ -89,20 +89,32 @@ func (s erasureSteps) PutHold(ctx context.Context, h store.HoldRecord) error {
 	if err := s.putHold(ctx, h, exp); err != nil {
 		return err
 	}
-	if _, err := s.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: itemKey(orderPK(h.OrderID), retainSK),
+	out, err := s.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: itemKey(orderPK(h.OrderID), retainSK),
 		UpdateExpression:          aws.String("SET hold_until = :h, item_type = :t"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":h": num(until), ":t": &types.AttributeValueMemberS{Value: "retention"}},
-	}); err != nil {
+		ReturnValues:              types.ReturnValueAllNew,
+	})
+	if err != nil {
 		return translate(op, err)
 	}
 	if open {
 		return nil
 	}
+	// The hold's end, or the retention horizon when that comes first: exactly, so that an
+	// erasure re-run that moves the hold later (a later payment event) moves the evidence too.
+	var cur retainItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &cur); err != nil {
+		return order.Internal(op, err)
+	}
+	target := until
+	if cur.Until > 0 && cur.Until < target {
+		target = cur.Until
+	}
 	parts := [][2]string{{orderPK(h.OrderID), store.EvidencePrefix}}
 	if found {
 		parts = rawParts(o)
 	}
-	return translate(op, s.clampRaw(ctx, parts, until))
+	return translate(op, s.clampRaw(ctx, parts, target, true))
 }
 
 // readHold decodes the hold item among got (a batchGet's items), if there is one.
@@ -138,9 +150,13 @@ func (s *Store) holdExpiry(ctx context.Context, h store.HoldRecord, until int64)
 	return nil
 }
 
-// clampRaw sets expires_at to until on every item of parts that has none or a later one.
-// An item deleted meanwhile is skipped.
-func (s *Store) clampRaw(ctx context.Context, parts [][2]string, until int64) error {
+// clampRaw sets expires_at to until on every item of parts that has none or a later one
+// (exact: on every item whose expiry is not until). An item deleted meanwhile is skipped.
+func (s *Store) clampRaw(ctx context.Context, parts [][2]string, until int64, exact bool) error {
+	cond := "attribute_exists(PK) AND (attribute_not_exists(#e) OR #e > :u)"
+	if exact {
+		cond = "attribute_exists(PK) AND (attribute_not_exists(#e) OR #e <> :u)"
+	}
 	for _, p := range parts {
 		pages := dynamodb.NewQueryPaginator(s.api, &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
 			KeyConditionExpression:   aws.String("PK = :pk AND begins_with(SK, :prefix)"),
@@ -155,13 +171,13 @@ func (s *Store) clampRaw(ctx context.Context, parts [][2]string, until int64) er
 			}
 			for _, it := range page.Items {
 				if n, ok := it[TTLAttribute].(*types.AttributeValueMemberN); ok {
-					if v, err := strconv.ParseInt(n.Value, 10, 64); err == nil && v <= until {
+					if v, err := strconv.ParseInt(n.Value, 10, 64); err == nil && (v == until || v < until && !exact) {
 						continue
 					}
 				}
 				_, err := s.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: itemKey(str(it["PK"]), str(it["SK"])),
 					UpdateExpression:          aws.String("SET #e = :u"),
-					ConditionExpression:       aws.String("attribute_exists(PK) AND (attribute_not_exists(#e) OR #e > :u)"),
+					ConditionExpression:       aws.String(cond),
 					ExpressionAttributeNames:  map[string]string{"#e": TTLAttribute},
 					ExpressionAttributeValues: map[string]types.AttributeValue{":u": num(until)}})
 				var failed *types.ConditionalCheckFailedException

@@ -310,7 +310,7 @@ func (s *Store) horizon(ctx context.Context, r store.Retention, id string, w *or
 		if hold == nil {
 			return nil
 		}
-		if err := s.clampRaw(ctx, rawParts(o), holdUntil); err != nil {
+		if err := s.clampRaw(ctx, rawParts(o), holdUntil, false); err != nil {
 			return err
 		}
 		return s.holdExpiry(ctx, *hold, holdUntil)

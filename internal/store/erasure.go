@@ -18,8 +18,9 @@ import (
 // then takes the buyer's order index (BuyerOrderSK) page by page: each order is handled
 // idempotently and its index item is deleted last, so a crash between pages leaves exactly
 // the orders still to do, and running the erasure again finishes the job. Evidence held for
-// a while is listed under BuyerHoldSK (and EvidenceHoldSK in the order's partition, for the
-// retention purge); each later run deletes what is no longer held.
+// a while is listed under BuyerHoldSK (and EvidenceHoldSK in the order's partition); each
+// later run deletes what is no longer held, and the stores release it by themselves when the
+// hold ends (holds.go: the embedded purge; DynamoDB TTL).
 
 // DefaultDisputeWindow is how long after an order's last payment event its evidence is kept
 // for a dispute (ORDERWIRE_DISPUTE_WINDOW_DAYS, default 180 days).

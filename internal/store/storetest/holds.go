@@ -38,6 +38,10 @@ func testHoldsEnd(t *testing.T, h Harness) {
 	opened := Event("stripe", "evt_hdo", od.ID, order.KindDisputeOpened, od.AmountMinor, 2*day)
 	opened.DisputeID, opened.DisputeStatus = "du_hd", order.DisputeNeedsResponse
 	recordNaming(t, s, opened)
+	// o-hl: paid, no dispute at the erasure; one opens later, inside the window.
+	ol := Order(t, "o-hl", erased)
+	mustSave(t, s, ol, erased)
+	recordNaming(t, s, Event("stripe", "evt_hl", ol.ID, order.KindPaymentSucceeded, ol.AmountMinor, time.Minute))
 
 	res, err := s.EraseBuyer(ctx, erased.ID, baseTime.Add(10*day), store.DefaultDisputeWindow, 10)
 	if err != nil {
@@ -47,20 +51,25 @@ func testHoldsEnd(t *testing.T, h Harness) {
 	for _, hd := range res.EvidenceHeld {
 		held[hd.OrderID] = hd
 	}
-	if len(held) != 2 || held[ow.ID].Until.IsZero() || held[od.ID].Until.IsZero() {
-		t.Fatalf("held = %+v, want both orders", res.EvidenceHeld)
+	if len(held) != 3 || held[ow.ID].Until.IsZero() || held[od.ID].Until.IsZero() || held[ol.ID].Until.IsZero() {
+		t.Fatalf("held = %+v, want the three orders", res.EvidenceHeld)
 	}
+	lateOpen := Event("stripe", "evt_hlo", ol.ID, order.KindDisputeOpened, ol.AmountMinor, 30*day)
+	lateOpen.DisputeID, lateOpen.DisputeStatus = "du_hl", order.DisputeNeedsResponse
+	mustRecord(t, s, lateOpen)
 	// A later event on o-hw does not move its hold's end (its retention horizon moves).
 	mustRecord(t, s, Event("stripe", "evt_hwr", ow.ID, order.KindRefunded, 100, 20*day))
-	inDisputed := func() int {
-		list, err := s.Evidence(ctx, od.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+	inDisputed := func() int { // the contact in the evidence of o-hd and o-hl
 		n := 0
-		for _, ev := range list {
-			for _, w := range []string{erased.Email, erased.Phone, erased.Name} {
-				n += bytes.Count(ev.Body, []byte(w))
+		for _, id := range []string{od.ID, ol.ID} {
+			list, err := s.Evidence(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range list {
+				for _, w := range []string{erased.Email, erased.Phone, erased.Name} {
+					n += bytes.Count(ev.Body, []byte(w))
+				}
 			}
 		}
 		return n
@@ -76,11 +85,13 @@ func testHoldsEnd(t *testing.T, h Harness) {
 		t.Fatalf("before the hold ends the dump has %d occurrences, the disputed order's evidence %d: o-hw's held evidence is not in the dump", before, inDisputed())
 	}
 
-	// Past both windows: o-hw's evidence (payment, parcel, and the later refund) is gone; o-hd's stays, its
-	// dispute is open.
+	// Past every window: o-hw's evidence (payment, parcel, and the later refund) is gone;
+	// o-hd's and o-hl's stay, their disputes are open.
 	end := held[od.ID].Until
-	if held[ow.ID].Until.After(end) {
-		end = held[ow.ID].Until
+	for _, hd := range held {
+		if hd.Until.After(end) {
+			end = hd.Until
+		}
 	}
 	h.Expire(t, s, end.Add(time.Hour))
 	if n := evidenceCount(t, s, ow.ID); n != 0 {
@@ -88,6 +99,9 @@ func testHoldsEnd(t *testing.T, h Harness) {
 	}
 	if len(timeline(t, s, ow.ID)) == 0 {
 		t.Fatal("o-hw's timeline went with its evidence")
+	}
+	if n := evidenceCount(t, s, ol.ID); n != 2 {
+		t.Fatalf("o-hl evidence while its late dispute is open = %d, want 2", n)
 	}
 	disputed := inDisputed()
 	if got := leaks(t, h, s); got != disputed || disputed == 0 {
@@ -98,12 +112,17 @@ func testHoldsEnd(t *testing.T, h Harness) {
 	closed := Event("stripe", "evt_hdc", od.ID, order.KindDisputeClosed, od.AmountMinor, end.Sub(baseTime)+2*time.Hour)
 	closed.DisputeID, closed.DisputeOutcome, closed.DisputeStatus = "du_hd", order.DisputeWon, order.DisputeWon
 	mustRecord(t, s, closed)
+	lateClosed := Event("stripe", "evt_hlc", ol.ID, order.KindDisputeClosed, ol.AmountMinor, end.Sub(baseTime)+2*time.Hour)
+	lateClosed.DisputeID, lateClosed.DisputeOutcome, lateClosed.DisputeStatus = "du_hl", order.DisputeWon, order.DisputeWon
+	mustRecord(t, s, lateClosed)
 	h.Expire(t, s, end.Add(3*time.Hour))
 	if got := leaks(t, h, s); got != 0 {
 		t.Fatalf("after the dispute closed and the window passed the dump still has %d occurrences", got)
 	}
-	if n := evidenceCount(t, s, od.ID); n != 0 {
-		t.Fatalf("o-hd evidence after its hold ended = %d, want 0", n)
+	for _, id := range []string{od.ID, ol.ID} {
+		if n := evidenceCount(t, s, id); n != 0 {
+			t.Fatalf("%s evidence after its hold ended = %d, want 0", id, n)
+		}
 	}
 	if got := mustGet(t, s, od.ID); got.PaidMinor != od.AmountMinor || len(got.Disputes) != 1 {
 		t.Fatalf("o-hd lost its facts: %+v", got)

@@ -29,6 +29,9 @@ type API interface {
 	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 }
 
+// Store implements the store port; the compiler checks it here, not only the conformance suite.
+var _ store.Store = (*Store)(nil)
+
 // Store is the DynamoDB store. It is safe for concurrent use.
 type Store struct {
 	api      API

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/store"
 )
 
@@ -19,9 +17,9 @@ var orderMetaPrefix = []byte(store.OrderPK(""))
 
 // backfillBuyerIndex writes the missing buyer index items of the orders stored before the
 // index existed, in one transaction, then the marker; once marked it reads nothing.
-func backfillBuyerIndex(db *bolt.DB) error {
-	return db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+func backfillBuyerIndex(db KV) error {
+	return db.Update(func(tx KVTx) error {
+		b := tx.Table()
 		if b.Get(buyerIndexDone) != nil {
 			return nil
 		}

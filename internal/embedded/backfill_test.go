@@ -31,7 +31,7 @@ func TestBackfillBuyerIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error { // as a file from before the index
+	err = s.file.Update(func(tx *bolt.Tx) error { // as a file from before the index
 		bk := tx.Bucket(tableBucket)
 		for _, k := range [][]byte{buyerOrderKey("buyer-old", "o-1"), buyerOrderKey("buyer-old", "o-2"), buyerIndexDone} {
 			if err := bk.Delete(k); err != nil {

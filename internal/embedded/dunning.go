@@ -5,8 +5,6 @@ import (
 	"context"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -21,7 +19,7 @@ func dueKey(o order.Order) []byte {
 
 // putOrder writes o and moves its due-index entry: the old one (from the stored order) is
 // removed, a new one added while o awaits payment.
-func putOrder(b *bolt.Bucket, o order.Order) error {
+func putOrder(b KVBucket, o order.Order) error {
 	var prev store.OrderRecord
 	found, err := read(b, orderKey(o.ID), &prev)
 	if err != nil {
@@ -41,7 +39,7 @@ func putOrder(b *bolt.Bucket, o order.Order) error {
 }
 
 // addBuyerStat increments a buyer's payment-history counter (nothing for an empty stat).
-func addBuyerStat(b *bolt.Bucket, buyerID, stat string) error {
+func addBuyerStat(b KVBucket, buyerID, stat string) error {
 	if stat == "" {
 		return nil
 	}
@@ -57,7 +55,7 @@ func addBuyerStat(b *bolt.Bucket, buyerID, stat string) error {
 // DueOrders implements store.Store with a range scan of the due index.
 func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error) {
 	var out []order.Order
-	err := s.scanDue(ctx, dueIndexPrefix, now, limit, func(b *bolt.Bucket, id []byte) error {
+	err := s.scanDue(ctx, dueIndexPrefix, now, limit, func(b KVBucket, id []byte) error {
 		var rec store.OrderRecord
 		if _, err := read(b, orderKey(string(id)), &rec); err != nil {
 			return err
@@ -71,13 +69,13 @@ func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]orde
 // scanDue calls take with the value of every entry of the due index under prefix whose
 // time is at or before now, earliest first, at most limit of them; the index keys are
 // "<prefix><sortable time>#...", so the scan reads nothing past now.
-func (s *Store) scanDue(ctx context.Context, prefix []byte, now time.Time, limit int, take func(b *bolt.Bucket, v []byte) error) error {
+func (s *Store) scanDue(ctx context.Context, prefix []byte, now time.Time, limit int, take func(b KVBucket, v []byte) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	end := append(append([]byte(nil), prefix...), store.SortableTime(now)+"#\xff"...)
-	return s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+	return s.db.View(func(tx KVTx) error {
+		b := tx.Table()
 		c := b.Cursor()
 		n := 0
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k, end) <= 0 && n < limit; k, v = c.Next() {
@@ -97,8 +95,8 @@ func (s *Store) ApplyDunning(ctx context.Context, ch order.DunningChange) error 
 		return order.Internal(op, err)
 	}
 	o := ch.Order
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+	err := s.db.Batch(func(tx KVTx) error {
+		b := tx.Table()
 		var cur store.OrderRecord
 		found, err := read(b, orderKey(o.ID), &cur)
 		if err != nil {

@@ -25,9 +25,13 @@ const FileName = "orderwire.db"
 
 var tableBucket = []byte("table")
 
-// Store is the embedded store. Open it with Open; it is safe for concurrent use.
+// Store implements the store port; the compiler checks it here, not only the conformance suite.
+var _ store.Store = (*Store)(nil)
+
+// Store is the embedded store. Open it with Open (or OpenKV); it is safe for concurrent use.
 type Store struct {
-	db        *bolt.DB
+	db        KV
+	file      *bolt.DB        // the bbolt file under db; nil for a KV given to OpenKV
 	retention store.Retention // with defaults filled in
 }
 
@@ -63,17 +67,30 @@ func Open(dir string, opts Options) (*Store, error) {
 		_, err := tx.CreateBucketIfNotExists(tableBucket)
 		return err
 	})
-	if err == nil {
-		err = backfillBuyerIndex(db)
-	}
 	if err != nil {
 		_ = db.Close()
 		return nil, order.Internal(op, err)
 	}
-	return &Store{db: db, retention: opts.Retention.WithDefaults()}, nil
+	s, err := OpenKV(boltKV{db}, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.file = db
+	return s, nil
 }
 
-// Close closes the database file.
+// OpenKV opens the store over kv, which it owns from now on (Close closes it): the same
+// logic as Open, over another ordered key/value space (internal/memstore's memory).
+// Options.MaxBatchDelay applies only to the bbolt file.
+func OpenKV(kv KV, opts Options) (*Store, error) {
+	if err := backfillBuyerIndex(kv); err != nil {
+		_ = kv.Close()
+		return nil, order.Internal("embedded.OpenKV", err)
+	}
+	return &Store{db: kv, retention: opts.Retention.WithDefaults()}, nil
+}
+
+// Close closes the database file (the KV).
 func (s *Store) Close() error {
 	if err := s.db.Close(); err != nil {
 		return order.Internal("embedded.Close", err)
@@ -109,8 +126,8 @@ func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) err
 	if err := ctx.Err(); err != nil {
 		return order.Internal(op, err)
 	}
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		bucket := tx.Bucket(tableBucket)
+	err := s.db.Batch(func(tx KVTx) error {
+		bucket := tx.Table()
 		var cur store.OrderRecord
 		found, err := read(bucket, orderKey(o.ID), &cur)
 		if err != nil {
@@ -146,9 +163,9 @@ func (s *Store) get(ctx context.Context, op string, key []byte, into any) error 
 		return order.Internal(op, err)
 	}
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx KVTx) error {
 		var err error
-		found, err = read(tx.Bucket(tableBucket), key, into)
+		found, err = read(tx.Table(), key, into)
 		return err
 	})
 	if err != nil {

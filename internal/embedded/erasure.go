@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -45,7 +43,7 @@ func (s erasureSteps) view(ctx context.Context, op string, fn func(b bucketSteps
 	if err := ctx.Err(); err != nil {
 		return order.Internal(op, err)
 	}
-	err := s.db.View(func(tx *bolt.Tx) error { return fn(bucketSteps{tx.Bucket(tableBucket)}) })
+	err := s.db.View(func(tx KVTx) error { return fn(bucketSteps{tx.Table()}) })
 	if err != nil && order.ErrorCode(err) != order.CodeNotFound {
 		return order.Internal(op, err)
 	}
@@ -56,7 +54,7 @@ func (s erasureSteps) update(ctx context.Context, op string, fn func(b bucketSte
 	if err := ctx.Err(); err != nil {
 		return order.Internal(op, err)
 	}
-	return wrap(op, s.db.Update(func(tx *bolt.Tx) error { return fn(bucketSteps{tx.Bucket(tableBucket)}) }))
+	return wrap(op, s.db.Update(func(tx KVTx) error { return fn(bucketSteps{tx.Table()}) }))
 }
 
 // InBatch implements store.ErasureBatcher: fn's steps share one write transaction.
@@ -129,7 +127,7 @@ func (s erasureSteps) FinishErasure(ctx context.Context, buyerID string) error {
 }
 
 // bucketSteps are the store.ErasureSteps inside one transaction, on its table bucket.
-type bucketSteps struct{ b *bolt.Bucket }
+type bucketSteps struct{ b KVBucket }
 
 func (bs bucketSteps) GetOrder(_ context.Context, id string) (order.Order, error) {
 	var rec store.OrderRecord

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -24,7 +22,7 @@ type evidenceRecord struct {
 // writeChange writes one change to order id: its timeline entry (if any) and, when the
 // order changed, the order next (moving it in the due index), its outbox rows and the
 // buyer's counters. The caller's transaction has already checked the version it read.
-func writeChange(b *bolt.Bucket, id string, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stats ...string) error {
+func writeChange(b KVBucket, id string, next order.Order, changed bool, entry *order.TimelineEntry, notes []order.Notification, stats ...string) error {
 	if entry != nil {
 		if err := write(b, key(store.OrderPK(id), store.TimelineEntrySK(*entry)), store.EntryRecord(id, *entry)); err != nil {
 			return err
@@ -101,8 +99,8 @@ func (s *Store) scan(ctx context.Context, prefix []byte, fn func(v []byte) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(tableBucket).Cursor()
+	return s.db.View(func(tx KVTx) error {
+		c := tx.Table().Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if err := fn(v); err != nil {
 				return err

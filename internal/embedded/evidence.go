@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -42,7 +40,7 @@ func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.Store
 			}
 			var page []store.StoredEvidence
 			var next []byte
-			if err := s.db.View(func(tx *bolt.Tx) error {
+			if err := s.db.View(func(tx KVTx) error {
 				page, next, err = evidencePage(tx, prefix, from)
 				return err
 			}); err != nil {
@@ -61,10 +59,10 @@ func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.Store
 
 // evidencePage reads one page of the records under prefix from key from on, and returns
 // the key to continue from (nil at the end of the prefix).
-func evidencePage(tx *bolt.Tx, prefix, from []byte) ([]store.StoredEvidence, []byte, error) {
+func evidencePage(tx KVTx, prefix, from []byte) ([]store.StoredEvidence, []byte, error) {
 	var page []store.StoredEvidence
 	size := 0
-	c := tx.Bucket(tableBucket).Cursor()
+	c := tx.Table().Cursor()
 	for k, v := c.Seek(from); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(page) == evidencePageItems || len(page) > 0 && size+len(v) > evidencePageBytes {
 			return page, append([]byte(nil), k...), nil

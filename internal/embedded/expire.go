@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -65,8 +63,8 @@ func (s *Store) purgeMarkers(ctx context.Context, now time.Time) (int, error) {
 			return total, order.Internal(op, err)
 		}
 		var expired [][]byte
-		err := s.db.View(func(tx *bolt.Tx) error {
-			c := tx.Bucket(tableBucket).Cursor()
+		err := s.db.View(func(tx KVTx) error {
+			c := tx.Table().Cursor()
 			for k, v := c.Seek(dedupePrefix); k != nil && bytes.HasPrefix(k, dedupePrefix) && len(expired) < purgeBatch; k, v = c.Next() {
 				var rec store.DedupeRecord
 				if err := json.Unmarshal(v, &rec); err != nil {
@@ -84,8 +82,8 @@ func (s *Store) purgeMarkers(ctx context.Context, now time.Time) (int, error) {
 		if len(expired) == 0 {
 			return total, nil
 		}
-		err = s.db.Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(tableBucket)
+		err = s.db.Update(func(tx KVTx) error {
+			b := tx.Table()
 			for _, k := range expired {
 				if err := b.Delete(k); err != nil {
 					return err

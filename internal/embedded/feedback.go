@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -29,8 +27,8 @@ func (s *Store) updateBuyer(ctx context.Context, op, buyerID string, change func
 	if err := ctx.Err(); err != nil {
 		return order.Internal(op, err)
 	}
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+	err := s.db.Batch(func(tx KVTx) error {
+		b := tx.Table()
 		var rec store.BuyerRecord
 		found, err := read(b, buyerKey(buyerID), &rec)
 		if err != nil {

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -33,9 +31,9 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 		return store.Recorded{}, order.Internal(op, err)
 	}
 	var res store.Recorded
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx KVTx) error {
 		res = store.Recorded{} // Batch may run this function more than once
-		b := tx.Bucket(tableBucket)
+		b := tx.Table()
 		if b.Get(markerKey(ev.Source, ev.EventID)) != nil {
 			res.Duplicate = true
 			return nil
@@ -64,7 +62,7 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 }
 
 // plan reads what store.PlanFiling needs for ev: its references' records and its order.
-func plan(b *bolt.Bucket, ev order.Event) (store.Filing, order.Order, error) {
+func plan(b KVBucket, ev order.Event) (store.Filing, order.Order, error) {
 	refs := map[string]store.RefRecord{}
 	for _, r := range store.EventRefs(ev) {
 		var rec store.RefRecord
@@ -93,7 +91,7 @@ func plan(b *bolt.Bucket, ev order.Event) (store.Filing, order.Order, error) {
 // then either the change to order cur (with the filed marker, and the events parked under
 // the references it binds, filed too) or the unfiled marker, its index entry and its parked
 // copies.
-func file(b *bolt.Bucket, ev order.Event, f store.Filing, cur order.Order, evidencePK string, now time.Time) (store.Recorded, error) {
+func file(b KVBucket, ev order.Event, f store.Filing, cur order.Order, evidencePK string, now time.Time) (store.Recorded, error) {
 	for _, r := range f.Bind {
 		k := key(store.RefPK(ev.Source, r), store.RefSK)
 		var rec store.RefRecord
@@ -128,7 +126,7 @@ func file(b *bolt.Bucket, ev order.Event, f store.Filing, cur order.Order, evide
 
 // park writes the unfiled marker of ev (no expiry), its index entry, its parked copies and
 // the seller's event_unfiled alert.
-func park(b *bolt.Bucket, ev order.Event, f store.Filing, evidencePK string) error {
+func park(b KVBucket, ev order.Event, f store.Filing, evidencePK string) error {
 	rec := store.NewUnfiledPayment(ev, f, evidencePK)
 	if err := write(b, markerKey(ev.Source, ev.EventID), store.DedupeRecord{OrderID: f.OrderID, Unfiled: &rec}); err != nil {
 		return err
@@ -161,7 +159,7 @@ func park(b *bolt.Bucket, ev order.Event, f store.Filing, evidencePK string) err
 // unpark removes an unfiled event's marker state, index entry and parked copies, and
 // moves its evidence under order target; it returns the event. ok is false when the event
 // is not unfiled (unknown, or filed meanwhile).
-func unpark(b *bolt.Bucket, source, eventID, target string) (order.Event, bool, error) {
+func unpark(b KVBucket, source, eventID, target string) (order.Event, bool, error) {
 	var m store.DedupeRecord
 	found, err := read(b, markerKey(source, eventID), &m)
 	if err != nil || !found || m.Unfiled == nil || m.Unfiled.Payment == nil {
@@ -192,7 +190,7 @@ func unpark(b *bolt.Bucket, source, eventID, target string) (order.Event, bool, 
 
 // fileUnfiled files the unfiled event (source, eventID) on order target, exactly as if it
 // had named that order; ok is false when it is not unfiled.
-func fileUnfiled(b *bolt.Bucket, source, eventID, target string, now time.Time) (store.Recorded, bool, error) {
+func fileUnfiled(b KVBucket, source, eventID, target string, now time.Time) (store.Recorded, bool, error) {
 	ev, ok, err := unpark(b, source, eventID, target)
 	if err != nil || !ok {
 		return store.Recorded{}, ok, err
@@ -208,7 +206,7 @@ func fileUnfiled(b *bolt.Bucket, source, eventID, target string, now time.Time) 
 
 // drainRef files on order orderID the events parked under reference ref, which the
 // caller has just bound to it.
-func drainRef(b *bolt.Bucket, source, ref, orderID string, now time.Time) error {
+func drainRef(b KVBucket, source, ref, orderID string, now time.Time) error {
 	for _, ev := range parkedEvents(b, store.ParkRefPK(source, ref)) {
 		if _, _, err := fileUnfiled(b, ev.Source, ev.EventID, orderID, now); err != nil {
 			return err
@@ -218,7 +216,7 @@ func drainRef(b *bolt.Bucket, source, ref, orderID string, now time.Time) error 
 }
 
 // parkedEvents lists the events parked in partition pk, by occurred-at.
-func parkedEvents(b *bolt.Bucket, pk string) []order.Event {
+func parkedEvents(b KVBucket, pk string) []order.Event {
 	prefix := key(pk, "")
 	var out []order.Event
 	c := b.Cursor()
@@ -233,7 +231,7 @@ func parkedEvents(b *bolt.Bucket, pk string) []order.Event {
 
 // apply writes the change ev makes to o, as order.PaymentChange builds it (see
 // writeChange); note, when set, is added to the reason on the timeline.
-func apply(b *bolt.Bucket, o order.Order, ev order.Event, note string, now time.Time) (order.Order, order.Outcome, error) {
+func apply(b KVBucket, o order.Order, ev order.Event, note string, now time.Time) (order.Order, order.Outcome, error) {
 	c := order.PaymentChange(o, ev, now)
 	c.Entry.Reason = store.WithNote(c.Entry.Reason, note)
 	if err := writeChange(b, o.ID, c.Order, c.Changed, &c.Entry, c.Notify, c.BuyerStats...); err != nil {
@@ -261,9 +259,9 @@ func (s *Store) ApplyParked(ctx context.Context, id string, now time.Time) (int,
 		return 0, wrap(op, err)
 	}
 	applied := 0
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx KVTx) error {
 		applied = 0
-		b := tx.Bucket(tableBucket)
+		b := tx.Table()
 		if b.Get(orderKey(id)) == nil {
 			return nil // not registered yet: the events keep waiting
 		}
@@ -292,9 +290,9 @@ func (s *Store) AssignEvent(ctx context.Context, source, eventID, orderID string
 	}
 	var res store.Recorded
 	var found bool
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx KVTx) error {
 		res, found = store.Recorded{}, false
-		b := tx.Bucket(tableBucket)
+		b := tx.Table()
 		if b.Get(orderKey(orderID)) == nil {
 			return order.Errorf(order.CodeNotFound, op, "order %s not found", orderID)
 		}
@@ -326,7 +324,7 @@ func (s *Store) AssignEvent(ctx context.Context, source, eventID, orderID string
 
 // assignTracking files the unfiled carrier event ev on order id, which must have a parcel
 // with its tracking number.
-func assignTracking(b *bolt.Bucket, ev order.TrackingEvent, id string, now time.Time) (store.Recorded, error) {
+func assignTracking(b KVBucket, ev order.TrackingEvent, id string, now time.Time) (store.Recorded, error) {
 	var cur store.OrderRecord
 	if _, err := read(b, orderKey(id), &cur); err != nil {
 		return store.Recorded{}, err
@@ -348,8 +346,8 @@ func (s *Store) UnfiledEvents(ctx context.Context, after string, limit int) ([]s
 	if err := ctx.Err(); err != nil {
 		return nil, order.Internal(op, err)
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+	err := s.db.View(func(tx KVTx) error {
+		b := tx.Table()
 		c := b.Cursor()
 		for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
 			if after != "" && bytes.Equal(k, start) {

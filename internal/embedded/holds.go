@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/store"
 )
 
@@ -32,8 +30,8 @@ func (s *Store) purgeHolds(ctx context.Context, now time.Time) (int, error) {
 		}
 		var due []store.HoldRecord
 		var next []byte
-		err := s.db.View(func(tx *bolt.Tx) error {
-			c := tx.Bucket(tableBucket).Cursor()
+		err := s.db.View(func(tx KVTx) error {
+			c := tx.Table().Cursor()
 			for k, v := c.Seek(after); k != nil && bytes.HasPrefix(k, buyerPrefix); k, v = c.Next() {
 				_, sk, ok := bytes.Cut(k[len(buyerPrefix):], []byte{0})
 				if !ok || !bytes.HasPrefix(sk, []byte(store.BuyerHoldPrefix)) {
@@ -59,9 +57,9 @@ func (s *Store) purgeHolds(ctx context.Context, now time.Time) (int, error) {
 		}
 		if len(due) > 0 {
 			n, r := 0, 0
-			err = s.db.Update(func(tx *bolt.Tx) error {
+			err = s.db.Update(func(tx KVTx) error {
 				n, r = 0, 0
-				bs := bucketSteps{tx.Bucket(tableBucket)}
+				bs := bucketSteps{tx.Table()}
 				for _, h := range due {
 					var cur store.HoldRecord
 					found, err := read(bs.b, key(store.BuyerPK(h.BuyerID), store.BuyerHoldSK(h.OrderID)), &cur)

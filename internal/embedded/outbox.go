@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -25,7 +23,7 @@ func outboxKey(ref order.NotificationRef) []byte {
 
 // putNotification writes n and moves its due-index entry: the stored row's entry (if any) is
 // removed, n's added while n is pending or sending.
-func putNotification(b *bolt.Bucket, n order.Notification) error {
+func putNotification(b KVBucket, n order.Notification) error {
 	k := outboxKey(n.Ref())
 	var prev store.NotificationRecord
 	found, err := read(b, k, &prev)
@@ -47,7 +45,7 @@ func putNotification(b *bolt.Bucket, n order.Notification) error {
 
 // putNewNotification writes n unless a row with its key exists (a seller alert whose cause
 // was already alerted).
-func putNewNotification(b *bolt.Bucket, n order.Notification) error {
+func putNewNotification(b KVBucket, n order.Notification) error {
 	if b.Get(outboxKey(n.Ref())) != nil {
 		return nil
 	}
@@ -63,8 +61,8 @@ func (s *Store) updateNotification(ctx context.Context, op string, ref order.Not
 		return order.Notification{}, order.Internal(op, err)
 	}
 	var next order.Notification
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+	err := s.db.Batch(func(tx KVTx) error {
+		b := tx.Table()
 		var rec store.NotificationRecord
 		found, err := read(b, outboxKey(ref), &rec)
 		if err != nil {
@@ -119,7 +117,7 @@ func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRe
 // DueNotifications implements store.Outbox with a range scan of the outbox due index.
 func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error) {
 	var out []order.Notification
-	err := s.scanDue(ctx, outboxDuePrefix, now, limit, func(b *bolt.Bucket, rowKey []byte) error {
+	err := s.scanDue(ctx, outboxDuePrefix, now, limit, func(b KVBucket, rowKey []byte) error {
 		var rec store.NotificationRecord
 		if _, err := read(b, rowKey, &rec); err != nil {
 			return err
@@ -136,8 +134,8 @@ func (s *Store) SetPreferences(ctx context.Context, buyerID string, p order.Pref
 	if err := ctx.Err(); err != nil {
 		return order.Internal(op, err)
 	}
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+	err := s.db.Batch(func(tx KVTx) error {
+		b := tx.Table()
 		var rec store.BuyerRecord
 		found, err := read(b, buyerKey(buyerID), &rec)
 		if err != nil {

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/store"
 )
 
@@ -16,7 +14,7 @@ func orderKey(id string) []byte { return key(store.OrderPK(id), store.MetaSK) }
 func buyerKey(id string) []byte { return key(store.BuyerPK(id), store.ProfileSK) }
 
 // read decodes the JSON value at k into v and reports whether it existed.
-func read(b *bolt.Bucket, k []byte, v any) (bool, error) {
+func read(b KVBucket, k []byte, v any) (bool, error) {
 	raw := b.Get(k)
 	if raw == nil {
 		return false, nil
@@ -27,7 +25,7 @@ func read(b *bolt.Bucket, k []byte, v any) (bool, error) {
 	return true, nil
 }
 
-func write(b *bolt.Bucket, k []byte, v any) error {
+func write(b KVBucket, k []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %q: %w", k, err)

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/store"
 )
 
@@ -34,8 +32,8 @@ func (s *Store) purgeUnfiled(ctx context.Context, now time.Time) (int, error) {
 			return total, err
 		}
 		var markers [][]byte
-		err := s.db.View(func(tx *bolt.Tx) error {
-			c := tx.Bucket(tableBucket).Cursor()
+		err := s.db.View(func(tx KVTx) error {
+			c := tx.Table().Cursor()
 			for k, v := c.Seek(unfiledIndexPrefix); k != nil && bytes.HasPrefix(k, unfiledIndexPrefix) && len(markers) < purgeBatch; k, v = c.Next() {
 				// The index is in received-at order: the first entry not yet due ends the pass.
 				at, err := time.Parse(sortableLayout, string(k[len(unfiledIndexPrefix):][:min(len(sortableLayout), len(k)-len(unfiledIndexPrefix))]))
@@ -50,9 +48,9 @@ func (s *Store) purgeUnfiled(ctx context.Context, now time.Time) (int, error) {
 			return total, err
 		}
 		deleted := 0
-		err = s.db.Update(func(tx *bolt.Tx) error {
+		err = s.db.Update(func(tx KVTx) error {
 			deleted = 0
-			b := tx.Bucket(tableBucket)
+			b := tx.Table()
 			for _, mk := range markers {
 				var m store.DedupeRecord
 				found, err := read(b, mk, &m)
@@ -101,8 +99,8 @@ func (s *Store) purgeEvidence(ctx context.Context, now time.Time) (int, error) {
 		}
 		var due []string
 		var next []byte
-		err := s.db.View(func(tx *bolt.Tx) error {
-			b := tx.Bucket(tableBucket)
+		err := s.db.View(func(tx KVTx) error {
+			b := tx.Table()
 			c := b.Cursor()
 			for k, _ := c.Seek(after); k != nil && bytes.HasPrefix(k, orderPrefix); k, _ = c.Next() {
 				id, sk, ok := bytes.Cut(k[len(orderPrefix):], []byte{0})
@@ -128,8 +126,8 @@ func (s *Store) purgeEvidence(ctx context.Context, now time.Time) (int, error) {
 			return total, err
 		}
 		if len(due) > 0 {
-			err = s.db.Update(func(tx *bolt.Tx) error {
-				b := tx.Bucket(tableBucket)
+			err = s.db.Update(func(tx KVTx) error {
+				b := tx.Table()
 				for _, id := range due {
 					n, err := s.deleteEvidence(b, id, now)
 					if err != nil {
@@ -152,7 +150,7 @@ func (s *Store) purgeEvidence(ctx context.Context, now time.Time) (int, error) {
 
 // expired reports whether order id's evidence and timeline are past retention: it has
 // items to delete, none is held, and its last event is old enough.
-func (s *Store) expired(b *bolt.Bucket, id string, now time.Time) (bool, error) {
+func (s *Store) expired(b KVBucket, id string, now time.Time) (bool, error) {
 	var rec store.OrderRecord
 	found, err := read(b, orderKey(id), &rec)
 	if err != nil || !found || store.EvidenceHeld(rec.Order()) {
@@ -169,7 +167,7 @@ func (s *Store) expired(b *bolt.Bucket, id string, now time.Time) (bool, error) 
 // occurred-at and its own and its parcels' evidence's received-at. Both are the leading time
 // of the items' sort keys, so it reads one key per family (the last) and decodes nothing.
 // seen is false when the order has no such item.
-func lastEvent(b *bolt.Bucket, rec store.OrderRecord) (last time.Time, seen bool, err error) {
+func lastEvent(b KVBucket, rec store.OrderRecord) (last time.Time, seen bool, err error) {
 	families := [][]byte{key(store.OrderPK(rec.ID), store.TimelinePrefix), key(store.OrderPK(rec.ID), store.EvidencePrefix)}
 	for _, sh := range rec.Shipments {
 		families = append(families, key(store.TrackPK(sh.TrackingNumber), store.EvidencePrefix))
@@ -194,7 +192,7 @@ func lastEvent(b *bolt.Bucket, rec store.OrderRecord) (last time.Time, seen bool
 }
 
 // lastWithPrefix is the last key that starts with p, or nil.
-func lastWithPrefix(c *bolt.Cursor, p []byte) []byte {
+func lastWithPrefix(c KVCursor, p []byte) []byte {
 	end := append([]byte(nil), p...)
 	end[len(end)-1]++ // p ends with '#': the first key after every key with prefix p
 	k, _ := c.Seek(end)
@@ -212,7 +210,7 @@ func lastWithPrefix(c *bolt.Cursor, p []byte) []byte {
 // deleteEvidence deletes order id's timeline and evidence if it is still expired (decided
 // again inside the writing transaction), and each parcel's carrier evidence when every
 // order claiming that tracking number is expired too. It returns how many items it deleted.
-func (s *Store) deleteEvidence(b *bolt.Bucket, id string, now time.Time) (int, error) {
+func (s *Store) deleteEvidence(b KVBucket, id string, now time.Time) (int, error) {
 	expired, err := s.expired(b, id, now)
 	if err != nil || !expired {
 		return 0, err

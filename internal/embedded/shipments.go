@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -20,8 +18,8 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 		return order.Internal(op, err)
 	}
 	o, sh := ch.Order, ch.Shipment
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(tableBucket)
+	err := s.db.Batch(func(tx KVTx) error {
+		b := tx.Table()
 		var cur store.OrderRecord
 		found, err := read(b, orderKey(o.ID), &cur)
 		if err != nil {
@@ -73,9 +71,9 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 		return store.Recorded{}, order.Internal(op, err)
 	}
 	var res store.Recorded
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx KVTx) error {
 		res = store.Recorded{}
-		b := tx.Bucket(tableBucket)
+		b := tx.Table()
 		dedupe := key(store.TrackingMarkerPK(ev), store.DedupeSK)
 		if b.Get(dedupe) != nil {
 			res.Duplicate = true
@@ -110,7 +108,7 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 
 // parkTracking keeps a carrier event unfiled: its marker (no expiry) with the record, its
 // index entry, its copy under the tracking number and the seller's event_unfiled alert.
-func parkTracking(b *bolt.Bucket, u store.UnfiledRecord) error {
+func parkTracking(b KVBucket, u store.UnfiledRecord) error {
 	ev := u.Tracking.Event()
 	marker := key(store.TrackingMarkerPK(ev), store.DedupeSK)
 	if err := write(b, marker, store.DedupeRecord{Unfiled: &u}); err != nil {
@@ -128,7 +126,7 @@ func parkTracking(b *bolt.Bucket, u store.UnfiledRecord) error {
 
 // fileTracking files the parked carrier event ev on order id: the change, the filed
 // marker, and the parked copy and index entry gone.
-func fileTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.Time) (order.TrackingChange, error) {
+func fileTracking(b KVBucket, id string, ev order.TrackingEvent, now time.Time) (order.TrackingChange, error) {
 	ch, err := applyTracking(b, id, ev, now)
 	if err != nil {
 		return ch, err
@@ -144,7 +142,7 @@ func fileTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.Ti
 
 // applyTracking persists order.NewTrackingChange of ev on order id: the timeline entry and,
 // when it changes the order, the order and its outbox rows.
-func applyTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.Time) (order.TrackingChange, error) {
+func applyTracking(b KVBucket, id string, ev order.TrackingEvent, now time.Time) (order.TrackingChange, error) {
 	var cur store.OrderRecord
 	found, err := read(b, orderKey(id), &cur)
 	if err != nil {
@@ -157,7 +155,7 @@ func applyTracking(b *bolt.Bucket, id string, ev order.TrackingEvent, now time.T
 	return ch, writeChange(b, id, ch.Order, ch.Changed, &ch.Entry, ch.Notify, ch.Outcome.BuyerStat)
 }
 
-func readClaims(b *bolt.Bucket, number string) ([]store.ClaimRecord, error) {
+func readClaims(b KVBucket, number string) ([]store.ClaimRecord, error) {
 	prefix := key(store.TrackPK(number), store.ClaimPrefix)
 	var claims []store.ClaimRecord
 	c := b.Cursor()
@@ -181,9 +179,9 @@ func (s *Store) ApplyParkedTracking(ctx context.Context, number string, now time
 		return 0, wrap(op, err)
 	}
 	applied := 0
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx KVTx) error {
 		applied = 0
-		b := tx.Bucket(tableBucket)
+		b := tx.Table()
 		claims, err := readClaims(b, number)
 		if err != nil || len(claims) == 0 {
 			return err

@@ -4,5 +4,6 @@
 // empty aws-lambda-go function built the same way, exec each one against a fake Lambda
 // Runtime API and a fake Secrets Manager answering after 20 ms, both on loopback, and time
 // exec to the first GET /2018-06-01/runtime/invocation/next. The package has no code of its
-// own; everything is in its _test.go files, run by `make bench`, never by `make test`.
+// own; everything is in its _test.go files. The starts run under `make bench` only; `make
+// test` runs the cheap tests of the harness's parts (the fake Secrets Manager, the parsing).
 package coldstart

@@ -59,3 +59,14 @@ func TestFakeSecretsManagerAnswersTheSDKAfterItsLatency(t *testing.T) {
 		t.Error("an unknown secret was found")
 	}
 }
+
+func TestCostliestRanksByMedian(t *testing.T) {
+	byPkg := map[string][]time.Duration{
+		"a": {1 * time.Millisecond, 9 * time.Millisecond, 1 * time.Millisecond}, // median 1 ms
+		"b": {2 * time.Millisecond, 2 * time.Millisecond, 3 * time.Millisecond}, // median 2 ms
+		"c": {500 * time.Microsecond},
+	}
+	if got, want := costliest(byPkg, 2), "b 2.00 ms, a 1.00 ms"; got != want {
+		t.Fatalf("costliest = %q, want %q", got, want)
+	}
+}

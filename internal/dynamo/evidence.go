@@ -72,26 +72,11 @@ func (s *Store) evidenceItems(pk, sk, source, eventID string, receivedAt time.Ti
 	return items, nil
 }
 
-// Evidence implements store.Store, reassembling and decompressing each webhook's parts.
+// Evidence implements store.Store: what EachEvidence streams, oldest received first.
 func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence, error) {
-	const op = "dynamo.Evidence"
-	partitions := []string{orderPK(id)}
-	if o, err := s.GetOrder(ctx, id); err == nil {
-		for _, sh := range o.Shipments {
-			partitions = append(partitions, store.TrackPK(sh.TrackingNumber))
-		}
-	}
 	var out []store.StoredEvidence
-	for _, pk := range partitions {
-		var items []evidenceItem
-		if err := s.queryAll(ctx, pk, store.EvidencePrefix, &items); err != nil {
-			return nil, translate(op, err)
-		}
-		got, err := assemble(items)
-		if err != nil {
-			return nil, order.Internal(op, err)
-		}
-		out = append(out, got...)
+	if err := s.EachEvidence(ctx, id, func(e store.StoredEvidence) error { out = append(out, e); return nil }); err != nil {
+		return nil, err
 	}
 	store.SortEvidence(out)
 	return out, nil
@@ -112,9 +97,7 @@ func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.Store
 	o, err := s.GetOrder(ctx, id)
 	switch {
 	case err == nil:
-		for _, sh := range o.Shipments {
-			partitions = append(partitions, store.TrackPK(sh.TrackingNumber))
-		}
+		partitions = store.EvidencePartitions(o)
 	case order.ErrorCode(err) != order.CodeNotFound:
 		return err
 	}

@@ -16,11 +16,7 @@ import (
 
 // evidencePartitions are the (partition, sort-key prefix) pairs of order o's retained items.
 func evidencePartitions(o order.Order) [][2]string {
-	out := [][2]string{{orderPK(o.ID), store.TimelinePrefix}, {orderPK(o.ID), store.EvidencePrefix}}
-	for _, sh := range o.Shipments {
-		out = append(out, [2]string{store.TrackPK(sh.TrackingNumber), store.EvidencePrefix})
-	}
-	return out
+	return append([][2]string{{orderPK(o.ID), store.TimelinePrefix}}, rawParts(o)...)
 }
 
 // rewrite sets expires_at to until on every item of parts that has none or an earlier one,

@@ -43,9 +43,9 @@ func holdKey(id string) map[string]types.AttributeValue {
 
 // rawParts are the partitions of order o's evidence (RAW#), the order's and its parcels'.
 func rawParts(o order.Order) [][2]string {
-	out := [][2]string{{orderPK(o.ID), store.EvidencePrefix}}
-	for _, sh := range o.Shipments {
-		out = append(out, [2]string{store.TrackPK(sh.TrackingNumber), store.EvidencePrefix})
+	var out [][2]string
+	for _, pk := range store.EvidencePartitions(o) {
+		out = append(out, [2]string{pk, store.EvidencePrefix})
 	}
 	return out
 }

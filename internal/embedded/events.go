@@ -56,27 +56,11 @@ func (s *Store) Timeline(ctx context.Context, id string) ([]order.TimelineEntry,
 	return out, wrap("embedded.Timeline", err)
 }
 
-// Evidence implements store.Store: the order's own evidence and its parcels' carrier
-// evidence (kept under their tracking numbers), oldest received first.
+// Evidence implements store.Store: what EachEvidence streams, oldest received first.
 func (s *Store) Evidence(ctx context.Context, id string) ([]store.StoredEvidence, error) {
-	prefixes := [][]byte{key(store.OrderPK(id), store.EvidencePrefix)}
-	if o, err := s.GetOrder(ctx, id); err == nil {
-		for _, sh := range o.Shipments {
-			prefixes = append(prefixes, key(store.TrackPK(sh.TrackingNumber), store.EvidencePrefix))
-		}
-	}
 	var out []store.StoredEvidence
-	for _, prefix := range prefixes {
-		err := s.scan(ctx, prefix, func(v []byte) error {
-			var r evidenceRecord
-			err := json.Unmarshal(v, &r)
-			out = append(out, store.StoredEvidence{Source: r.Source, EventID: r.EventID,
-				ReceivedAt: r.ReceivedAt.UTC(), Body: r.Body, Headers: r.Headers})
-			return err
-		})
-		if err != nil {
-			return nil, wrap("embedded.Evidence", err)
-		}
+	if err := s.EachEvidence(ctx, id, func(e store.StoredEvidence) error { out = append(out, e); return nil }); err != nil {
+		return nil, err
 	}
 	store.SortEvidence(out)
 	return out, nil

@@ -22,15 +22,17 @@ const (
 // group in key (received-at) order, read page by page with a bbolt cursor.
 func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.StoredEvidence) error) error {
 	const op = "embedded.EachEvidence"
-	prefixes := [][]byte{key(store.OrderPK(id), store.EvidencePrefix)}
+	pks := []string{store.OrderPK(id)}
 	o, err := s.GetOrder(ctx, id)
 	switch {
 	case err == nil:
-		for _, sh := range o.Shipments {
-			prefixes = append(prefixes, key(store.TrackPK(sh.TrackingNumber), store.EvidencePrefix))
-		}
+		pks = store.EvidencePartitions(o)
 	case order.ErrorCode(err) != order.CodeNotFound:
 		return err
+	}
+	var prefixes [][]byte
+	for _, pk := range pks {
+		prefixes = append(prefixes, key(pk, store.EvidencePrefix))
 	}
 	for _, prefix := range prefixes {
 		from := prefix

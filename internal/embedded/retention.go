@@ -168,9 +168,9 @@ func (s *Store) expired(b KVBucket, id string, now time.Time) (bool, error) {
 // of the items' sort keys, so it reads one key per family (the last) and decodes nothing.
 // seen is false when the order has no such item.
 func lastEvent(b KVBucket, rec store.OrderRecord) (last time.Time, seen bool, err error) {
-	families := [][]byte{key(store.OrderPK(rec.ID), store.TimelinePrefix), key(store.OrderPK(rec.ID), store.EvidencePrefix)}
-	for _, sh := range rec.Shipments {
-		families = append(families, key(store.TrackPK(sh.TrackingNumber), store.EvidencePrefix))
+	families := [][]byte{key(store.OrderPK(rec.ID), store.TimelinePrefix)}
+	for _, pk := range store.EvidencePartitions(rec.Order()) {
+		families = append(families, key(pk, store.EvidencePrefix))
 	}
 	c := b.Cursor()
 	for _, p := range families {

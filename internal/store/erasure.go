@@ -254,11 +254,7 @@ func eraseOrder(ctx context.Context, steps ErasureSteps, buyerID, id string, now
 
 func deleteOrderEvidence(ctx context.Context, steps ErasureSteps, o order.Order, res *Erasure) error {
 	all := func(StoredEvidence) bool { return true }
-	pks := []string{OrderPK(o.ID)}
-	for _, sh := range o.Shipments {
-		pks = append(pks, TrackPK(sh.TrackingNumber))
-	}
-	for _, pk := range pks {
+	for _, pk := range EvidencePartitions(o) {
 		n, err := steps.DeleteEvidence(ctx, pk, all)
 		if err != nil {
 			return err

@@ -56,6 +56,16 @@ func OutboxSK(n order.Notification) string { return OutboxRefSK(n.Ref()) }
 // it (ClaimSK), a marker that one exists (ClaimedSK), and the carriers' evidence (RAW#).
 func TrackPK(number string) string { return "TRACK#" + number }
 
+// EvidencePartitions are the partitions holding order o's evidence (EvidencePrefix items):
+// the order's own, then each parcel's tracking number, where carriers' evidence is kept.
+func EvidencePartitions(o order.Order) []string {
+	out := []string{OrderPK(o.ID)}
+	for _, sh := range o.Shipments {
+		out = append(out, TrackPK(sh.TrackingNumber))
+	}
+	return out
+}
+
 // ParkTrackPK is the partition of the carrier events waiting for a tracking number to be
 // registered. (Order ids cannot contain '#', so it never meets ParkPK.)
 func ParkTrackPK(number string) string { return "PARK#TRACK#" + number }

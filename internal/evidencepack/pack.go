@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/orderjson"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/summary"
 	"github.com/orderwire/orderwire/internal/version"
@@ -167,10 +168,10 @@ func (pk *Pack) Write(ctx context.Context, w io.Writer) error {
 	z := &zipper{zw: zip.NewWriter(w), at: pk.at, h: sha256.New()}
 	m := Manifest{Format: Format, OrderID: pk.ord.ID, GeneratedAt: pk.at, Version: version.Version, Lang: pk.lang,
 		Files: []ManifestFile{}, Events: []ManifestEvent{}, Messages: []ManifestMessage{}}
-	if err := z.json("order.json", newOrderView(pk.ord)); err != nil {
+	if err := z.json("order.json", orderjson.New(pk.ord, nil)); err != nil {
 		return err
 	}
-	if err := z.json("timeline.json", newTimelineView(pk.timeline)); err != nil {
+	if err := z.json("timeline.json", orderjson.Timeline(pk.timeline)); err != nil {
 		return err
 	}
 	used := map[string]bool{}

@@ -8,48 +8,6 @@ import (
 	"github.com/orderwire/orderwire/internal/seller"
 )
 
-// shipmentJSON is a parcel as the API shows it.
-type shipmentJSON struct {
-	Carrier        string     `json:"carrier"`
-	TrackingNumber string     `json:"tracking_number"`
-	Service        string     `json:"service"`
-	ShippedAt      time.Time  `json:"shipped_at"`
-	Status         string     `json:"status"`
-	ProviderStatus string     `json:"provider_status,omitempty"`
-	SubStatus      string     `json:"sub_status,omitempty"`
-	StatusAt       *time.Time `json:"status_at"` // null until a carrier reports
-}
-
-func newShipmentsJSON(list []order.Shipment) []shipmentJSON {
-	out := make([]shipmentJSON, 0, len(list))
-	for _, sh := range list {
-		out = append(out, shipmentJSON{Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber, Service: string(sh.Service),
-			ShippedAt: sh.ShippedAt, Status: string(sh.Status), ProviderStatus: sh.ProviderStatus,
-			SubStatus: sh.SubStatus})
-		if !sh.StatusAt.IsZero() {
-			at := sh.StatusAt
-			out[len(out)-1].StatusAt = &at
-		}
-	}
-	return out
-}
-
-// checkpointJSON is one carrier scan on the timeline.
-type checkpointJSON struct {
-	At       time.Time `json:"at"`
-	Location string    `json:"location,omitempty"`
-	Message  string    `json:"message,omitempty"`
-	Status   string    `json:"status,omitempty"`
-}
-
-func newCheckpointsJSON(list []order.Checkpoint) []checkpointJSON {
-	var out []checkpointJSON
-	for _, c := range list {
-		out = append(out, checkpointJSON{At: c.At, Location: c.Location, Message: c.Message, Status: c.Status})
-	}
-	return out
-}
-
 // shipments serves POST /v1/orders/{order_id}/shipments: 201 with the order for a new
 // parcel, 200 when the same carrier and tracking number were already registered.
 func (a *api) shipments(w http.ResponseWriter, r *http.Request) {

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/localsink"
 	"github.com/orderwire/orderwire/internal/notifier"
@@ -30,20 +28,7 @@ import (
 // an SNS topic (read back from a subscribed SQS queue with its kind and order_id
 // attributes); the buyer's channels never carry it, and no alert shows the buyer's contact
 // details. On both stores.
-func TestDisputeAlertReachesTheSellerOnce(t *testing.T) {
-	t.Run("embedded", func(t *testing.T) {
-		st, err := embedded.Open(t.TempDir(), embedded.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		checkDisputeAlert(t, st)
-	})
-	t.Run("dynamodb-local", func(t *testing.T) {
-		client := testservice.DynamoDB(t)
-		checkDisputeAlert(t, dynamo.New(client, testservice.NewTable(t, client)))
-	})
-}
+func TestDisputeAlertReachesTheSellerOnce(t *testing.T) { onBothStores(t, checkDisputeAlert) }
 
 func checkDisputeAlert(t *testing.T, st store.Store) {
 	ctx := context.Background()

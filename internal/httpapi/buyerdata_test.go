@@ -11,14 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/localsink"
 	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
-	"github.com/orderwire/orderwire/internal/testservice"
 )
 
 // TestBuyerExportAndErasure, on both stores: a buyer's order paid by Stripe
@@ -27,28 +24,7 @@ import (
 // the order with its timeline and the message with its provider message id; DELETE erases
 // the contact and the local copy, holds the evidence for the dispute window and says until
 // when; afterwards the buyer is unknown, the outbox file and the logs hold no address.
-func TestBuyerExportAndErasure(t *testing.T) {
-	backends := []struct {
-		name string
-		open func(t *testing.T) store.Store
-	}{
-		{"embedded", func(t *testing.T) store.Store {
-			st, err := embedded.Open(t.TempDir(), embedded.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = st.Close() })
-			return st
-		}},
-		{"dynamodb-local", func(t *testing.T) store.Store {
-			client := testservice.DynamoDB(t) // skips, or fails under make test, without the service
-			return dynamo.New(client, testservice.NewTable(t, client))
-		}},
-	}
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) { testBuyerExportAndErasure(t, b.open(t)) })
-	}
-}
+func TestBuyerExportAndErasure(t *testing.T) { onBothStores(t, testBuyerExportAndErasure) }
 
 func testBuyerExportAndErasure(t *testing.T, st store.Store) {
 	h := newScenarioHarness(t, st)

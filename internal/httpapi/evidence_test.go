@@ -15,14 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
-	"github.com/orderwire/orderwire/internal/testservice"
 )
 
 // TestEvidencePackRoute walks one order through the routes on both stores — a Stripe
@@ -32,28 +29,7 @@ import (
 // events/ bodies are the bytes the providers delivered, and whose submit/stripe.json holds
 // the tracking number and carrier. Without the bearer token it is 401, for an unknown order
 // 404, for an unknown language 400.
-func TestEvidencePackRoute(t *testing.T) {
-	backends := []struct {
-		name string
-		open func(t *testing.T) store.Store
-	}{
-		{"embedded", func(t *testing.T) store.Store {
-			st, err := embedded.Open(t.TempDir(), embedded.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = st.Close() })
-			return st
-		}},
-		{"dynamodb-local", func(t *testing.T) store.Store {
-			client := testservice.DynamoDB(t) // skips, or fails under make test, without the service
-			return dynamo.New(client, testservice.NewTable(t, client))
-		}},
-	}
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) { testEvidencePackRoute(t, b.open(t)) })
-	}
-}
+func TestEvidencePackRoute(t *testing.T) { onBothStores(t, testEvidencePackRoute) }
 
 func testEvidencePackRoute(t *testing.T, st store.Store) {
 	h := newScenarioHarness(t, st)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/summary"
 )
 
@@ -57,7 +58,9 @@ type page struct {
 }
 
 var pageTemplate = template.Must(template.New("summary").Funcs(template.FuncMap{
-	"money": func(amount int64, currency string) string { return minor(amount, currency) + " " + currency },
+	"money": func(amount int64, currency string) string {
+		return order.FormatMinor(amount, currency) + " " + currency
+	},
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"

@@ -6,8 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/currency"
-
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/order"
 )
@@ -141,8 +139,8 @@ func (pk *Pack) account(msgs []message) string {
 	o := pk.ord
 	var b strings.Builder
 	fmt.Fprintf(&b, "Order %s, %s %s, created %s. Payment status: %s (paid %s, refunded %s).\n",
-		o.ID, minor(o.AmountMinor, o.Currency), o.Currency, day(o.CreatedAt), o.PaymentStatus,
-		minor(o.PaidMinor, o.Currency), minor(o.RefundedMinor, o.Currency))
+		o.ID, order.FormatMinor(o.AmountMinor, o.Currency), o.Currency, day(o.CreatedAt), o.PaymentStatus,
+		order.FormatMinor(o.PaidMinor, o.Currency), order.FormatMinor(o.RefundedMinor, o.Currency))
 	for _, e := range pk.timeline {
 		if e.Kind == order.KindPaymentSucceeded && e.Applied {
 			fmt.Fprintf(&b, "Paid on %s (%s event %s).\n", day(e.OccurredAt), e.Source, e.EventID)
@@ -176,26 +174,6 @@ func (pk *Pack) account(msgs []message) string {
 	}
 	b.WriteString("Every provider webhook is kept byte for byte in the attached evidence pack, with SHA-256 digests in its manifest.\n")
 	return b.String()
-}
-
-// minor formats an amount in minor units with the currency's decimals.
-func minor(amount int64, code string) string {
-	digits := 2
-	if unit, err := currency.ParseISO(code); err == nil {
-		digits, _ = currency.Standard.Rounding(unit)
-	}
-	if digits == 0 {
-		return fmt.Sprintf("%d", amount)
-	}
-	pow := int64(1)
-	for range digits {
-		pow *= 10
-	}
-	sign := ""
-	if amount < 0 {
-		sign, amount = "-", -amount
-	}
-	return fmt.Sprintf("%s%d.%0*d", sign, amount/pow, digits, amount%pow)
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }

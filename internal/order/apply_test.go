@@ -168,11 +168,31 @@ func TestMinorUnits(t *testing.T) {
 		{"10.999", "USD", 0, false}, {"1.5", "JPY", 0, false}, {"-1", "USD", 0, false},
 		{"1e3", "USD", 0, false}, {"", "USD", 0, false}, {".5", "USD", 0, false}, {"5.", "USD", 0, false},
 		{"10", "XYZ", 0, false}, {"99999999999999999999", "USD", 0, false},
+		// Zeros past the currency's decimals change nothing (Alipay Global: "1000.00" JPY).
+		{"1000.00", "JPY", 1000, true}, {"10.990", "USD", 1099, true}, {"1.50", "JPY", 0, false}, {"1.", "JPY", 0, false},
 	}
 	for _, c := range cases {
 		got, err := MinorUnits(c.in, c.cur)
 		if (err == nil) != c.ok || got != c.want {
 			t.Errorf("MinorUnits(%q, %s) = %d, %v; want %d ok=%v", c.in, c.cur, got, err, c.want, c.ok)
+		}
+	}
+}
+
+func TestFormatMinorInvertsMinorUnits(t *testing.T) {
+	for _, c := range []struct {
+		minor int64
+		cur   string
+		want  string
+	}{{1099, "USD", "10.99"}, {5, "USD", "0.05"}, {1000, "JPY", "1000"}, {1234, "KWD", "1.234"}, {-250, "EUR", "-2.50"}} {
+		got := FormatMinor(c.minor, c.cur)
+		if got != c.want {
+			t.Errorf("FormatMinor(%d, %s) = %q, want %q", c.minor, c.cur, got, c.want)
+		}
+		if c.minor > 0 {
+			if back, err := MinorUnits(got, c.cur); err != nil || back != c.minor {
+				t.Errorf("MinorUnits(%q, %s) = %d, %v; want %d", got, c.cur, back, err, c.minor)
+			}
 		}
 	}
 }

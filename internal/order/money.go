@@ -9,8 +9,9 @@ import (
 
 // MinorUnits converts a decimal amount string as providers send it ("10.99", "1000") in the
 // given ISO 4217 currency to minor units, using the currency's standard number of decimals
-// (2 for USD, 0 for JPY, 3 for KWD). More decimals than the currency has is invalid, as is a
-// sign, an exponent, or an amount above MaxAmountMinor.
+// (2 for USD, 0 for JPY, 3 for KWD). Zeros past those decimals change nothing and are
+// dropped (Alipay Global writes "1000.00" even in JPY); any other digit there is invalid, as
+// is a sign, an exponent, or an amount above MaxAmountMinor.
 func MinorUnits(decimal, code string) (int64, error) {
 	const op = "order.MinorUnits"
 	unit, err := currency.ParseISO(code)
@@ -19,7 +20,12 @@ func MinorUnits(decimal, code string) (int64, error) {
 	}
 	scale, _ := currency.Standard.Rounding(unit)
 	whole, frac, hasDot := strings.Cut(decimal, ".")
-	if whole == "" || !allDigits(whole) || (hasDot && (frac == "" || !allDigits(frac))) || len(frac) > scale {
+	malformed := whole == "" || !allDigits(whole) || (hasDot && (frac == "" || !allDigits(frac)))
+	if !malformed && len(frac) > scale {
+		malformed = strings.TrimRight(frac[scale:], "0") != "" // a real digit past the decimals
+		frac = frac[:scale]
+	}
+	if malformed {
 		return 0, Errorf(CodeInvalid, op, "amount %q is not a plain decimal with at most %d decimals", decimal, scale)
 	}
 	frac += strings.Repeat("0", scale-len(frac))
@@ -37,4 +43,26 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// FormatMinor writes minor units in the currency's ISO 4217 decimals, without grouping or
+// symbol ("10.99" for 1099 USD, "1000" for 1000 JPY): the inverse of MinorUnits. An unknown
+// currency is written with two decimals.
+func FormatMinor(minor int64, code string) string {
+	scale := 2
+	if unit, err := currency.ParseISO(code); err == nil {
+		scale, _ = currency.Standard.Rounding(unit)
+	}
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	digits := strconv.FormatInt(minor, 10)
+	if scale == 0 {
+		return sign + digits
+	}
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	return sign + digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
 }

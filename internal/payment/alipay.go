@@ -198,7 +198,7 @@ func (p *alipay) Parse(r Request) (order.Event, error) {
 		}
 	}
 	amount := func(field string) (int64, error) {
-		n, err := order.MinorUnits(trimExtraZeros(form.Get(field), cur), cur)
+		n, err := order.MinorUnits(form.Get(field), cur)
 		if err != nil {
 			return 0, invalid(op, "%s is not a decimal amount in %s", field, cur)
 		}
@@ -238,22 +238,4 @@ func (p *alipay) Parse(r Request) (order.Event, error) {
 		}
 	}
 	return ev, nil
-}
-
-// trimExtraZeros drops the zeros of decimal's fraction beyond cur's ISO 4217 digits (Alipay
-// Global writes every amount with two decimals, "1000.00" even in JPY); any other digit is
-// left for order.MinorUnits to refuse.
-func trimExtraZeros(decimal, cur string) string {
-	whole, frac, ok := strings.Cut(decimal, ".")
-	if !ok || frac == "" {
-		return decimal
-	}
-	digits := currencyDigits(cur)
-	for len(frac) > digits && strings.HasSuffix(frac, "0") {
-		frac = frac[:len(frac)-1]
-	}
-	if frac == "" {
-		return whole
-	}
-	return whole + "." + frac
 }

@@ -191,13 +191,20 @@ func TestAlipayForexParse(t *testing.T) {
 	}
 }
 
-func TestTrimExtraZeros(t *testing.T) {
-	for _, c := range []struct{ in, cur, want string }{
-		{"1000.00", "JPY", "1000"}, {"1000.50", "JPY", "1000.5"}, {"12.50", "USD", "12.50"},
-		{"12.500", "USD", "12.50"}, {"1.2340", "KWD", "1.234"}, {"7", "USD", "7"}, {"7.", "USD", "7."},
+// TestForexAmountsWithExtraZeros: Alipay Global writes every amount with two decimals, even
+// in JPY; order.MinorUnits takes zeros past a currency's decimals and refuses other digits.
+func TestForexAmountsWithExtraZeros(t *testing.T) {
+	for _, c := range []struct {
+		in, cur string
+		want    int64
+		ok      bool
+	}{
+		{"1000.00", "JPY", 1000, true}, {"1000.50", "JPY", 0, false}, {"12.50", "USD", 1250, true},
+		{"12.500", "USD", 1250, true}, {"1.2340", "KWD", 1234, true}, {"7", "USD", 700, true}, {"7.", "USD", 0, false},
 	} {
-		if got := trimExtraZeros(c.in, c.cur); got != c.want {
-			t.Errorf("trimExtraZeros(%q, %s) = %q, want %q", c.in, c.cur, got, c.want)
+		got, err := order.MinorUnits(c.in, c.cur)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("MinorUnits(%q, %s) = %d, %v; want %d ok=%v", c.in, c.cur, got, err, c.want, c.ok)
 		}
 	}
 }

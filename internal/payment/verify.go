@@ -155,14 +155,3 @@ func isoCurrency(code string) (string, bool) {
 	u, err := currency.ParseISO(code)
 	return code, err == nil && u.String() == code
 }
-
-// currencyDigits is the number of decimals of an ISO 4217 currency's minor unit (2 for USD,
-// 0 for JPY, 3 for KWD); 2 for a code it does not know.
-func currencyDigits(code string) int {
-	u, err := currency.ParseISO(code)
-	if err != nil {
-		return 2
-	}
-	scale, _ := currency.Standard.Rounding(u)
-	return scale
-}

@@ -59,9 +59,9 @@ func (s *Store) RecordEvent(ctx context.Context, ev order.Event, evidence order.
 }
 
 // plan reads, in one consistent BatchGetItem, the records of ev's references and the META
-// item of order guess (the order ev names, or a cached guess for one that names only
-// references), then the order the references turned out to be bound to if that was not
-// the guess; and hands them to store.PlanFiling.
+// item of order guess (the order ev names — always, when it names a valid one — or a
+// cached guess for one that names only references), then the order the references turned
+// out to be bound to if that was not the guess; and hands them to store.PlanFiling.
 func (s *Store) plan(ctx context.Context, ev order.Event, guess string) (store.Filing, map[string]store.RefRecord, order.Order, error) {
 	keys := []map[string]types.AttributeValue{}
 	if guess != "" {
@@ -93,12 +93,7 @@ func (s *Store) plan(ctx context.Context, ev order.Event, guess string) (store.F
 			refs[rec.Ref] = rec
 		}
 	}
-	namedFound := found && guess == ev.OrderID
-	if order.ValidID(ev.OrderID) && guess != ev.OrderID { // only a cached guess was read
-		if _, namedFound, err = s.readOrder(ctx, ev.OrderID); err != nil {
-			return store.Filing{}, nil, order.Order{}, err
-		}
-	}
+	namedFound := found && guess == ev.OrderID // the guess is the named order whenever ev names one
 	target, _ := store.TargetOrder(ev, refs, namedFound)
 	if target != "" && target != guess {
 		if cur, found, err = s.readOrder(ctx, target); err != nil {

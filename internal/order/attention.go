@@ -45,12 +45,35 @@ type AttentionItem struct {
 //   - AttentionRefund: a terminated order that kept money (PaidMinor > RefundedMinor): the
 //     payment landed after termination (the refund_needed seller alert's cause). At is the
 //     time it was paid (PaidAt).
-//   - AttentionParcel: a parcel in exception, attempt_failed or returned; At is the earliest
-//     StatusAt of those parcels.
+//   - AttentionParcel: a parcel in exception, attempt_failed or returned, of an order
+//     neither terminated nor refunded (the order is over: a refund, if due, is the item);
+//     At is the earliest StatusAt of those parcels.
 //   - AttentionUnshipped: paid (PaidMinor > 0), no parcel registered, the order neither
 //     terminated nor refunded, and paid at or before now-unshippedAfter. At is the time it
 //     was paid (PaidAt), the cause; the setting decides only whether it counts yet.
 func Attention(o Order, now time.Time, unshippedAfter time.Duration) []AttentionItem {
+	if unshippedAfter <= 0 {
+		unshippedAfter = DefaultUnshippedAfter
+	}
+	out := StandingAttention(o)
+	for i, it := range out {
+		if it.Kind == AttentionUnshipped && it.At.Add(unshippedAfter).After(now) {
+			out = append(out[:i], out[i+1:]...)
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// StandingAttention is every item Attention returns for o at a time late enough: the
+// unshipped item whatever the setting. The stores index orders by it and apply the setting
+// when they read. Besides AttentionDispute it holds at most one item: refund_needed wants a
+// terminated order, parcel_problem and unshipped one that is not over, parcel_problem a
+// parcel and unshipped none.
+func StandingAttention(o Order) []AttentionItem {
 	var out []AttentionItem
 	if at, ok := disputeAttention(o); ok {
 		out = append(out, AttentionItem{AttentionDispute, at})
@@ -62,12 +85,7 @@ func Attention(o Order, now time.Time, unshippedAfter time.Duration) []Attention
 		out = append(out, AttentionItem{AttentionParcel, at})
 	}
 	if at, ok := UnshippedSince(o); ok {
-		if unshippedAfter <= 0 {
-			unshippedAfter = DefaultUnshippedAfter
-		}
-		if !at.Add(unshippedAfter).After(now) {
-			out = append(out, AttentionItem{AttentionUnshipped, at})
-		}
+		out = append(out, AttentionItem{AttentionUnshipped, at})
 	}
 	return out
 }
@@ -111,6 +129,9 @@ func RefundAttention(o Order) (time.Time, bool) {
 }
 
 func parcelAttention(o Order) (time.Time, bool) {
+	if o.Status.Final() {
+		return time.Time{}, false
+	}
 	var at time.Time
 	found := false
 	for _, sh := range o.Shipments {

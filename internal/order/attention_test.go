@@ -46,6 +46,8 @@ func TestAttention(t *testing.T) {
 	}
 	undated := unshippedOld
 	undated.Disputes = []Dispute{{ID: "d4", Status: DisputeNeedsResponse, OpenedAt: attT0.Add(4 * day)}}
+	overParcel := parcel
+	overParcel.Status, overParcel.RefundedMinor = StatusRefunded, 1000
 	legacy := Order{ID: "o-2", Status: StatusAwaitingShipment, PaidMinor: 500, CreatedAt: attT0}
 	pending := Order{ID: "o-3", Status: StatusPendingPayment, CreatedAt: attT0}
 
@@ -61,6 +63,7 @@ func TestAttention(t *testing.T) {
 		{"paid exactly the setting ago", unshippedNew, 2 * day, []AttentionItem{{AttentionUnshipped, now.Add(-2 * day)}}},
 		{"shipped", shipped, 0, nil},
 		{"parcel problems: earliest", parcel, 0, []AttentionItem{{AttentionParcel, attT0.Add(3 * day)}}},
+		{"parcel problem of a refunded order", overParcel, 0, nil},
 		{"paid after termination", refund, 0, []AttentionItem{{AttentionRefund, attT0.Add(2 * day)}}},
 		{"refunded after termination", refunded, 0, nil},
 		{"refunded order", refundedStatus, 0, nil},

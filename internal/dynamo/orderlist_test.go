@@ -50,7 +50,12 @@ func (c *listCounter) addTo(stack *middleware.Stack) error {
 		}), middleware.After)
 }
 
-func (c *listCounter) reset() { c.calls.Store(0); c.queries.Store(0); c.scanned.Store(0); c.other.Store(0) }
+func (c *listCounter) reset() {
+	c.calls.Store(0)
+	c.queries.Store(0)
+	c.scanned.Store(0)
+	c.other.Store(0)
+}
 
 // listFixture is a DynamoDB Local table holding n orders (every seventh paid long ago, so
 // unshipped), and a store on it whose requests counter counts.

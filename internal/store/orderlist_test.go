@@ -32,7 +32,7 @@ func TestCursorRoundTrip(t *testing.T) {
 		t.Errorf("no cursor: %q, %v", got, err)
 	}
 	for _, bad := range []string{"%%%", "o1|u|x", strings.Repeat("A", 40),
-		base64.RawURLEncoding.EncodeToString([]byte("o1|u|2026-12-05T01:02:03Z#o-1")),         // not SortableTime
+		base64.RawURLEncoding.EncodeToString([]byte("o1|u|2026-12-05T01:02:03Z#o-1")),             // not SortableTime
 		base64.RawURLEncoding.EncodeToString([]byte("o1|a|2#2026-12-05T01:02:03.000000004Z#o-1")), // no such class
 		base64.RawURLEncoding.EncodeToString([]byte("o1|u|2026-12-05T01:02:03.000000004Z#o/1")),   // not an id
 	} {

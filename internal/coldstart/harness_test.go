@@ -166,7 +166,9 @@ func (f *fakes) close() {
 // X-Amz-Target secretsmanager.GetSecretValue, {"SecretId": ...}) after secretsLatency, with
 // the fake secret of that ARN as SecretString; an unknown ARN is ResourceNotFoundException.
 func serveGetSecretValue(w http.ResponseWriter, r *http.Request) {
-	var in struct{ SecretId string }
+	var in struct {
+		SecretID string `json:"SecretId"`
+	}
 	if r.Header.Get("X-Amz-Target") != "secretsmanager.GetSecretValue" || json.NewDecoder(r.Body).Decode(&in) != nil {
 		http.Error(w, `{"__type":"InvalidRequestException"}`, http.StatusBadRequest)
 		return
@@ -177,14 +179,14 @@ func serveGetSecretValue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	secret, ok := fakeSecrets[in.SecretId]
+	secret, ok := fakeSecrets[in.SecretID]
 	if !ok {
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write([]byte(`{"__type":"ResourceNotFoundException","message":"no such secret"}`))
 		return
 	}
 	s, _ := json.Marshal(secret)
-	_ = json.NewEncoder(w).Encode(map[string]any{"ARN": in.SecretId, "Name": in.SecretId,
+	_ = json.NewEncoder(w).Encode(map[string]any{"ARN": in.SecretID, "Name": in.SecretID,
 		"VersionId": "00000000-0000-0000-0000-000000000001", "SecretString": string(s),
 		"VersionStages": []string{"AWSCURRENT"}, "CreatedDate": 1.7e9})
 }

@@ -10,10 +10,10 @@ import (
 	"github.com/orderwire/orderwire/internal/order"
 )
 
-// bbolt is copy-on-write: a deleted or rewritten value stays, as it was, in the page it
-// occupied until bbolt reuses that page. ScrubFreePages overwrites every free page of the
-// file with zeros, so that what an erasure deleted is gone from the disk too (as far as
-// the file system overwrites in place).
+// ScrubFreePages overwrites every free page of the file with zeros, so that what an erasure
+// deleted is gone from the disk too (as far as the file system overwrites in place): bbolt
+// is copy-on-write, and a deleted or rewritten value stays, as it was, in the page it
+// occupied until bbolt reuses that page.
 //
 // It must not zero a page that a read transaction still sees: it works inside a write
 // transaction (no other writer can allocate a page meanwhile) and only when no read

@@ -24,7 +24,7 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 	var contacts []contact
 	var refs []order.NotificationRef
 	calls := 0
-	w.email.fail = func(id string) (bool, error) {
+	w.email.fail = func(string) (bool, error) {
 		calls++
 		addr := "maria.oliveira@gmail.com"
 		switch calls % 5 {

@@ -43,6 +43,9 @@ const (
 	ReasonEmailSuppressed = "email suppressed"
 )
 
+// ReasonSellerAlert is PlanChannels' reason for a seller alert kind: no buyer channel, ever.
+const ReasonSellerAlert = "a seller alert is never sent to the buyer"
+
 // PlanChannels decides the channels of a row of kind k for buyer b:
 //
 //   - the buyer's choice for k (Preferences.Choice); the default is email when the buyer
@@ -61,9 +64,6 @@ const (
 // buyer's own opt-out too: unsubscribing from reminder emails (the link says "by email")
 // still leaves the buyer reachable by SMS, which they can stop with STOP. Opting out of
 // both channels stops everything but the must-sends.
-// ReasonSellerAlert is PlanChannels' reason for a seller alert kind: no buyer channel, ever.
-const ReasonSellerAlert = "a seller alert is never sent to the buyer"
-
 func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 	if k.ForSeller() {
 		return Plan{Reason: ReasonSellerAlert}

@@ -67,7 +67,7 @@ func TestPayPalCertURLAllowList(t *testing.T) {
 // TestPayPalVerifyRefusesCertURL: a refused CERT-URL is a 401 and no fetch happens.
 func TestPayPalVerifyRefusesCertURL(t *testing.T) {
 	var hits atomic.Int32
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	p := mustProvider(t, Config{PayPalWebhookID: payPalWebhookID, HTTPClient: srv.Client()}, NamePayPal)
 	body := fixture(t, "paypal", "PAYMENT.CAPTURE.COMPLETED.json")

@@ -221,20 +221,21 @@ func (f *fakes) start(bootstrap string, extra []string) (time.Duration, string, 
 	if err := cmd.Start(); err != nil {
 		return 0, "", err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	var waitErr error // set before exited closes
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	timeout := time.NewTimer(startTimeout)
 	defer timeout.Stop()
 	select {
 	case t := <-f.next:
 		_ = cmd.Process.Kill()
-		<-exited
+		<-exited // killed on purpose: its exit status says so and nothing else
 		return t.Sub(began), stderr.String(), nil
-	case err := <-exited:
-		return 0, stderr.String(), fmt.Errorf("%s exited before its first invocation request (%v): %s", bootstrap, err, stderr.String())
+	case <-exited:
+		return 0, stderr.String(), fmt.Errorf("%s exited before its first invocation request (%v): %s", bootstrap, waitErr, stderr.String())
 	case <-timeout.C:
 		_ = cmd.Process.Kill()
-		<-exited
+		<-exited // killed on purpose: its exit status says so and nothing else
 		return 0, stderr.String(), fmt.Errorf("%s: no invocation request within %v: %s", bootstrap, startTimeout, stderr.String())
 	}
 }

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
@@ -48,15 +49,16 @@ func (s *Store) ScrubFreePages(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// zeroFreePages writes zeros over each page tx's freelist holds, and syncs the file.
-func zeroFreePages(tx *bolt.Tx) error {
+// zeroFreePages writes zeros over each page tx's freelist holds, and syncs the file; an
+// error closing the file is returned too.
+func zeroFreePages(tx *bolt.Tx) (err error) {
 	db := tx.DB()
 	pageSize := int64(db.Info().PageSize)
 	f, err := os.OpenFile(db.Path(), os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { err = errors.Join(err, f.Close()) }()
 	zeros := make([]byte, pageSize)
 	wrote := false
 	for id := 2; int64(id)*pageSize < tx.Size(); id++ { // pages 0 and 1 are the meta pages

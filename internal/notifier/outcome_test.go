@@ -154,7 +154,9 @@ func TestOutcomeNotRecordedLapsesIntoUnknown(t *testing.T) {
 		t.Fatalf("row = %+v", row)
 	}
 	w.clock.Advance(24 * time.Hour)
-	sweeper.RunDue(context.Background(), 10)
+	if _, err := sweeper.RunDue(context.Background(), 10); err != nil {
+		t.Fatal(err)
+	}
 	w.wantSends(1, 0)
 }
 

@@ -26,7 +26,11 @@ func stores(_ *testing.T) map[string]func(t *testing.T) store.Store {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { st.Close() })
+			t.Cleanup(func() {
+				if err := st.Close(); err != nil {
+					t.Error(err)
+				}
+			})
 			return st
 		},
 		"dynamodb-local": func(t *testing.T) store.Store {

@@ -66,7 +66,7 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 	}
 	logs := w.logs.String()
 	stored := ""
-	for _, n := range w.store.all() {
+	for _, n := range w.rows() {
 		stored += n.Reason + "\n"
 		for _, d := range n.Deliveries {
 			stored += d.Reason + "\n"
@@ -102,7 +102,7 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 		}
 		perRow[row]++
 	}
-	for _, n := range w.store.all() {
+	for _, n := range w.rows() {
 		if got := perRow[n.Ref().String()]; got < 1 || got > n.Attempts {
 			t.Errorf("%d lines for %s after %d claims", got, n.Ref(), n.Attempts)
 		}

@@ -4,11 +4,13 @@ GO        ?= go
 BIN       := bin
 FUNCTIONS := $(notdir $(wildcard functions/*))
 BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+# golangci-lint v2, pinned by its own tool module (its dependencies stay out of go.mod).
+LINT      := $(GO) tool -modfile=tools/lint/go.mod golangci-lint
 # VERSION is named in evidence packs (manifest.json, summary); internal/version.Version.
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDVERSION := -X github.com/orderwire/orderwire/internal/version.Version=$(VERSION)
 
-.PHONY: run test unit build bench fmt vet clean
+.PHONY: run test unit build bench fmt vet lint clean
 
 ## run: build and start `orderwire serve --dev` (local mode: the /local/* demo routes, buyer
 ## messages in the local outbox) on the embedded store (127.0.0.1:8080)
@@ -16,9 +18,9 @@ run:
 	$(GO) build -ldflags="$(LDVERSION)" -o $(BIN)/orderwire ./cmd/orderwire
 	./$(BIN)/orderwire serve --dev
 
-## test: a short fuzz run of every fuzz target, then install the emulators (npm ci, pinned),
-## start them on loopback, run every test once, stop them
-test: vet
+## test: go vet, gofmt and golangci-lint, a short fuzz run of every fuzz target, then install
+## the emulators (npm ci, pinned), start them on loopback, run every test once, stop them
+test: vet lint
 	bash scripts/fuzz-short.sh
 	bash scripts/with-services.sh bash scripts/go-test.sh
 
@@ -45,6 +47,10 @@ vet:
 	$(GO) mod download
 	@test -z "$$(gofmt -l cmd functions internal)" || { echo "gofmt needed:"; gofmt -l cmd functions internal; exit 1; }
 	$(GO) vet ./...
+
+## lint: golangci-lint with the rules in .golangci.yml (the first run builds the pinned tool)
+lint:
+	$(LINT) run ./...
 
 clean:
 	rm -rf $(BIN) .test-services

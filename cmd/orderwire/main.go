@@ -49,10 +49,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 func exitCode(stderr io.Writer, err error) int {
-	switch {
-	case err == nil:
+	switch err {
+	case nil:
 		return 0
-	case err == errUsage:
+	case errUsage:
 		return 2
 	default:
 		fmt.Fprintf(stderr, "orderwire: %v\n", err)

@@ -74,40 +74,12 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 		return nil, err
 	}
 	n := &notifications{signer: signer}
-	publicURL := strings.TrimRight(envOr(getenv, envPublicURL, listening), "/")
-	ncfg := notifier.Config{Store: st, Logger: logger,
-		From:          envOr(getenv, envEmailFrom, "orderwire demo shop <orders@localhost>"),
-		SellerName:    envOr(getenv, envSellerName, "orderwire demo shop"),
-		SellerAddress: envOr(getenv, envSellerAddress, "Set ORDERWIRE_SELLER_ADDRESS to your postal address"),
-		Owner:         fmt.Sprintf("serve-%d", os.Getpid()),
-		UnsubscribeURL: func(buyerID string, now time.Time) string {
-			return unsubscribe.URL(publicURL, signer.Token(buyerID, now))
-		},
-	}
+	ncfg := baseNotifierConfig(listening, getenv, st, logger, signer)
 	n.sellerName, n.sellerAddress = ncfg.SellerName, ncfg.SellerAddress
-	smtpURL := getenv(envSMTPURL)
-	useSES := smtpURL == "" && envOr(getenv, envEmailTransport, "") == "ses"
-	useSNS := envOr(getenv, envSMSTransport, "") == "sns"
 	topic := envOr(getenv, envAlertsTopic, "")
-	var awsCfg aws.Config
-	if useSES || useSNS || topic != "" { // SDK retries off: see functions/notifier (noRetries)
-		if awsCfg, err = config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1)); err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
-		}
-	}
-	switch {
-	case smtpURL != "":
-		sender, err := smtpmail.New(smtpURL)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", envSMTPURL, err)
-		}
-		ncfg.Email, n.email = sender, "SMTP ("+sender.String()+")"
-	case useSES:
-		sender := ses.New(ses.NewClient(awsCfg, ""))
-		ncfg.Email, ncfg.Suppressions, n.email = sender, sender, "SES ("+awsCfg.Region+")"
-	}
-	if useSNS {
-		ncfg.SMS, n.sms = sns.New(sns.NewClient(awsCfg, ""), sns.Options{}), "SNS ("+awsCfg.Region+")"
+	awsCfg, err := n.setUpSenders(ctx, &ncfg, getenv, topic)
+	if err != nil {
+		return nil, err
 	}
 	if !cfg.Dev && ncfg.Email == nil && ncfg.SMS == nil {
 		return nil, fmt.Errorf("production mode needs a buyer message sender: set %s, %s=ses or %s=sns "+
@@ -123,19 +95,8 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 		}
 	}
 	if cfg.Dev && (ncfg.Email == nil || ncfg.SMS == nil) {
-		path := filepath.Join(cfg.DataDir, localOutboxFile)
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("create data dir: %w", err)
-		}
-		if n.sink, err = localsink.Open(path); err != nil {
+		if err := n.useLocalSink(&ncfg, cfg.DataDir); err != nil {
 			return nil, err
-		}
-		where := "local outbox " + path + " (GET /local/outbox)"
-		if ncfg.Email == nil {
-			ncfg.Email, n.email = n.sink, where
-		}
-		if ncfg.SMS == nil {
-			ncfg.SMS, n.sms = n.sink, where
 		}
 	}
 	if err := n.setUpAlerts(&ncfg, cfg.DataDir, getenv, topic, awsCfg); err != nil {
@@ -144,6 +105,74 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	n.cfg = ncfg
 	n.notifier = notifier.New(ncfg)
 	return n, nil
+}
+
+// baseNotifierConfig is the notifier configuration without senders: the store, the
+// seller's name and address, this process's owner name and the unsubscribe links (under
+// ORDERWIRE_PUBLIC_URL, else listening).
+func baseNotifierConfig(listening string, getenv func(string) string, st store.Store, logger *slog.Logger, signer *unsubscribe.Signer) notifier.Config {
+	publicURL := strings.TrimRight(envOr(getenv, envPublicURL, listening), "/")
+	return notifier.Config{Store: st, Logger: logger,
+		From:          envOr(getenv, envEmailFrom, "orderwire demo shop <orders@localhost>"),
+		SellerName:    envOr(getenv, envSellerName, "orderwire demo shop"),
+		SellerAddress: envOr(getenv, envSellerAddress, "Set ORDERWIRE_SELLER_ADDRESS to your postal address"),
+		Owner:         fmt.Sprintf("serve-%d", os.Getpid()),
+		UnsubscribeURL: func(buyerID string, now time.Time) string {
+			return unsubscribe.URL(publicURL, signer.Token(buyerID, now))
+		},
+	}
+}
+
+// setUpSenders sets ncfg's email sender (SMTP when ORDERWIRE_SMTP_URL is set, else SES when
+// ORDERWIRE_EMAIL=ses) and SMS sender (SNS when ORDERWIRE_SMS=sns), and names them in n. It
+// returns the AWS configuration, loaded only when SES, SNS or the alerts topic needs it.
+func (n *notifications) setUpSenders(ctx context.Context, ncfg *notifier.Config, getenv func(string) string, topic string) (aws.Config, error) {
+	smtpURL := getenv(envSMTPURL)
+	useSES := smtpURL == "" && envOr(getenv, envEmailTransport, "") == "ses"
+	useSNS := envOr(getenv, envSMSTransport, "") == "sns"
+	var awsCfg aws.Config
+	if useSES || useSNS || topic != "" { // SDK retries off: see functions/notifier (noRetries)
+		var err error
+		if awsCfg, err = config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1)); err != nil {
+			return awsCfg, fmt.Errorf("load AWS configuration: %w", err)
+		}
+	}
+	switch {
+	case smtpURL != "":
+		sender, err := smtpmail.New(smtpURL)
+		if err != nil {
+			return awsCfg, fmt.Errorf("%s: %w", envSMTPURL, err)
+		}
+		ncfg.Email, n.email = sender, "SMTP ("+sender.String()+")"
+	case useSES:
+		sender := ses.New(ses.NewClient(awsCfg, ""))
+		ncfg.Email, ncfg.Suppressions, n.email = sender, sender, "SES ("+awsCfg.Region+")"
+	}
+	if useSNS {
+		ncfg.SMS, n.sms = sns.New(sns.NewClient(awsCfg, ""), sns.Options{}), "SNS ("+awsCfg.Region+")"
+	}
+	return awsCfg, nil
+}
+
+// useLocalSink opens <dataDir>/outbox.jsonl (creating dataDir) as the sender of whichever
+// channel ncfg has none for (local mode).
+func (n *notifications) useLocalSink(ncfg *notifier.Config, dataDir string) error {
+	path := filepath.Join(dataDir, localOutboxFile)
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	var err error
+	if n.sink, err = localsink.Open(path); err != nil {
+		return err
+	}
+	where := "local outbox " + path + " (GET /local/outbox)"
+	if ncfg.Email == nil {
+		ncfg.Email, n.email = n.sink, where
+	}
+	if ncfg.SMS == nil {
+		ncfg.SMS, n.sms = n.sink, where
+	}
+	return nil
 }
 
 // deliverAt runs the notifier once as of at (its clock fixed there, under its own owner

@@ -45,7 +45,7 @@ func (e *outboxEntry) UnmarshalJSON(b []byte) error {
 	}
 	var p plain
 	err := json.Unmarshal(b, &p)
-	*e = outboxEntry{p.ID, p.OrderID, p.Kind, p.Channel, p.To, p.Subject, p.Text, p.HTML, p.Locale, p.Status, p.SentAt}
+	*e = outboxEntry(p)
 	return err
 }
 

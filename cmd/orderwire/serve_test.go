@@ -68,7 +68,7 @@ func startServeWith(t *testing.T, env map[string]string, logs io.Writer, flags .
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), func(k string) string { return env[k] }, outW, logs)
-		outW.Close()
+		_ = outW.Close() // a pipe writer's Close always returns nil
 	}()
 	printed = &strings.Builder{}
 	lines := bufio.NewScanner(outR)

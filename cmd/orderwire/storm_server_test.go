@@ -51,7 +51,11 @@ func startStormServer(t testing.TB, bin, dataDir, logPath string, env []string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { logFile.Close() })
+	t.Cleanup(func() {
+		if err := logFile.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	cmd.Stderr = logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

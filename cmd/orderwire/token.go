@@ -48,7 +48,7 @@ func loadOrCreateSecret(dataDir, file, what string) (token string, generated boo
 		return "", false, path, fmt.Errorf("save %s: %w", what, err)
 	}
 	if _, err := f.WriteString(token + "\n"); err != nil {
-		f.Close()
+		_ = f.Close() // the write failed: that is the error to report
 		return "", false, path, fmt.Errorf("save %s: %w", what, err)
 	}
 	if err := f.Close(); err != nil {

@@ -23,7 +23,11 @@ func TestVerifyPack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	b := storetest.Buyer("buyer-v")
 	if err := st.SaveOrder(context.Background(), storetest.Order(t, "ORD-V", b), b); err != nil {
 		t.Fatal(err)

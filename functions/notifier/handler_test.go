@@ -34,7 +34,7 @@ type fakeNotifier struct {
 	dueCtx    context.Context
 }
 
-func (f *fakeNotifier) Deliver(ctx context.Context, ref order.NotificationRef) (notifier.Result, error) {
+func (f *fakeNotifier) Deliver(_ context.Context, ref order.NotificationRef) (notifier.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.delivered = append(f.delivered, ref)

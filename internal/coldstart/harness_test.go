@@ -166,7 +166,9 @@ func (f *fakes) close() {
 // X-Amz-Target secretsmanager.GetSecretValue, {"SecretId": ...}) after secretsLatency, with
 // the fake secret of that ARN as SecretString; an unknown ARN is ResourceNotFoundException.
 func serveGetSecretValue(w http.ResponseWriter, r *http.Request) {
-	var in struct{ SecretId string }
+	var in struct {
+		SecretID string `json:"SecretId"`
+	}
 	if r.Header.Get("X-Amz-Target") != "secretsmanager.GetSecretValue" || json.NewDecoder(r.Body).Decode(&in) != nil {
 		http.Error(w, `{"__type":"InvalidRequestException"}`, http.StatusBadRequest)
 		return
@@ -177,14 +179,14 @@ func serveGetSecretValue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	secret, ok := fakeSecrets[in.SecretId]
+	secret, ok := fakeSecrets[in.SecretID]
 	if !ok {
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write([]byte(`{"__type":"ResourceNotFoundException","message":"no such secret"}`))
 		return
 	}
 	s, _ := json.Marshal(secret)
-	_ = json.NewEncoder(w).Encode(map[string]any{"ARN": in.SecretId, "Name": in.SecretId,
+	_ = json.NewEncoder(w).Encode(map[string]any{"ARN": in.SecretID, "Name": in.SecretID,
 		"VersionId": "00000000-0000-0000-0000-000000000001", "SecretString": string(s),
 		"VersionStages": []string{"AWSCURRENT"}, "CreatedDate": 1.7e9})
 }
@@ -219,20 +221,21 @@ func (f *fakes) start(bootstrap string, extra []string) (time.Duration, string, 
 	if err := cmd.Start(); err != nil {
 		return 0, "", err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	var waitErr error // set before exited closes
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	timeout := time.NewTimer(startTimeout)
 	defer timeout.Stop()
 	select {
 	case t := <-f.next:
 		_ = cmd.Process.Kill()
-		<-exited
+		<-exited // killed on purpose: its exit status says so and nothing else
 		return t.Sub(began), stderr.String(), nil
-	case err := <-exited:
-		return 0, stderr.String(), fmt.Errorf("%s exited before its first invocation request (%v): %s", bootstrap, err, stderr.String())
+	case <-exited:
+		return 0, stderr.String(), fmt.Errorf("%s exited before its first invocation request (%v): %s", bootstrap, waitErr, stderr.String())
 	case <-timeout.C:
 		_ = cmd.Process.Kill()
-		<-exited
+		<-exited // killed on purpose: its exit status says so and nothing else
 		return 0, stderr.String(), fmt.Errorf("%s: no invocation request within %v: %s", bootstrap, startTimeout, stderr.String())
 	}
 }

@@ -47,8 +47,10 @@ func New(api API, table string) *Store {
 	return &Store{api: api, table: table, bindings: &bindingCache{}, retention: store.DefaultRetention()}
 }
 
-// API returns the client the store calls; Table the table's name.
-func (s *Store) API() API      { return s.api }
+// API returns the client the store calls.
+func (s *Store) API() API { return s.api }
+
+// Table returns the name of the store's table.
 func (s *Store) Table() string { return s.table }
 
 // Close implements store.Store; the SDK client holds nothing that needs closing.

@@ -41,10 +41,6 @@ type evidenceItem struct {
 	Body       []byte            `dynamodbav:"body"`
 }
 
-func (s *Store) evidencePuts(ev order.Event, evidence order.Evidence) ([]types.TransactWriteItem, error) {
-	return s.evidenceItems(orderPK(ev.OrderID), store.EvidenceSK(ev), ev.Source, ev.EventID, ev.ReceivedAt, evidence)
-}
-
 // evidenceItems are the Puts of one webhook's evidence under partition pk, sort keys sk#NNN.
 func (s *Store) evidenceItems(pk, sk, source, eventID string, receivedAt time.Time, evidence order.Evidence) ([]types.TransactWriteItem, error) {
 	body, encoding := evidence.Body, ""

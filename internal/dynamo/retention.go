@@ -130,22 +130,82 @@ func retainCheckFailed(err error, n int) bool {
 func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, slowPath bool) ([]types.TransactWriteItem, func(context.Context), bool, error) {
 	r := s.retention.WithDefaults()
 	items = append([]types.TransactWriteItem(nil), items...) // the Puts' maps are shared: see setExpiry
-	orders := map[string]*orderWrites{}
-	absent := map[string]bool{} // orders the transaction requires to be absent (parking)
-	var trackPuts []int
-	filesParked := false
-	target := func(id string) *orderWrites {
-		if orders[id] == nil {
-			orders[id] = &orderWrites{}
+	tx, err := scanWrites(items, r)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var after []func(context.Context) error
+	var extra []types.TransactWriteItem
+	var orderUntil *int64 // the expiry of carrier evidence filed on an order in this transaction
+	for id, w := range tx.orders {
+		if len(w.puts) == 0 {
+			continue
 		}
-		return orders[id]
+		if tx.absent[id] { // the evidence of an event waiting for this order
+			expireUnfiled(items, w.puts, r)
+			continue
+		}
+		w.force = tx.filesParked
+		var until int64
+		var held, known bool
+		var post func(context.Context) error
+		var put *types.TransactWriteItem
+		if !slowPath {
+			if w.force || (w.meta != nil && store.EvidenceHeld(w.meta.Order())) {
+				return nil, nil, true, nil
+			}
+			until, known = quantize(r.EvidenceExpiry(w.last)), true
+			if put, err = s.fastRetain(id, until); err != nil {
+				return nil, nil, false, err
+			}
+		} else if until, held, known, post, put, err = s.horizon(ctx, r, id, w); err != nil {
+			return nil, nil, false, err
+		}
+		setOrderExpiry(items, r, w, until, held, known)
+		if known {
+			u := carrierExpiry(w, until, held)
+			orderUntil = &u
+		}
+		if put != nil {
+			extra = append(extra, *put)
+		}
+		if post != nil {
+			after = append(after, post)
+		}
+	}
+	setCarrierExpiry(items, r, tx.trackPuts, orderUntil)
+	done := func(ctx context.Context) {
+		for _, f := range after {
+			_ = f(ctx) // a failed release leaves RETAIN held: the next write releases again
+		}
+	}
+	return append(items, extra...), done, false, nil
+}
+
+// txWrites is what retained reads of a transaction's items before deciding expiries.
+type txWrites struct {
+	orders      map[string]*orderWrites // the writes of each order, by order id
+	absent      map[string]bool         // orders the transaction requires to be absent (parking)
+	trackPuts   []int                   // indexes of the carrier evidence Puts (TRACK#)
+	filesParked bool                    // the transaction deletes a parked copy (PARK#)
+}
+
+// scanWrites groups items by order and sets the expiry of the unfiled items (dedupe
+// records of unfiled events, their evidence and parked copies) as it goes.
+func scanWrites(items []types.TransactWriteItem, r store.Retention) (txWrites, error) {
+	tx := txWrites{orders: map[string]*orderWrites{}, absent: map[string]bool{}}
+	target := func(id string) *orderWrites {
+		if tx.orders[id] == nil {
+			tx.orders[id] = &orderWrites{}
+		}
+		return tx.orders[id]
 	}
 	for i, it := range items {
 		if it.Delete != nil && strings.HasPrefix(str(it.Delete.Key["PK"]), "PARK#") {
-			filesParked = true
+			tx.filesParked = true
 		}
 		if c := it.ConditionCheck; c != nil && str(c.Key["SK"]) == metaSK && aws.ToString(c.ConditionExpression) == "attribute_not_exists(PK)" {
-			absent[strings.TrimPrefix(str(c.Key["PK"]), "ORDER#")] = true
+			tx.absent[strings.TrimPrefix(str(c.Key["PK"]), "ORDER#")] = true
 		}
 		if it.Put == nil {
 			continue
@@ -156,7 +216,7 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 		case strings.HasPrefix(pk, "ORDER#") && sk == metaSK:
 			var rec store.OrderRecord
 			if err := attributevalue.UnmarshalMap(av, &rec); err != nil {
-				return nil, nil, false, err
+				return tx, err
 			}
 			target(rec.ID).meta = &rec
 		case strings.HasPrefix(pk, "ORDER#") && (strings.HasPrefix(sk, store.TimelinePrefix) || strings.HasPrefix(sk, store.EvidencePrefix)):
@@ -164,11 +224,11 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 			w.puts = append(w.puts, i)
 			w.last = later(w.last, itemTime(av, "received_at"), itemTime(av, "occurred_at"))
 		case strings.HasPrefix(pk, "TRACK#") && strings.HasPrefix(sk, store.EvidencePrefix):
-			trackPuts = append(trackPuts, i)
+			tx.trackPuts = append(tx.trackPuts, i)
 		case strings.HasPrefix(pk, "HOOK#") && sk == store.DedupeSK:
 			var rec store.DedupeRecord
 			if err := attributevalue.UnmarshalMap(av, &rec); err != nil {
-				return nil, nil, false, err
+				return tx, err
 			}
 			if rec.Unfiled != nil {
 				if u, ok := rec.Unfiled.Items(); ok {
@@ -179,69 +239,60 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 			setExpiry(&items[i], r.UnfiledExpiry(itemTime(av, "received_at")).Unix())
 		}
 	}
-	var after []func(context.Context) error
-	var extra []types.TransactWriteItem
-	var orderUntil *int64 // the expiry of carrier evidence filed on an order in this transaction
-	for id, w := range orders {
-		if len(w.puts) == 0 {
-			continue
-		}
-		if absent[id] { // the evidence of an event waiting for this order
-			for _, i := range w.puts {
-				setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
-			}
-			continue
-		}
-		w.force = filesParked
-		var until int64
-		var held, known bool
-		var post func(context.Context) error
-		var put *types.TransactWriteItem
-		if !slowPath {
-			if w.force || (w.meta != nil && store.EvidenceHeld(w.meta.Order())) {
-				return nil, nil, true, nil
-			}
-			until, known = quantize(r.EvidenceExpiry(w.last)), true
-			p, err := s.put(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: until},
-				"attribute_not_exists(PK) OR (#until = :until AND attribute_not_exists(held) AND attribute_not_exists(hold_until))",
-				map[string]types.AttributeValue{":until": &types.AttributeValueMemberN{Value: strconv.FormatInt(until, 10)}})
-			if err != nil {
-				return nil, nil, false, err
-			}
-			p.Put.ExpressionAttributeNames = map[string]string{"#until": "until"}
-			put = &p
-		} else {
-			var err error
-			if until, held, known, post, put, err = s.horizon(ctx, r, id, w); err != nil {
-				return nil, nil, false, err
-			}
-		}
-		for _, i := range w.puts {
-			switch {
-			case !known: // no such order: the evidence of an event waiting for it
-				setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
-			case !held && w.hold > 0 && strings.HasPrefix(str(items[i].Put.Item["SK"]), store.EvidencePrefix):
-				setExpiry(&items[i], min(until, w.hold))
-			case !held:
-				setExpiry(&items[i], until)
-			}
-		}
-		if known {
-			u := until
-			if held {
-				u = 0
-			} else if w.hold > 0 {
-				u = min(u, w.hold)
-			}
-			orderUntil = &u
-		}
-		if put != nil {
-			extra = append(extra, *put)
-		}
-		if post != nil {
-			after = append(after, post)
+	return tx, nil
+}
+
+// fastRetain is the fast path's RETAIN item of order id: written on condition that it is
+// absent or already says until, without a hold.
+func (s *Store) fastRetain(id string, until int64) (*types.TransactWriteItem, error) {
+	p, err := s.put(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: until},
+		"attribute_not_exists(PK) OR (#until = :until AND attribute_not_exists(held) AND attribute_not_exists(hold_until))",
+		map[string]types.AttributeValue{":until": &types.AttributeValueMemberN{Value: strconv.FormatInt(until, 10)}})
+	if err != nil {
+		return nil, err
+	}
+	p.Put.ExpressionAttributeNames = map[string]string{"#until": "until"}
+	return &p, nil
+}
+
+// expireUnfiled gives the Puts at idx the expiry of unfiled evidence, counted from each
+// one's receipt.
+func expireUnfiled(items []types.TransactWriteItem, idx []int, r store.Retention) {
+	for _, i := range idx {
+		setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
+	}
+}
+
+// setOrderExpiry sets the expiry of an order's Puts: unfiled when the order is not known,
+// none while held, else until (evidence bounded by an erasure's hold).
+func setOrderExpiry(items []types.TransactWriteItem, r store.Retention, w *orderWrites, until int64, held, known bool) {
+	for _, i := range w.puts {
+		switch {
+		case !known: // no such order: the evidence of an event waiting for it
+			setExpiry(&items[i], r.UnfiledExpiry(itemTime(items[i].Put.Item, "received_at")).Unix())
+		case !held && w.hold > 0 && strings.HasPrefix(str(items[i].Put.Item["SK"]), store.EvidencePrefix):
+			setExpiry(&items[i], min(until, w.hold))
+		case !held:
+			setExpiry(&items[i], until)
 		}
 	}
+}
+
+// carrierExpiry is the expiry of carrier evidence filed on a known order: 0 (none) while
+// held, else until bounded by an erasure's hold.
+func carrierExpiry(w *orderWrites, until int64, held bool) int64 {
+	if held {
+		return 0
+	}
+	if w.hold > 0 {
+		return min(until, w.hold)
+	}
+	return until
+}
+
+// setCarrierExpiry sets the expiry of the carrier evidence Puts: unfiled when no order of
+// the transaction files them (parked), orderUntil when it is set and not 0 (held).
+func setCarrierExpiry(items []types.TransactWriteItem, r store.Retention, trackPuts []int, orderUntil *int64) {
 	for _, i := range trackPuts {
 		switch {
 		case orderUntil == nil: // parked: no order files it yet
@@ -249,116 +300,5 @@ func (s *Store) retained(ctx context.Context, items []types.TransactWriteItem, s
 		case *orderUntil > 0:
 			setExpiry(&items[i], *orderUntil)
 		}
-	}
-	done := func(ctx context.Context) {
-		for _, f := range after {
-			_ = f(ctx) // a failed release leaves RETAIN held: the next write releases again
-		}
-	}
-	return append(items, extra...), done, false, nil
-}
-
-// horizon decides order id's expiry for this transaction's items: until (unix seconds) or
-// held; known is false when the order does not exist. It rewrites the older items first
-// when the horizon moves later or a hold starts; put is the RETAIN item to write with the
-// transaction; post, when set, releases a hold after it.
-func (s *Store) horizon(ctx context.Context, r store.Retention, id string, w *orderWrites) (until int64, held, known bool, post func(context.Context) error, put *types.TransactWriteItem, err error) {
-	got, err := s.batchGet(ctx, []map[string]types.AttributeValue{itemKey(orderPK(id), retainSK), itemKey(orderPK(id), metaSK), holdKey(id)})
-	if err != nil {
-		return 0, false, false, nil, nil, err
-	}
-	hold, err := readHold(got)
-	if err != nil {
-		return 0, false, false, nil, nil, err
-	}
-	var holdUntil int64 // what RETAIN's hold_until says from this write on
-	if hold != nil {
-		holdUntil = hold.EvidenceHoldUntil.Unix()
-		w.hold = holdUntil
-	}
-	var cur retainItem
-	haveRetain := false
-	meta := w.meta
-	for _, it := range got {
-		switch str(it["SK"]) {
-		case retainSK:
-			if err := attributevalue.UnmarshalMap(it, &cur); err != nil {
-				return 0, false, false, nil, nil, err
-			}
-			haveRetain = true
-		case metaSK:
-			if meta == nil {
-				var rec store.OrderRecord
-				if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
-					return 0, false, false, nil, nil, err
-				}
-				meta = &rec
-			}
-		}
-	}
-	if meta == nil {
-		return 0, false, false, nil, nil, nil
-	}
-	o := meta.Order()
-	parts := evidencePartitions(o)
-	want := quantize(r.EvidenceExpiry(w.last))
-	if haveRetain && cur.Until > want {
-		want = cur.Until
-	}
-	clampHeld := func(ctx context.Context) error { // an erasure's hold: its end bounds the evidence's
-		if hold == nil {
-			return nil
-		}
-		if err := s.clampRaw(ctx, rawParts(o), holdUntil, false); err != nil {
-			return err
-		}
-		return s.holdExpiry(ctx, *hold, holdUntil)
-	}
-	retainPut := func(it retainItem) (*types.TransactWriteItem, error) {
-		it.HoldUntil = holdUntil
-		p, err := s.put(it, "", nil)
-		return &p, err
-	}
-	switch {
-	case store.EvidenceHeld(o):
-		if !haveRetain || !cur.Held || w.force {
-			if err := s.rewrite(ctx, parts, 0); err != nil {
-				return 0, false, false, nil, nil, err
-			}
-			if hold != nil {
-				if err := s.holdExpiry(ctx, *hold, 0); err != nil {
-					return 0, false, false, nil, nil, err
-				}
-			}
-		}
-		put, err = retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want, Held: true})
-		return want, true, true, nil, put, err
-	case haveRetain && cur.Held: // the hold ends with this write: release after it
-		post = func(ctx context.Context) error {
-			if err := s.rewrite(ctx, parts, want); err != nil {
-				return err
-			}
-			if err := clampHeld(ctx); err != nil {
-				return err
-			}
-			p, err := retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want})
-			if err != nil {
-				return err
-			}
-			_, err = s.api.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: p.Put.Item})
-			return err
-		}
-		return want, false, true, post, nil, nil
-	case haveRetain && cur.Until >= want && !w.force && cur.HoldUntil == holdUntil:
-		return cur.Until, false, true, nil, nil, nil
-	default: // first write, a later horizon, or a parked event filed: extend first
-		if err := s.rewrite(ctx, parts, want); err != nil {
-			return 0, false, false, nil, nil, err
-		}
-		if err := clampHeld(ctx); err != nil {
-			return 0, false, false, nil, nil, err
-		}
-		put, err = retainPut(retainItem{PK: orderPK(id), SK: retainSK, Type: "retention", Until: want})
-		return want, false, true, nil, put, err
 	}
 }

@@ -46,11 +46,17 @@ func TestBackfillBuyerIndex(t *testing.T) {
 	if ids, _ := s.BuyerOrders(context.Background(), "buyer-old", "", 10); len(ids) != 0 {
 		t.Fatalf("index not removed: %v", ids)
 	}
-	s.Close()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if s, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	ids, err := s.BuyerOrders(context.Background(), "buyer-old", "", 10)
 	if err != nil || len(ids) != 2 || ids[0] != "o-1" || ids[1] != "o-2" {
 		t.Fatalf("BuyerOrders after reopening = %v, %v", ids, err)

@@ -23,7 +23,11 @@ func BenchmarkSaveOrder32Writers(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer s.Close()
+			defer func() {
+				if err := s.Close(); err != nil {
+					b.Error(err)
+				}
+			}()
 			const writers = 32
 			b.SetParallelism(max(1, writers/runtime.GOMAXPROCS(0)))
 			var seq atomic.Int64

@@ -107,7 +107,11 @@ func fillBuyer(t testing.TB, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	b := storetest.Buyer(crashBuyer)
 	b.Email = crashEmail
 	var wg sync.WaitGroup

@@ -20,7 +20,11 @@ func TestPurgeExpiredDedupeMarkers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	ctx := context.Background()
 	b := storetest.Buyer("buyer-purge")
 	o := storetest.Order(t, "o-purge", b)
@@ -56,7 +60,11 @@ func BenchmarkPurgeNothingDue(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	defer func() {
+		if err := s.Close(); err != nil {
+			b.Error(err)
+		}
+	}()
 	ctx := context.Background()
 	const orders = 10000
 	var last time.Time

@@ -28,58 +28,12 @@ func (s *Store) purgeHolds(ctx context.Context, now time.Time) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		var due []store.HoldRecord
-		var next []byte
-		err := s.db.View(func(tx KVTx) error {
-			c := tx.Table().Cursor()
-			for k, v := c.Seek(after); k != nil && bytes.HasPrefix(k, buyerPrefix); k, v = c.Next() {
-				_, sk, ok := bytes.Cut(k[len(buyerPrefix):], []byte{0})
-				if !ok || !bytes.HasPrefix(sk, []byte(store.BuyerHoldPrefix)) {
-					continue
-				}
-				var h store.HoldRecord
-				if err := json.Unmarshal(v, &h); err != nil {
-					return err
-				}
-				if now.Before(h.EvidenceHoldUntil) {
-					continue
-				}
-				due = append(due, h)
-				if len(due) == orderBatch {
-					next = append(append([]byte(nil), k...), 0)
-					return nil
-				}
-			}
-			return nil
-		})
+		due, next, err := s.dueHolds(after, now)
 		if err != nil {
 			return total, err
 		}
 		if len(due) > 0 {
-			n, r := 0, 0
-			err = s.db.Update(func(tx KVTx) error {
-				n, r = 0, 0
-				bs := bucketSteps{tx.Table()}
-				for _, h := range due {
-					var cur store.HoldRecord
-					found, err := read(bs.b, key(store.BuyerPK(h.BuyerID), store.BuyerHoldSK(h.OrderID)), &cur)
-					if err != nil {
-						return err
-					}
-					if !found {
-						continue // released meanwhile (an erasure run)
-					}
-					ok, deleted, err := store.ReleaseHold(ctx, bs, cur, now)
-					if err != nil {
-						return err
-					}
-					if ok {
-						n += deleted + 2
-						r++
-					}
-				}
-				return nil
-			})
+			n, r, err := s.releaseHolds(ctx, due, now)
 			if err != nil {
 				return total, err
 			}
@@ -97,4 +51,65 @@ func (s *Store) purgeHolds(ctx context.Context, now time.Time) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// dueHolds reads, from key after on, up to orderBatch holds ended at now; next is the key
+// to continue from, nil when the buyer partitions are done.
+func (s *Store) dueHolds(after []byte, now time.Time) (due []store.HoldRecord, next []byte, err error) {
+	err = s.db.View(func(tx KVTx) error {
+		c := tx.Table().Cursor()
+		for k, v := c.Seek(after); k != nil && bytes.HasPrefix(k, buyerPrefix); k, v = c.Next() {
+			_, sk, ok := bytes.Cut(k[len(buyerPrefix):], []byte{0})
+			if !ok || !bytes.HasPrefix(sk, []byte(store.BuyerHoldPrefix)) {
+				continue
+			}
+			var h store.HoldRecord
+			if err := json.Unmarshal(v, &h); err != nil {
+				return err
+			}
+			if now.Before(h.EvidenceHoldUntil) {
+				continue
+			}
+			due = append(due, h)
+			if len(due) == orderBatch {
+				next = append(append([]byte(nil), k...), 0)
+				return nil
+			}
+		}
+		return nil
+	})
+	return due, next, err
+}
+
+// releaseHolds releases the due holds still there, in one Update transaction, and returns
+// how many items it deleted and how many holds it released.
+func (s *Store) releaseHolds(ctx context.Context, due []store.HoldRecord, now time.Time) (deletedItems, releasedHolds int, err error) {
+	n, r := 0, 0
+	err = s.db.Update(func(tx KVTx) error {
+		n, r = 0, 0
+		bs := bucketSteps{tx.Table()}
+		for _, h := range due {
+			var cur store.HoldRecord
+			found, err := read(bs.b, key(store.BuyerPK(h.BuyerID), store.BuyerHoldSK(h.OrderID)), &cur)
+			if err != nil {
+				return err
+			}
+			if !found {
+				continue // released meanwhile (an erasure run)
+			}
+			ok, deleted, err := store.ReleaseHold(ctx, bs, cur, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n += deleted + 2
+				r++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return n, r, nil
 }

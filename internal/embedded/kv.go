@@ -4,7 +4,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// The adapter's logic runs over KV, an ordered key/value space with transactions, so that
+// KV is an ordered key/value space with transactions. The adapter's logic runs over KV so that
 // the same code serves the bbolt file (Open) and any other KV given to OpenKV (the
 // in-memory store, internal/memstore). Keys are "<PK>\x00<SK>" (records.go), compared
 // bytewise.

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
@@ -10,10 +11,10 @@ import (
 	"github.com/orderwire/orderwire/internal/order"
 )
 
-// bbolt is copy-on-write: a deleted or rewritten value stays, as it was, in the page it
-// occupied until bbolt reuses that page. ScrubFreePages overwrites every free page of the
-// file with zeros, so that what an erasure deleted is gone from the disk too (as far as
-// the file system overwrites in place).
+// ScrubFreePages overwrites every free page of the file with zeros, so that what an erasure
+// deleted is gone from the disk too (as far as the file system overwrites in place): bbolt
+// is copy-on-write, and a deleted or rewritten value stays, as it was, in the page it
+// occupied until bbolt reuses that page.
 //
 // It must not zero a page that a read transaction still sees: it works inside a write
 // transaction (no other writer can allocate a page meanwhile) and only when no read
@@ -48,15 +49,16 @@ func (s *Store) ScrubFreePages(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// zeroFreePages writes zeros over each page tx's freelist holds, and syncs the file.
-func zeroFreePages(tx *bolt.Tx) error {
+// zeroFreePages writes zeros over each page tx's freelist holds, and syncs the file; an
+// error closing the file is returned too.
+func zeroFreePages(tx *bolt.Tx) (err error) {
 	db := tx.DB()
 	pageSize := int64(db.Info().PageSize)
 	f, err := os.OpenFile(db.Path(), os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { err = errors.Join(err, f.Close()) }()
 	zeros := make([]byte, pageSize)
 	wrote := false
 	for id := 2; int64(id)*pageSize < tx.Size(); id++ { // pages 0 and 1 are the meta pages

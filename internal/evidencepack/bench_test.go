@@ -112,7 +112,7 @@ func heapObjects() uint64 {
 func sampleHeap() (stop func() uint64) {
 	var (
 		mu   sync.Mutex
-		max  uint64
+		peak uint64
 		done = make(chan struct{})
 		wg   sync.WaitGroup
 	)
@@ -124,8 +124,8 @@ func sampleHeap() (stop func() uint64) {
 		for {
 			v := heapObjects()
 			mu.Lock()
-			if v > max {
-				max = v
+			if v > peak {
+				peak = v
 			}
 			mu.Unlock()
 			select {
@@ -138,9 +138,9 @@ func sampleHeap() (stop func() uint64) {
 	return func() uint64 {
 		close(done)
 		wg.Wait()
-		if v := heapObjects(); v > max {
-			max = v
+		if v := heapObjects(); v > peak {
+			peak = v
 		}
-		return max
+		return peak
 	}
 }

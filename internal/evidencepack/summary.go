@@ -69,10 +69,6 @@ func summaryDispute(d order.Dispute) summary.Dispute {
 		AmountMinor: d.AmountMinor, Currency: d.Currency, OpenedAt: d.OpenedAt.UTC(), RespondBy: d.RespondBy.UTC()}
 }
 
-func isDispute(k order.EventKind) bool {
-	return k == order.KindDisputeOpened || k == order.KindDisputeUpdated || k == order.KindDisputeClosed
-}
-
 // summaryTimeline keeps at most limit entries, in occurred-at order: every payment, refund,
 // dispute and fraud event first (they decide a dispute), then the latest of the others.
 func summaryTimeline(tl []order.TimelineEntry, limit int) []summary.Event {

@@ -18,7 +18,7 @@ type OutboxLister func() (any, error)
 // serve`; the routes exist only when the local server wires Config.LocalOutbox or
 // Config.LocalAlerts, and they need the bearer token like every other local route.
 func (a *api) localList(list OutboxLister) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) { a.writeList(w, list) }
+	return func(w http.ResponseWriter, _ *http.Request) { a.writeList(w, list) }
 }
 
 func (a *api) writeList(w http.ResponseWriter, lister OutboxLister) {

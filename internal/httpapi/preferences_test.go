@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/memstore"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/reminder"
 	"github.com/orderwire/orderwire/internal/seller"
@@ -27,74 +28,90 @@ const (
 	buyerPhone = "+5511912345678"
 )
 
-// fakePrefs is an in-memory PreferenceStore. getErr and setErr, when set, fail every call.
-type fakePrefs struct {
+// prefsStore is the PreferenceStore of these tests: a real store (internal/memstore)
+// holding buyer-1, written as the application writes a buyer (SaveOrder with an order of
+// theirs, then SetPreferences), that counts the SetPreferences calls reaching it. getErr
+// and setErr, when set, fail every call instead (fault injection: set them between
+// requests).
+type prefsStore struct {
+	*memstore.Store
 	mu     sync.Mutex
-	buyers map[string]order.Buyer
-	sets   []order.Preferences
+	sets   int
 	getErr error
 	setErr error
 }
 
-func newFakePrefs() *fakePrefs {
-	return &fakePrefs{buyers: map[string]order.Buyer{"buyer-1": {ID: "buyer-1", Name: "Ana Souza",
-		Email: buyerEmail, Phone: buyerPhone, Locale: "pt-BR", TimeZone: "America/Sao_Paulo", Country: "BR",
-		Preferences: order.Preferences{Default: order.ChannelsBoth, SMSOptOut: true,
-			ByKind: map[order.NotificationKind]order.ChannelChoice{order.NotifyPaymentReminder: order.ChannelsSMS}}}}}
+func newPrefsStore(tb testing.TB) *prefsStore {
+	tb.Helper()
+	st, err := memstore.New(memstore.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := order.Buyer{ID: "buyer-1", Name: "Ana Souza", Email: buyerEmail, Phone: buyerPhone, Locale: "pt-BR",
+		TimeZone: "America/Sao_Paulo", Country: "BR"}
+	o, err := order.New("ord-prefs-1", order.Terms{Buyer: b, AmountMinor: 4990, Currency: "BRL",
+		PaymentDueAt: prefsNow.Add(72 * time.Hour), CreatedAt: prefsNow.Add(-time.Hour)}, prefsNow.Add(-time.Hour))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.SaveOrder(ctx, o, b); err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.SetPreferences(ctx, b.ID, order.Preferences{Default: order.ChannelsBoth, SMSOptOut: true,
+		ByKind: map[order.NotificationKind]order.ChannelChoice{order.NotifyPaymentReminder: order.ChannelsSMS}}); err != nil {
+		tb.Fatal(err)
+	}
+	return &prefsStore{Store: st}
 }
 
-func (f *fakePrefs) GetBuyer(_ context.Context, id string) (order.Buyer, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+func (f *prefsStore) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
 	if f.getErr != nil {
 		return order.Buyer{}, f.getErr
 	}
-	b, ok := f.buyers[id]
-	if !ok {
-		return order.Buyer{}, order.Errorf(order.CodeNotFound, "fake.GetBuyer", "no such buyer")
-	}
-	return b, nil
+	return f.Store.GetBuyer(ctx, id)
 }
 
-func (f *fakePrefs) SetPreferences(_ context.Context, id string, p order.Preferences) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+func (f *prefsStore) SetPreferences(ctx context.Context, id string, p order.Preferences) error {
 	if f.setErr != nil {
 		return f.setErr
 	}
-	b, ok := f.buyers[id]
-	if !ok {
-		return order.Errorf(order.CodeNotFound, "fake.SetPreferences", "no such buyer")
+	err := f.Store.SetPreferences(ctx, id, p)
+	if err == nil {
+		f.mu.Lock()
+		f.sets++
+		f.mu.Unlock()
 	}
-	b.Preferences = p
-	f.buyers[id] = b
-	f.sets = append(f.sets, p)
-	return nil
+	return err
 }
 
-func (f *fakePrefs) prefs(id string) order.Preferences {
+// prefs returns buyer id's stored preferences (zero for an unknown buyer).
+func (f *prefsStore) prefs(id string) order.Preferences {
+	b, err := f.Store.GetBuyer(context.Background(), id)
+	if err != nil {
+		return order.Preferences{}
+	}
+	return b.Preferences
+}
+
+// writes is how many SetPreferences calls the store accepted.
+func (f *prefsStore) writes() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.buyers[id].Preferences
+	return f.sets
 }
 
-func (f *fakePrefs) writes() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.sets)
-}
-
-// prefsFixture is the API with fakes for preferences, unsubscribe tokens and the local
-// outbox, and its JSON log.
+// prefsFixture is the API over prefsStore (a real in-memory store), with a fake
+// unsubscribe verifier, and its JSON log.
 type prefsFixture struct {
 	handler http.Handler
-	prefs   *fakePrefs
+	prefs   *prefsStore
 	logs    *bytes.Buffer
 }
 
 func newPrefsFixture(t *testing.T, cfg httpapi.Config) *prefsFixture {
 	t.Helper()
-	f := &prefsFixture{prefs: newFakePrefs(), logs: &bytes.Buffer{}}
+	f := &prefsFixture{prefs: newPrefsStore(t), logs: &bytes.Buffer{}}
 	if cfg.Orders == nil {
 		cfg.Orders = brokenOrders{}
 	}

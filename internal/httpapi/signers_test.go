@@ -181,7 +181,7 @@ func stripeEvent(file, fixtureID, created string) func(*testing.T, string, strin
 	}
 }
 
-func signStripe(t *testing.T, e event, k keyChoice, at time.Time) delivery {
+func signStripe(_ *testing.T, e event, k keyChoice, at time.Time) delivery {
 	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: e.body, Secret: stripeSecrets[k], Timestamp: at})
 	return delivery{path: "/webhooks/payments/stripe", body: e.body, header: http.Header{
 		"Stripe-Signature": {signed.Header}, "Content-Type": {"application/json; charset=utf-8"}}}

@@ -271,7 +271,7 @@ func TestUnsubscribeOneClick(t *testing.T) {
 
 func TestUnsubscribeRoutesOnlyWhenWired(t *testing.T) {
 	for name, cfg := range map[string]httpapi.Config{
-		"no verifier":    {Orders: brokenOrders{}, Preferences: newFakePrefs()},
+		"no verifier":    {Orders: brokenOrders{}, Preferences: newPrefsStore(t)},
 		"no preferences": {Orders: brokenOrders{}, Unsubscribe: fakeVerifier{}},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -161,7 +161,7 @@ func TestRequestCarriesContext(t *testing.T) {
 	type key struct{}
 	ctx := context.WithValue(context.Background(), key{}, "invocation-1")
 	var got any
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Context().Value(key{}) })
+	h := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = r.Context().Value(key{}) })
 	if _, err := lambdahttp.Handler(h)(ctx, loadEvent(t, "apigw-v2-get-order.json")); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestBodyEncodingByContentType(t *testing.T) {
 		{"", png, true}, // no type: sniffed as image/png
 		{"", []byte("hello"), false},
 	} {
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			if c.contentType != "" {
 				w.Header().Set("Content-Type", c.contentType)
 			}
@@ -237,7 +237,7 @@ func TestBodyEncodingByContentType(t *testing.T) {
 // TestResponseHeadersAndCookies: repeated headers are joined with ", "; every Set-Cookie
 // becomes one cookies entry and is not among the headers; the first status written wins.
 func TestResponseHeadersAndCookies(t *testing.T) {
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Add("Vary", "Accept")
 		w.Header().Add("Vary", "Accept-Encoding")
 		w.Header().Add("Set-Cookie", "session=abc; Path=/; HttpOnly; Secure")
@@ -276,7 +276,7 @@ func TestEmptyResponseAndHead(t *testing.T) {
 	}
 	ev := loadEvent(t, "apigw-v2-get-order.json")
 	ev.RequestContext.HTTP.Method = http.MethodHead
-	res = serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	res = serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"a":1}`)
 	}), ev)

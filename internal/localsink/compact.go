@@ -63,8 +63,10 @@ func (s *Sink) replace(data []byte) error {
 	done := false
 	defer func() {
 		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			// a step failed, and its error is returned: the temporary file goes, as far as
+			// it can (a leftover is only wasted space: the sink reads only its own path)
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
 		}
 	}()
 	if err := tmp.Chmod(0o600); err != nil {
@@ -84,16 +86,16 @@ func (s *Sink) replace(data []byte) error {
 	}
 	done = true
 	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // the rename's durability; not every file system supports it
-		d.Close()
+		_ = d.Sync()  // the rename's durability; not every file system supports it
+		_ = d.Close() // opened read-only, for the Sync
 	}
 	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND, 0o600)
 	if err != nil {
-		s.f.Close()
-		s.f = nil // sends fail until the process restarts: better than writing to the old inode
+		_ = s.f.Close() // the old inode: every write to it has returned
+		s.f = nil       // sends fail until the process restarts: better than writing to the old inode
 		return err
 	}
-	s.f.Close()
+	_ = s.f.Close() // the old inode, replaced: every write to it has returned
 	s.f, s.size = f, int64(len(data))
 	return nil
 }

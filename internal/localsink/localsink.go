@@ -84,7 +84,7 @@ func Open(path string) (*Sink, error) {
 		err = private(f)
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close() // err is the one to report
 		return nil, fmt.Errorf("localsink: open %s: %w", path, err)
 	}
 	return &Sink{Now: time.Now, path: path, f: f, size: size, n: n}, nil

@@ -42,7 +42,11 @@ func open(t *testing.T, path string) *Sink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	s.Now = func() time.Time { return fixed }
 	return s
 }
@@ -181,7 +185,7 @@ func TestConcurrentAppends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // opened read-only: closing cannot lose anything
 	sc := bufio.NewScanner(f)
 	lines := 0
 	for sc.Scan() {
@@ -227,13 +231,17 @@ func TestTornLastLine(t *testing.T) {
 	if _, err := f.WriteString(`{"id":"local-3","order_id":"ord_1","kind":"paym`); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	got, err := s.List()
 	if err != nil || len(got) != 2 {
 		t.Fatalf("List with a torn last line = %d entries, %v; want 2, nil", len(got), err)
 	}
-	s.Close()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	// Reopening cuts the torn line off; appends continue cleanly after it.
 	s2 := open(t, path)

@@ -39,6 +39,6 @@ func TestConformance(t *testing.T) {
 				tb.Fatal(err)
 			}
 		},
-		Dump: func(tb testing.TB, s store.Store) []byte { return s.(*memstore.Store).Dump() },
+		Dump: func(_ testing.TB, s store.Store) []byte { return s.(*memstore.Store).Dump() },
 	})
 }

@@ -27,7 +27,7 @@ func (a *alertSink) SendAlert(_ context.Context, al notify.Alert) (notify.Sent, 
 
 // addAlert stores an order of buyer b (contact data and all) with one pending seller row.
 func (w *world) addAlert(id string, b order.Buyer, k order.NotificationKind) order.NotificationRef {
-	return w.add(id, b, k, func(o *order.Order, n *order.Notification) {
+	return w.add(id, b, k, func(_ *order.Order, n *order.Notification) {
 		n.BuyerID = ""
 		n.Detail = "dispute du_1; respond by 2026-12-01T00:00:00Z"
 	})

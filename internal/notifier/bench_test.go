@@ -7,16 +7,21 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/embedded"
+	"github.com/orderwire/orderwire/internal/memstore"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
-// BenchmarkDeliverMemStore is the notifier's own cost per row (claim, plan, render the
+// BenchmarkDeliverMemStore is the notifier's cost per row (claim, plan, render the
 // template in the buyer's language, build the email, record the outcome) over the
-// in-memory fake store and a sender that accepts at once: no I/O.
+// in-memory store (internal/memstore: the embedded adapter's records and transactions,
+// without a file) and a sender that accepts at once: no I/O.
 func BenchmarkDeliverMemStore(b *testing.B) {
-	st := newMemStore()
-	benchDeliver(b, st, func(f fixture) { st.add(f.order, f.buyer, f.row) })
+	st, err := memstore.New(memstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDeliver(b, st, func(f fixture) { seed(b, st, f.order, f.buyer, f.row) })
 }
 
 // BenchmarkDeliverEmbedded is the same over the durable embedded store (two fsynced
@@ -27,17 +32,7 @@ func BenchmarkDeliverEmbedded(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = st.Close() })
-	ctx := context.Background()
-	benchDeliver(b, st, func(f fixture) {
-		if err := st.SaveOrder(ctx, f.order, f.buyer); err != nil {
-			b.Fatal(err)
-		}
-		next := f.order
-		next.Version++
-		if err := st.ApplyDunning(ctx, order.DunningChange{Order: next, Notify: []order.Notification{f.row}}); err != nil {
-			b.Fatal(err)
-		}
-	})
+	benchDeliver(b, st, func(f fixture) { seed(b, st, f.order, f.buyer, f.row) })
 }
 
 func benchDeliver(b *testing.B, st notifier.Store, add func(fixture)) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/memstore"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
@@ -98,7 +99,7 @@ func TestDeliverReturnsClaimErrors(t *testing.T) {
 }
 
 type claimFails struct {
-	*memStore
+	*memstore.Store
 	err error
 }
 
@@ -197,7 +198,7 @@ func TestDeliverRetriesAStoreReadLater(t *testing.T) {
 	w.wantSends(0, 0)
 }
 
-type buyerFails struct{ *memStore }
+type buyerFails struct{ *memstore.Store }
 
 func (buyerFails) GetBuyer(context.Context, string) (order.Buyer, error) {
 	return order.Buyer{}, order.Internal("mem.GetBuyer", errors.New("timeout"))
@@ -278,7 +279,7 @@ func TestUncertainFailureIsNeverRetried(t *testing.T) {
 			w.email.script = []error{err}
 			ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
 			res := w.deliver(ref)
-			row := w.store.row(ref)
+			row := w.row(ref)
 			if res.Status != order.NotificationUnknown || row.Status != order.NotificationUnknown ||
 				row.Reason != "send outcome unknown: email: "+notify.Reason(err) || len(row.Deliveries) != 0 {
 				t.Fatalf("result %+v, row %+v", res, row)

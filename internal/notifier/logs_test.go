@@ -24,7 +24,7 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 	var contacts []contact
 	var refs []order.NotificationRef
 	calls := 0
-	w.email.fail = func(id string) (bool, error) {
+	w.email.fail = func(string) (bool, error) {
 		calls++
 		addr := "maria.oliveira@gmail.com"
 		switch calls % 5 {
@@ -66,7 +66,7 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 	}
 	logs := w.logs.String()
 	stored := ""
-	for _, n := range w.store.all() {
+	for _, n := range w.rows() {
 		stored += n.Reason + "\n"
 		for _, d := range n.Deliveries {
 			stored += d.Reason + "\n"
@@ -102,7 +102,7 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 		}
 		perRow[row]++
 	}
-	for _, n := range w.store.all() {
+	for _, n := range w.rows() {
 		if got := perRow[n.Ref().String()]; got < 1 || got > n.Attempts {
 			t.Errorf("%d lines for %s after %d claims", got, n.Ref(), n.Attempts)
 		}

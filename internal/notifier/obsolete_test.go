@@ -1,6 +1,7 @@
 package notifier_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -11,11 +12,20 @@ import (
 func TestReminderForAnOrderPaidMeanwhileIsSkipped(t *testing.T) {
 	w := newWorld(t)
 	ref := w.add("o-paid-at-night", buyer("b-night"), order.NotifyPaymentReminder)
-	w.store.mu.Lock()
-	o := w.store.orders["o-paid-at-night"]
-	o.Status = order.StatusAwaitingShipment
-	w.store.orders["o-paid-at-night"] = o
-	w.store.mu.Unlock()
+	// The payment lands before the reminder goes: the order is saved paid (version-checked).
+	ctx := context.Background()
+	o, err := w.store.GetOrder(ctx, "o-paid-at-night")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := w.store.GetBuyer(ctx, o.BuyerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Status, o.Version = order.StatusAwaitingShipment, o.Version+1
+	if err := w.store.SaveOrder(ctx, o, b); err != nil {
+		t.Fatal(err)
+	}
 	if res := w.deliver(ref); !res.Claimed || res.Status != order.NotificationSkipped {
 		t.Fatalf("Deliver = %+v", res)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/memstore"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
@@ -89,24 +90,46 @@ func TestTemporarySMSFailureAfterEmailSendsOnlyTheSMSLater(t *testing.T) {
 	}
 }
 
+// TestLostClaim: while the email is with the provider, the row changes hands through the
+// store's own writes: a retry is recorded under the notifier's claim (an operator's reset,
+// or a second process reusing the owner name) and the row is claimed again, by another
+// owner or under the same owner name. Either way the first claim's outcome is refused (the
+// owner check, or the attempt count check) and the notifier reports the claim lost.
 func TestLostClaim(t *testing.T) {
-	w := newWorld(t)
-	ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
-	// While the email is with the provider, the row changes hands (an operator reset it
-	// and another notifier claimed it).
-	w.email.during = func() {
-		w.store.mu.Lock()
-		defer w.store.mu.Unlock()
-		n := w.store.rows[ref]
-		n.Owner = "someone-else"
-		w.store.rows[ref] = n
+	for name, nextOwner := range map[string]string{"another owner": "someone-else", "same owner, later attempt": "test-notifier"} {
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t)
+			ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
+			w.email.during = func() { w.handOver(ref, nextOwner) }
+			res := w.deliver(ref)
+			if !res.Claimed || !res.LostClaim || res.Messages != 1 {
+				t.Fatalf("Deliver = %+v", res)
+			}
+			if !strings.Contains(w.logs.String(), `"note":"claim lost before the outcome was recorded"`) {
+				t.Fatalf("log = %s", w.logs.String())
+			}
+			if n := w.row(ref); n.Status != order.NotificationSending || n.Owner != nextOwner || n.Attempts != 2 {
+				t.Fatalf("row = %+v, want sending under %s's second claim", n, nextOwner)
+			}
+		})
 	}
-	res := w.deliver(ref)
-	if !res.Claimed || !res.LostClaim || res.Messages != 1 {
-		t.Fatalf("Deliver = %+v", res)
+}
+
+// handOver records a retry of row ref under its current claim and lets owner claim it
+// again a second later: the row's owner and attempt count are then owner's and one more.
+func (w *world) handOver(ref order.NotificationRef, owner string) {
+	w.t.Helper()
+	ctx := context.Background()
+	retry := w.row(ref)
+	retry.Status, retry.Reason = order.NotificationPending, "retrying: reset"
+	retry.UpdatedAt = w.clock.Now()
+	retry.NotBefore = retry.UpdatedAt.Add(time.Second)
+	if err := w.store.FinishNotification(ctx, retry); err != nil {
+		w.t.Fatalf("FinishNotification(retry): %v", err)
 	}
-	if !strings.Contains(w.logs.String(), `"note":"claim lost before the outcome was recorded"`) {
-		t.Fatalf("log = %s", w.logs.String())
+	w.clock.Advance(time.Second)
+	if _, err := w.store.ClaimNotification(ctx, ref, owner, w.clock.Now(), notifier.DefaultLease); err != nil {
+		w.t.Fatalf("ClaimNotification(%s): %v", owner, err)
 	}
 }
 
@@ -119,7 +142,7 @@ func TestLateOutcomeReplacesUnknown(t *testing.T) {
 		if sum, err := other.RunDue(context.Background(), 10); err != nil || sum.Expired != 1 {
 			t.Errorf("RunDue during the send = %+v, %v", sum, err)
 		}
-		if n := w.store.row(ref); n.Status != order.NotificationUnknown {
+		if n := w.row(ref); n.Status != order.NotificationUnknown {
 			t.Errorf("row during the send = %s", n.Status)
 		}
 	}
@@ -138,7 +161,7 @@ func TestOutcomeNotRecordedLapsesIntoUnknown(t *testing.T) {
 	if _, err := w.n.Deliver(context.Background(), ref); !errors.Is(err, boom) {
 		t.Fatalf("Deliver error = %v", err)
 	}
-	if n := w.store.row(ref); n.Status != order.NotificationSending {
+	if n := w.row(ref); n.Status != order.NotificationSending {
 		t.Fatalf("row = %s", n.Status)
 	}
 	sweeper := notifier.New(notifier.Config{Store: w.store, Email: w.email, Owner: "sweeper", Now: w.clock.Now})
@@ -149,17 +172,19 @@ func TestOutcomeNotRecordedLapsesIntoUnknown(t *testing.T) {
 	if sum, _ := sweeper.RunDue(context.Background(), 10); sum.Expired != 1 {
 		t.Fatalf("RunDue after the lease = %+v", sum)
 	}
-	row := w.store.row(ref)
+	row := w.row(ref)
 	if row.Status != order.NotificationUnknown || !strings.Contains(row.Reason, "claim by crashy lapsed") {
 		t.Fatalf("row = %+v", row)
 	}
 	w.clock.Advance(24 * time.Hour)
-	sweeper.RunDue(context.Background(), 10)
+	if _, err := sweeper.RunDue(context.Background(), 10); err != nil {
+		t.Fatal(err)
+	}
 	w.wantSends(1, 0)
 }
 
 type finishFails struct {
-	*memStore
+	*memstore.Store
 	err error
 }
 
@@ -183,11 +208,13 @@ func TestRunDuePagesThroughEverythingDue(t *testing.T) {
 	}
 }
 
+// TestCanceledContextDefersWithoutSending: the caller's context ends after the claim and
+// before the send (a Lambda deadline, a shutdown): nothing is sent and the outcome, a
+// retry, is still recorded.
 func TestCanceledContextDefersWithoutSending(t *testing.T) {
-	w := newWorld(t)
-	ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+	w := newWorld(t, func(c *notifier.Config) { c.Store = cancelAfterReads{c.Store, cancel} })
+	ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
 	res, err := w.n.Deliver(ctx, ref)
 	if err != nil || res.Status != order.NotificationPending {
 		t.Fatalf("Deliver = %+v, %v", res, err)
@@ -199,11 +226,30 @@ func TestCanceledContextDefersWithoutSending(t *testing.T) {
 }
 
 func TestUnknownOrderIsSkipped(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, func(c *notifier.Config) { c.Store = orderGone{c.Store} })
 	ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
-	w.store.mu.Lock()
-	delete(w.store.orders, "o-1")
-	w.store.mu.Unlock()
 	w.deliver(ref)
 	w.wantRow(ref, order.NotificationSkipped, "order unknown")
+}
+
+// cancelAfterReads is a real store that calls cancel once GetBuyer, the notifier's last
+// read before it sends, has answered.
+type cancelAfterReads struct {
+	notifier.Store
+	cancel context.CancelFunc
+}
+
+func (c cancelAfterReads) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
+	defer c.cancel()
+	return c.Store.GetBuyer(ctx, id)
+}
+
+// orderGone is a real store whose GetOrder answers CodeNotFound. No store method deletes
+// an order, so a row whose order is gone (a store restored from an older backup, a
+// hand-edited table) cannot be reached through the store's writes; the fault is injected
+// here instead.
+type orderGone struct{ notifier.Store }
+
+func (orderGone) GetOrder(_ context.Context, id string) (order.Order, error) {
+	return order.Order{}, order.Errorf(order.CodeNotFound, "test.GetOrder", "no order %s", id)
 }

@@ -43,6 +43,9 @@ const (
 	ReasonEmailSuppressed = "email suppressed"
 )
 
+// ReasonSellerAlert is PlanChannels' reason for a seller alert kind: no buyer channel, ever.
+const ReasonSellerAlert = "a seller alert is never sent to the buyer"
+
 // PlanChannels decides the channels of a row of kind k for buyer b:
 //
 //   - the buyer's choice for k (Preferences.Choice); the default is email when the buyer
@@ -61,9 +64,6 @@ const (
 // buyer's own opt-out too: unsubscribing from reminder emails (the link says "by email")
 // still leaves the buyer reachable by SMS, which they can stop with STOP. Opting out of
 // both channels stops everything but the must-sends.
-// ReasonSellerAlert is PlanChannels' reason for a seller alert kind: no buyer channel, ever.
-const ReasonSellerAlert = "a seller alert is never sent to the buyer"
-
 func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 	if k.ForSeller() {
 		return Plan{Reason: ReasonSellerAlert}
@@ -76,30 +76,10 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 		}
 		choice = order.ChannelsDefault // refused by Preferences.Validate; never stops a must-send
 	}
-	var wanted []notify.Channel
-	switch choice {
-	case order.ChannelsEmail:
-		wanted = []notify.Channel{notify.ChannelEmail}
-	case order.ChannelsSMS:
-		wanted = []notify.Channel{notify.ChannelSMS}
-	case order.ChannelsBoth:
-		wanted = []notify.Channel{notify.ChannelEmail, notify.ChannelSMS}
-	default:
-		wanted = []notify.Channel{notify.ChannelSMS}
-		if b.Email != "" {
-			wanted = []notify.Channel{notify.ChannelEmail}
-		}
-	}
-	optedOut := func(ch notify.Channel) bool {
-		if must {
-			return false
-		}
-		return ch == notify.ChannelEmail && b.Preferences.EmailOptOut || ch == notify.ChannelSMS && b.Preferences.SMSOptOut
-	}
 	var p Plan
 	var planned, optOuts []notify.Channel
-	for _, ch := range wanted {
-		if optedOut(ch) {
+	for _, ch := range wantedChannels(choice, b) {
+		if optedOut(ch, b, must) {
 			optOuts = append(optOuts, ch)
 			continue
 		}
@@ -111,22 +91,7 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 		}
 	}
 	if len(planned) == 0 {
-		reasons := make([]string, len(optOuts))
-		for i, ch := range optOuts {
-			reasons[i] = string(ch) + ": " + ReasonOptedOut
-		}
-		if len(optOuts) == 1 {
-			other := otherChannel(optOuts[0])
-			why := unusable(other, b, have)
-			if why == "" && !optedOut(other) {
-				return Plan{Channels: []notify.Channel{other}}
-			}
-			if why == "" {
-				why = ReasonOptedOut
-			}
-			reasons = append(reasons, string(other)+": "+why)
-		}
-		return Plan{Reason: strings.Join(reasons, "; ")}
+		return planOptedOut(optOuts, b, have, must)
 	}
 	if len(planned) == 2 {
 		if len(p.Channels) == 0 {
@@ -136,7 +101,7 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 	}
 	other := otherChannel(planned[0])
 	otherWhy := unusable(other, b, have)
-	if otherWhy == "" && optedOut(other) {
+	if otherWhy == "" && optedOut(other, b, must) {
 		otherWhy = ReasonOptedOut
 	}
 	switch {
@@ -148,6 +113,55 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 		p.Reason = joinSkips(append(p.Unusable, Skip{other, otherWhy}))
 	}
 	return p
+}
+
+// wantedChannels are the channels of the buyer's choice, in order; the default is email
+// when the buyer has an address, else SMS.
+func wantedChannels(choice order.ChannelChoice, b order.Buyer) []notify.Channel {
+	switch choice {
+	case order.ChannelsEmail:
+		return []notify.Channel{notify.ChannelEmail}
+	case order.ChannelsSMS:
+		return []notify.Channel{notify.ChannelSMS}
+	case order.ChannelsBoth:
+		return []notify.Channel{notify.ChannelEmail, notify.ChannelSMS}
+	default:
+		if b.Email != "" {
+			return []notify.Channel{notify.ChannelEmail}
+		}
+		return []notify.Channel{notify.ChannelSMS}
+	}
+}
+
+// optedOut reports whether the buyer opted out of channel ch; a must-send kind ignores
+// opt-outs.
+func optedOut(ch notify.Channel, b order.Buyer, must bool) bool {
+	if must {
+		return false
+	}
+	return ch == notify.ChannelEmail && b.Preferences.EmailOptOut || ch == notify.ChannelSMS && b.Preferences.SMSOptOut
+}
+
+// planOptedOut is the plan when the buyer opted out of every chosen channel (optOuts): the
+// other channel when only one was chosen and the other is usable and not opted out, else
+// nothing, with the reasons.
+func planOptedOut(optOuts []notify.Channel, b order.Buyer, have Senders, must bool) Plan {
+	reasons := make([]string, len(optOuts))
+	for i, ch := range optOuts {
+		reasons[i] = string(ch) + ": " + ReasonOptedOut
+	}
+	if len(optOuts) == 1 {
+		other := otherChannel(optOuts[0])
+		why := unusable(other, b, have)
+		if why == "" && !optedOut(other, b, must) {
+			return Plan{Channels: []notify.Channel{other}}
+		}
+		if why == "" {
+			why = ReasonOptedOut
+		}
+		reasons = append(reasons, string(other)+": "+why)
+	}
+	return Plan{Reason: strings.Join(reasons, "; ")}
 }
 
 // otherChannel is email for SMS and SMS for email.

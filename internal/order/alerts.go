@@ -7,6 +7,8 @@ import (
 	"time"
 )
 
+// SellerKindPrefix begins every seller alert kind.
+//
 // Seller alerts are outbox rows (Notification) addressed to the seller, not the buyer: the
 // same table, the same claim and at-most-once delivery, written in the same write as their
 // cause. Their kinds live in their own namespace, "seller_<alert>", so that a row's kind

@@ -9,7 +9,7 @@ import (
 // receipt an event may say it happened (providers' clocks and time zones drift, a day does not).
 var Earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// MaxClockSkew: see Earliest.
+// MaxClockSkew is how far after its receipt an event may say it happened: see Earliest.
 const MaxClockSkew = 24 * time.Hour
 
 // CheckTimes replaces an OccurredAt that cannot be real with ReceivedAt (which the webhook

@@ -237,78 +237,99 @@ func (p *antom) Parse(r Request) (order.Event, error) {
 		return order.Event{}, invalid(op, "body is not an Antom notification: malformed JSON")
 	}
 	ev := order.Event{Source: NameAntom, Type: n.NotifyType, Kind: order.KindIgnored, PaymentRef: n.PaymentID}
-	var amount *antomAmount
-	var outcome, objectID string
-	var times []string
+	var f antomFacts
 	switch {
 	case n.DisputeNotificationType != "" || n.DisputeID != "":
-		ev.Type, outcome, objectID = firstOf(n.DisputeNotificationType, n.NotifyType), n.DisputeJudgedResult, n.DisputeID
-		ev.OrderID, ev.DisputeID = n.PaymentRequestID, n.DisputeID
-		ev.Refs = refList(n.PaymentID, n.PaymentRequestID, n.CaptureID)
-		times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, n.DisputeTime}
-		if n.DisputeNotificationType != "DISPUTE_CREATED" {
-			// disputeTime is when the dispute was created, not when this notice happened:
-			// the signed request-time is the notice's own time.
-			times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, webhooksig.Header(r.Header, "request-time"), n.DisputeTime}
-		}
-		ev.Kind, ev.DisputeStatus = antomDispute(n)
-		if ev.Kind == order.KindDisputeClosed {
-			ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
-		}
-		ev.DisputeReason = firstOf(n.DisputeReasonCode, n.DisputeReasonMsg)
-		if t, ok := parseAntomTime(n.DefenseDueTime); ok {
-			ev.RespondBy = t
-		}
-		if ev.Kind == order.KindDisputeOpened {
-			amount = n.DisputeAmount
-		}
+		f = antomDisputeFacts(&ev, n, r)
 	case n.NotifyType == "REFUND_RESULT":
-		outcome, objectID = firstOf(n.RefundStatus, n.Result.ResultStatus), firstOf(n.RefundID, n.RefundRequestID)
+		f = antomFacts{outcome: firstOf(n.RefundStatus, n.Result.ResultStatus), objectID: firstOf(n.RefundID, n.RefundRequestID),
+			times: []string{n.RefundTime}}
 		ev.Refs = refList(n.PaymentID, n.RefundID, n.RefundRequestID)
-		times = []string{n.RefundTime}
 		if n.RefundStatus == "SUCCESS" {
-			ev.Kind, amount = order.KindRefunded, n.RefundAmount
+			ev.Kind, f.amount = order.KindRefunded, n.RefundAmount
 		}
 	case n.NotifyType == "CAPTURE_RESULT":
-		outcome, objectID = n.Result.ResultStatus, firstOf(n.CaptureID, n.CaptureRequestID, n.PaymentID)
+		f = antomFacts{outcome: n.Result.ResultStatus, objectID: firstOf(n.CaptureID, n.CaptureRequestID, n.PaymentID),
+			times: []string{n.CaptureTime}}
 		ev.Refs = refList(n.PaymentID, n.CaptureID, n.CaptureRequestID)
-		times = []string{n.CaptureTime}
 	default:
-		outcome, objectID = n.Result.ResultStatus, firstOf(n.PaymentID, n.PaymentRequestID)
-		ev.OrderID = n.PaymentRequestID
-		ev.Refs = refList(n.PaymentID, n.PaymentRequestID)
-		times = []string{n.PaymentTime, n.PaymentCreateTime}
-		switch {
-		case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S":
-			ev.Kind, amount = order.KindPaymentSucceeded, n.PaymentAmount
-		case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "F":
-			ev.Kind = order.KindPaymentFailed
-		case n.NotifyType == "PAYMENT_PENDING":
-			ev.Kind = order.KindPaymentPending
-		}
+		f = antomPaymentFacts(&ev, n)
 	}
-	if ev.Type == "" || objectID == "" {
+	if ev.Type == "" || f.objectID == "" {
 		return order.Event{}, invalid(op, "notification has no type or no payment, capture, refund or dispute id to identify it")
 	}
-	ev.EventID = ev.Type + ":" + objectID
-	if outcome != "" {
-		ev.EventID += ":" + outcome
+	ev.EventID = ev.Type + ":" + f.objectID
+	if f.outcome != "" {
+		ev.EventID += ":" + f.outcome
 	}
-	if amount != nil && amount.Value != "" {
-		minor, ok := minorUnits(amount.Value)
-		cur, curOK := isoCurrency(amount.Currency)
+	if f.amount != nil && f.amount.Value != "" {
+		minor, ok := minorUnits(f.amount.Value)
+		cur, curOK := isoCurrency(f.amount.Currency)
 		if !ok || !curOK {
 			return order.Event{}, invalid(op, "amount is not minor units in an ISO 4217 currency")
 		}
 		ev.AmountMinor, ev.Currency = minor, cur
 	}
-	for _, s := range append(times, webhooksig.Header(r.Header, "request-time")) {
+	for _, s := range append(f.times, webhooksig.Header(r.Header, "request-time")) {
 		if t, ok := parseAntomTime(s); ok {
 			ev.OccurredAt = t
 			break
 		}
 	}
 	return ev, nil
+}
+
+// antomFacts are what Parse takes from a notification besides the event's fields: the
+// amount to record (nil for none), the outcome and object id that make the event id, and
+// the notification's own times, most specific first.
+type antomFacts struct {
+	amount            *antomAmount
+	outcome, objectID string
+	times             []string
+}
+
+// antomDisputeFacts fills ev from a dispute notification (DISPUTE_CREATED, JUDGED, ...).
+func antomDisputeFacts(ev *order.Event, n antomNotify, r Request) antomFacts {
+	ev.Type = firstOf(n.DisputeNotificationType, n.NotifyType)
+	f := antomFacts{outcome: n.DisputeJudgedResult, objectID: n.DisputeID,
+		times: []string{n.DisputeJudgedTime, n.DisputeAcceptTime, n.DisputeTime}}
+	ev.OrderID, ev.DisputeID = n.PaymentRequestID, n.DisputeID
+	ev.Refs = refList(n.PaymentID, n.PaymentRequestID, n.CaptureID)
+	if n.DisputeNotificationType != "DISPUTE_CREATED" {
+		// disputeTime is when the dispute was created, not when this notice happened:
+		// the signed request-time is the notice's own time.
+		f.times = []string{n.DisputeJudgedTime, n.DisputeAcceptTime, webhooksig.Header(r.Header, "request-time"), n.DisputeTime}
+	}
+	ev.Kind, ev.DisputeStatus = antomDispute(n)
+	if ev.Kind == order.KindDisputeClosed {
+		ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
+	}
+	ev.DisputeReason = firstOf(n.DisputeReasonCode, n.DisputeReasonMsg)
+	if t, ok := parseAntomTime(n.DefenseDueTime); ok {
+		ev.RespondBy = t
+	}
+	if ev.Kind == order.KindDisputeOpened {
+		f.amount = n.DisputeAmount
+	}
+	return f
+}
+
+// antomPaymentFacts fills ev from a payment notification (PAYMENT_RESULT, PAYMENT_PENDING,
+// or any other type, which stays ignored).
+func antomPaymentFacts(ev *order.Event, n antomNotify) antomFacts {
+	f := antomFacts{outcome: n.Result.ResultStatus, objectID: firstOf(n.PaymentID, n.PaymentRequestID),
+		times: []string{n.PaymentTime, n.PaymentCreateTime}}
+	ev.OrderID = n.PaymentRequestID
+	ev.Refs = refList(n.PaymentID, n.PaymentRequestID)
+	switch {
+	case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S":
+		ev.Kind, f.amount = order.KindPaymentSucceeded, n.PaymentAmount
+	case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "F":
+		ev.Kind = order.KindPaymentFailed
+	case n.NotifyType == "PAYMENT_PENDING":
+		ev.Kind = order.KindPaymentPending
+	}
+	return f
 }
 
 // firstOf returns the first non-empty string.

@@ -162,18 +162,7 @@ func (p *payPal) Parse(r Request) (order.Event, error) {
 	}
 	res := &e.Resource
 	ev := order.Event{Source: NamePayPal, EventID: e.ID, Type: e.EventType, Kind: order.KindIgnored}
-	candidates := []string{res.CustomID, res.InvoiceID}
-	if len(res.PurchaseUnits) > 0 {
-		pu := res.PurchaseUnits[0]
-		candidates = append(candidates, pu.CustomID, pu.InvoiceID)
-		if pu.ReferenceID != "default" {
-			candidates = append(candidates, pu.ReferenceID)
-		}
-	}
-	for _, dt := range res.DisputedTransactions {
-		candidates = append(candidates, dt.Custom, dt.InvoiceNumber)
-	}
-	ev.OrderID = firstValidOrderID(candidates...)
+	ev.OrderID = firstValidOrderID(payPalOrderCandidates(&e)...)
 	ev.PaymentRef, ev.Refs = payPalRefs(&e)
 	if e.resourceKind() == "dispute" {
 		ev.DisputeID = res.DisputeID
@@ -197,17 +186,7 @@ func (p *payPal) Parse(r Request) (order.Event, error) {
 		ev.Kind, amount = order.KindDisputeClosed, res.DisputeAmount
 	}
 	if ev.Kind == order.KindDisputeOpened || ev.Kind == order.KindDisputeUpdated || ev.Kind == order.KindDisputeClosed {
-		status := res.Status
-		if ev.Kind == order.KindDisputeClosed {
-			status = "RESOLVED"
-		}
-		ev.DisputeStatus, ev.DisputeReason = payPalDisputeStatus(status, res.DisputeOutcome.OutcomeCode), res.Reason
-		if ev.Kind == order.KindDisputeClosed {
-			ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
-		}
-		if t, err := time.Parse(time.RFC3339Nano, res.SellerResponseDueDate); err == nil {
-			ev.RespondBy = t.UTC()
-		}
+		setPayPalDispute(&ev, &e)
 	}
 	if amount != nil && amount.Value != "" {
 		n, err := order.MinorUnits(amount.Value, amount.CurrencyCode)
@@ -218,6 +197,42 @@ func (p *payPal) Parse(r Request) (order.Event, error) {
 	}
 	ev.OccurredAt = payPalOccurredAt(e.CreateTime, res.UpdateTime, webhooksig.Header(r.Header, "PAYPAL-TRANSMISSION-TIME"))
 	return ev, nil
+}
+
+// payPalOrderCandidates are the resource's fields that may carry the order id, in order of
+// preference: custom_id, invoice_id, then the first purchase unit's (its reference_id
+// unless PayPal's "default"), then each disputed transaction's custom and invoice_number.
+func payPalOrderCandidates(e *payPalEvent) []string {
+	res := &e.Resource
+	candidates := []string{res.CustomID, res.InvoiceID}
+	if len(res.PurchaseUnits) > 0 {
+		pu := res.PurchaseUnits[0]
+		candidates = append(candidates, pu.CustomID, pu.InvoiceID)
+		if pu.ReferenceID != "default" {
+			candidates = append(candidates, pu.ReferenceID)
+		}
+	}
+	for _, dt := range res.DisputedTransactions {
+		candidates = append(candidates, dt.Custom, dt.InvoiceNumber)
+	}
+	return candidates
+}
+
+// setPayPalDispute sets a dispute event's status, reason, outcome (when closed) and
+// response deadline from the dispute resource.
+func setPayPalDispute(ev *order.Event, e *payPalEvent) {
+	res := &e.Resource
+	status := res.Status
+	if ev.Kind == order.KindDisputeClosed {
+		status = "RESOLVED"
+	}
+	ev.DisputeStatus, ev.DisputeReason = payPalDisputeStatus(status, res.DisputeOutcome.OutcomeCode), res.Reason
+	if ev.Kind == order.KindDisputeClosed {
+		ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
+	}
+	if t, err := time.Parse(time.RFC3339Nano, res.SellerResponseDueDate); err == nil {
+		ev.RespondBy = t.UTC()
+	}
 }
 
 // payPalRefs returns the event's PaymentRef and Refs (see Parse).

@@ -67,7 +67,7 @@ func TestPayPalCertURLAllowList(t *testing.T) {
 // TestPayPalVerifyRefusesCertURL: a refused CERT-URL is a 401 and no fetch happens.
 func TestPayPalVerifyRefusesCertURL(t *testing.T) {
 	var hits atomic.Int32
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	p := mustProvider(t, Config{PayPalWebhookID: payPalWebhookID, HTTPClient: srv.Client()}, NamePayPal)
 	body := fixture(t, "paypal", "PAYMENT.CAPTURE.COMPLETED.json")
@@ -95,14 +95,14 @@ func certServer(t *testing.T, cert []byte) (*httptest.Server, *atomic.Int32) {
 		hits.Add(1)
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/HUGE"):
-			w.Write([]byte(strings.Repeat("A", payPalCertMaxBytes+1)))
+			_, _ = w.Write([]byte(strings.Repeat("A", payPalCertMaxBytes+1))) // the client hangs up part way
 		case strings.HasSuffix(r.URL.Path, "/MISSING"):
 			http.NotFound(w, r)
 		case strings.HasSuffix(r.URL.Path, "/REDIRECT"):
 			http.Redirect(w, r, "https://169.254.169.254/latest/meta-data/", http.StatusFound)
 		default:
 			w.Header().Set("Content-Type", "application/x-pem-file")
-			w.Write(cert)
+			_, _ = w.Write(cert) // a failed write fails the client's fetch, which the test sees
 		}
 	})
 	srv := httptest.NewTLSServer(mux)
@@ -170,8 +170,11 @@ func TestPayPalCertCacheIsBounded(t *testing.T) {
 	}
 	// The newest is still cached, the oldest was evicted.
 	before := hits.Load()
-	p.certs.get(context.Background(), srv.URL+"/v1/notifications/certs/CERT-"+strconv.Itoa(payPalCertCacheMax+7))
-	p.certs.get(context.Background(), srv.URL+"/v1/notifications/certs/CERT-0")
+	for _, id := range []int{payPalCertCacheMax + 7, 0} {
+		if _, err := p.certs.get(context.Background(), srv.URL+"/v1/notifications/certs/CERT-"+strconv.Itoa(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if got := hits.Load() - before; got != 1 {
 		t.Fatalf("%d fetches, want 1 (only the evicted one)", got)
 	}

@@ -187,6 +187,28 @@ func (p *stripe) Parse(r Request) (order.Event, error) {
 	if e.Created != 0 { // a negative time is kept: CheckTimes records it as an anomaly
 		ev.OccurredAt = time.Unix(e.Created, 0).UTC()
 	}
+	setStripeRefs(&ev, &e)
+	amount := stripeKind(&ev, &e)
+	if strings.HasPrefix(e.Type, "charge.dispute.") && e.objectType() == "dispute" {
+		setStripeDispute(&ev, &e)
+	}
+	if amount != 0 {
+		if err := checkAmount(op, "data.object amount", amount); err != nil {
+			return order.Event{}, err
+		}
+		cur, ok := isoCurrency(obj.Currency)
+		if !ok {
+			return order.Event{}, invalid(op, "data.object.currency is not an ISO 4217 code")
+		}
+		ev.AmountMinor, ev.Currency = amount, cur
+	}
+	return ev, nil
+}
+
+// setStripeRefs sets the event's PaymentRef, Refs and DisputeID from its object (see Parse
+// for the ids each object type gives).
+func setStripeRefs(ev *order.Event, e *stripeEvent) {
+	obj := &e.Data.Object
 	pi := string(obj.PaymentIntent)
 	switch e.objectType() {
 	case "payment_intent":
@@ -213,6 +235,12 @@ func (p *stripe) Parse(r Request) (order.Event, error) {
 		ev.PaymentRef = pi
 		ev.Refs = paymentRefs(pi)
 	}
+}
+
+// stripeKind sets the event's Kind from its type (and, for a completed checkout session,
+// its payment_status) and returns the amount it records, 0 for none.
+func stripeKind(ev *order.Event, e *stripeEvent) int64 {
+	obj := &e.Data.Object
 	amount := int64(0)
 	switch e.Type {
 	case "payment_intent.succeeded":
@@ -246,29 +274,23 @@ func (p *stripe) Parse(r Request) (order.Event, error) {
 	case "radar.early_fraud_warning.created", "radar.early_fraud_warning.updated":
 		ev.Kind = order.KindFraudWarning
 	}
-	if strings.HasPrefix(e.Type, "charge.dispute.") && e.objectType() == "dispute" {
-		ev.DisputeStatus, ev.DisputeReason = stripeDisputeStatus(obj.Status), obj.Reason
-		if ev.Kind == order.KindDisputeClosed && !order.DisputeEnded(ev.DisputeStatus) {
-			ev.DisputeStatus = order.DisputeClosed
-		}
-		if ev.Kind == order.KindDisputeClosed {
-			ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
-		}
-		if obj.EvidenceDetails.DueBy > 0 {
-			ev.RespondBy = time.Unix(obj.EvidenceDetails.DueBy, 0).UTC()
-		}
+	return amount
+}
+
+// setStripeDispute sets a dispute event's status, reason, outcome (when closed) and
+// evidence deadline from the Dispute object.
+func setStripeDispute(ev *order.Event, e *stripeEvent) {
+	obj := &e.Data.Object
+	ev.DisputeStatus, ev.DisputeReason = stripeDisputeStatus(obj.Status), obj.Reason
+	if ev.Kind == order.KindDisputeClosed && !order.DisputeEnded(ev.DisputeStatus) {
+		ev.DisputeStatus = order.DisputeClosed
 	}
-	if amount != 0 {
-		if err := checkAmount(op, "data.object amount", amount); err != nil {
-			return order.Event{}, err
-		}
-		cur, ok := isoCurrency(obj.Currency)
-		if !ok {
-			return order.Event{}, invalid(op, "data.object.currency is not an ISO 4217 code")
-		}
-		ev.AmountMinor, ev.Currency = amount, cur
+	if ev.Kind == order.KindDisputeClosed {
+		ev.DisputeOutcome = disputeOutcome(ev.DisputeStatus)
 	}
-	return ev, nil
+	if obj.EvidenceDetails.DueBy > 0 {
+		ev.RespondBy = time.Unix(obj.EvidenceDetails.DueBy, 0).UTC()
+	}
 }
 
 // stripeDisputeStatus maps a Dispute's status (see Parse).

@@ -95,12 +95,12 @@ func TestStripeRefs(t *testing.T) {
 func TestStripeOrderIDMustBeValid(t *testing.T) {
 	p := mustProvider(t, Config{StripeSecrets: []string{stripeSecret}}, NameStripe)
 	body := fixture(t, "stripe", "checkout.session.completed.client_reference_id.json")
-	edit := func(old, new string) []byte {
+	edit := func(old, repl string) []byte {
 		t.Helper()
 		if !bytes.Contains(body, []byte(old)) {
 			t.Fatalf("fixture lacks %q", old)
 		}
-		return bytes.Replace(body, []byte(old), []byte(new), 1)
+		return bytes.Replace(body, []byte(old), []byte(repl), 1)
 	}
 	for _, tt := range []struct {
 		name, want string

@@ -81,7 +81,7 @@ type racingOrders struct {
 func (r *racingOrders) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error {
 	if !r.raced && o.Version > 1 {
 		r.raced = true
-		cur, _ := r.Store.GetOrder(ctx, o.ID)
+		cur, _ := r.GetOrder(ctx, o.ID)
 		cur.Version++ // another writer's change lands first
 		if err := r.Store.SaveOrder(ctx, cur, b); err != nil {
 			return err

@@ -65,7 +65,7 @@ func sesServer(t *testing.T) *httptest.Server {
 				sesFail(w, 503, "ServiceUnavailable", "try again")
 			default:
 				w.Header().Set("Content-Type", "application/json")
-				io.WriteString(w, `{"MessageId":"0100018c-test"}`)
+				_, _ = io.WriteString(w, `{"MessageId":"0100018c-test"}`) // a failed write fails the send the test checks
 			}
 		default:
 			sesFail(w, 404, "UnknownOperationException", r.Method+" "+r.URL.Path)
@@ -80,7 +80,7 @@ func sesFail(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("X-Amzn-ErrorType", code)
 	w.Header().Set("X-Amzn-RequestId", "req-"+code)
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"message": msg})
+	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg}) // a failed write fails the send the test checks
 }
 
 // sdkSender returns a Sender whose real client talks to endpoint with SDK retries off, so
@@ -143,7 +143,9 @@ func TestTransportErrorHidesAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	endpoint := "http://" + l.Addr().String()
-	l.Close() // nothing listens there now: connection refused
+	if err := l.Close(); err != nil { // nothing listens there now: connection refused
+		t.Fatal(err)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

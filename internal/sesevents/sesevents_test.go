@@ -65,8 +65,8 @@ func (f *fakeFeedback) MarkDelivered(_ context.Context, ref order.NotificationRe
 	return f.err
 }
 
-// handle runs one fixture through a Handler over f and returns its error and its log.
-func handle(t *testing.T, f *fakeFeedback, name string) (error, string) {
+// handle runs one fixture through a Handler over f and returns its log and its error.
+func handle(t *testing.T, f *fakeFeedback, name string) (string, error) {
 	t.Helper()
 	var logs bytes.Buffer
 	h := &Handler{Store: f, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
@@ -74,7 +74,7 @@ func handle(t *testing.T, f *fakeFeedback, name string) (error, string) {
 	if strings.Contains(logs.String(), "@") {
 		t.Errorf("%s: the log holds an address:\n%s", name, logs.String())
 	}
-	return err, logs.String()
+	return logs.String(), err
 }
 
 // TestEventsMapToFeedback: each documented event type leads to its one store write, with
@@ -90,7 +90,7 @@ func TestEventsMapToFeedback(t *testing.T) {
 		{"sns-ses-delivery.json", "delivered ord-1001/payment_received/2 " + fixtureMessage + " 2026-11-22T09:30:04.133Z", ActionDelivered},
 	} {
 		f := &fakeFeedback{}
-		err, logs := handle(t, f, c.fixture)
+		logs, err := handle(t, f, c.fixture)
 		if err != nil {
 			t.Errorf("%s: %v", c.fixture, err)
 		}
@@ -109,7 +109,7 @@ func TestEventsMapToFeedback(t *testing.T) {
 // SES record write nothing; none fails the invocation.
 func TestUntaggedAndOtherEventsAreIgnored(t *testing.T) {
 	f := &fakeFeedback{}
-	if err, logs := handle(t, f, "sns-ses-identity-bounce.json"); err != nil || !strings.Contains(logs, ActionIgnored) {
+	if logs, err := handle(t, f, "sns-ses-identity-bounce.json"); err != nil || !strings.Contains(logs, ActionIgnored) {
 		t.Errorf("identity notification: %v, log %s", err, logs)
 	}
 	for _, edit := range []func(string) string{
@@ -141,7 +141,7 @@ func TestFailuresRetryOrDrop(t *testing.T) {
 		{order.Errorf(order.CodeNotFound, "fake", "no buyer"), false},
 	} {
 		for _, name := range []string{"sns-ses-bounce-permanent.json", "sns-ses-delivery.json"} {
-			err, logs := handle(t, &fakeFeedback{err: c.err}, name)
+			logs, err := handle(t, &fakeFeedback{err: c.err}, name)
 			if (err != nil) != c.retry {
 				t.Errorf("%s with %v: error %v, want retry=%v", name, c.err, err, c.retry)
 			}

@@ -19,14 +19,18 @@ import (
 // The store scenarios run on the embedded store and on DynamoDB Local (skipped without
 // it): the fixtures through the handler change what the notifier does next.
 
-func stores(t *testing.T) map[string]func(t *testing.T) store.Store {
+func stores(_ *testing.T) map[string]func(t *testing.T) store.Store {
 	return map[string]func(t *testing.T) store.Store{
 		"embedded": func(t *testing.T) store.Store {
 			st, err := embedded.Open(t.TempDir(), embedded.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { st.Close() })
+			t.Cleanup(func() {
+				if err := st.Close(); err != nil {
+					t.Error(err)
+				}
+			})
 			return st
 		},
 		"dynamodb-local": func(t *testing.T) store.Store {

@@ -35,7 +35,12 @@ func startFakeSMTP(t *testing.T, setup func(f *fakeSMTP)) *fakeSMTP {
 		setup(f)
 	}
 	var wg sync.WaitGroup
-	t.Cleanup(func() { l.Close(); wg.Wait() })
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Error(err)
+		}
+		wg.Wait()
+	})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -61,7 +66,7 @@ func (f *fakeSMTP) received() []string {
 }
 
 func (f *fakeSMTP) serve(c net.Conn) {
-	defer c.Close()
+	defer func() { _ = c.Close() }() // the session is over; the client has what it gets
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	r := bufio.NewReader(c)
 	reply := func(s string) { _, _ = c.Write([]byte(s + "\r\n")) }

@@ -100,7 +100,9 @@ func TestSendEmailUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	if err := l.Close(); err != nil { // nothing listens there now: connection refused
+		t.Fatal(err)
+	}
 
 	s, err := New("smtp://" + addr)
 	if err != nil {

@@ -98,31 +98,40 @@ func New(rawURL string) (*Sender, error) {
 			return nil, bad("password without a user name")
 		}
 	}
-	q := u.Query()
-	for key := range q {
-		if key != "starttls" {
-			return nil, bad("unknown parameter " + strconv.Quote(key))
-		}
-	}
-	if q.Has("starttls") {
-		if s.implicitTLS {
-			return nil, bad("starttls applies only to smtp://")
-		}
-		switch q.Get("starttls") {
-		case "", "opportunistic":
-			s.policy = gomail.TLSOpportunistic
-		case "required":
-			s.policy = gomail.TLSMandatory
-		case "none":
-			s.policy = gomail.NoTLS
-		default:
-			return nil, bad("starttls must be opportunistic, required or none")
-		}
+	if problem := s.readQuery(u.Query()); problem != "" {
+		return nil, bad(problem)
 	}
 	if _, err := s.client(); err != nil {
 		return nil, bad("client setup failed")
 	}
 	return s, nil
+}
+
+// readQuery reads the URL's query, whose one parameter is starttls (smtp:// only), into
+// s.policy; it returns what is wrong with the query, "" when nothing is.
+func (s *Sender) readQuery(q url.Values) string {
+	for key := range q {
+		if key != "starttls" {
+			return "unknown parameter " + strconv.Quote(key)
+		}
+	}
+	if !q.Has("starttls") {
+		return ""
+	}
+	if s.implicitTLS {
+		return "starttls applies only to smtp://"
+	}
+	switch q.Get("starttls") {
+	case "", "opportunistic":
+		s.policy = gomail.TLSOpportunistic
+	case "required":
+		s.policy = gomail.TLSMandatory
+	case "none":
+		s.policy = gomail.NoTLS
+	default:
+		return "starttls must be opportunistic, required or none"
+	}
+	return ""
 }
 
 // String describes the server without the credentials, so that printing a Sender (%v,

@@ -161,7 +161,9 @@ func TestUnreachableIsTemporary(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	if err := l.Close(); err != nil { // nothing listens there now: connection refused
+		t.Fatal(err)
+	}
 	cfg := testservice.AWSConfig()
 	cfg.Retryer = func() aws.Retryer { return retry.AddWithMaxAttempts(retry.NewStandard(), 1) }
 	s := New(NewClient(cfg, "http://"+addr), Options{})

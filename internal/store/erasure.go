@@ -174,36 +174,8 @@ func RunErasure(ctx context.Context, steps ErasureSteps, buyerID string, now tim
 	if !found && len(held) == 0 && len(pending) == 0 {
 		return res, order.Errorf(order.CodeNotFound, op, "no buyer %s", buyerID)
 	}
-	for {
-		ids, err := steps.ErasureIndex(ctx, buyerID, BuyerOrderPrefix, "", batch)
-		if err != nil {
-			return res, err
-		}
-		page := func(steps ErasureSteps) error {
-			for _, id := range ids {
-				if err := eraseOrder(ctx, steps, buyerID, id, now, window, &res); err != nil {
-					return err
-				}
-				if err := steps.DropBuyerOrder(ctx, buyerID, id); err != nil {
-					return err
-				}
-				res.OrdersTouched++
-			}
-			return nil
-		}
-		saved := res
-		saved.EvidenceHeld = append([]EvidenceHold(nil), res.EvidenceHeld...)
-		if b, ok := steps.(ErasureBatcher); ok {
-			err = b.InBatch(ctx, page)
-		} else {
-			err = page(steps)
-		}
-		if err != nil {
-			return saved, err
-		}
-		if len(ids) < batch {
-			break
-		}
+	if err := eraseOrderPages(ctx, steps, buyerID, now, window, batch, &res); err != nil {
+		return res, err
 	}
 	if err := releaseHolds(ctx, steps, buyerID, now, window, batch, &res); err != nil {
 		return res, err
@@ -218,6 +190,44 @@ func RunErasure(ctx context.Context, steps ErasureSteps, buyerID string, now tim
 	}
 	res.ContactErased = true
 	return res, nil
+}
+
+// eraseOrderPages erases the buyer's indexed orders, batch at a time (each page in one
+// transaction when steps is an ErasureBatcher), adding to res; when a page fails, res is
+// left as the pages before it made it.
+func eraseOrderPages(ctx context.Context, steps ErasureSteps, buyerID string, now time.Time, window time.Duration, batch int, res *Erasure) error {
+	for {
+		ids, err := steps.ErasureIndex(ctx, buyerID, BuyerOrderPrefix, "", batch)
+		if err != nil {
+			return err
+		}
+		page := func(steps ErasureSteps) error {
+			for _, id := range ids {
+				if err := eraseOrder(ctx, steps, buyerID, id, now, window, res); err != nil {
+					return err
+				}
+				if err := steps.DropBuyerOrder(ctx, buyerID, id); err != nil {
+					return err
+				}
+				res.OrdersTouched++
+			}
+			return nil
+		}
+		saved := *res
+		saved.EvidenceHeld = append([]EvidenceHold(nil), res.EvidenceHeld...)
+		if b, ok := steps.(ErasureBatcher); ok {
+			err = b.InBatch(ctx, page)
+		} else {
+			err = page(steps)
+		}
+		if err != nil {
+			*res = saved
+			return err
+		}
+		if len(ids) < batch {
+			return nil
+		}
+	}
 }
 
 // eraseOrder skips the order's pending buyer messages and deletes its evidence, or holds it.

@@ -33,7 +33,7 @@ type Retention struct {
 	Unfiled time.Duration
 }
 
-// DefaultRetention: messages 90 days; evidence and timelines 540 days (the longest card
+// DefaultRetention is the retention when none is configured: messages 90 days; evidence and timelines 540 days (the longest card
 // network dispute windows); unfiled events 30 days after the provider stops retrying.
 func DefaultRetention() Retention {
 	return Retention{Messages: 90 * day, Evidence: 540 * day, Unfiled: 30 * day}

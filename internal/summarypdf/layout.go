@@ -46,18 +46,28 @@ func (r *renderer) document(s summary.Summary) {
 		{{text: lb.created}, {text: formatTime(s.CreatedAt)}, {}, {}},
 	})
 
+	r.disputes(s.Disputes)
+	r.parcels(s.Parcels)
+	r.messages(s.Messages)
+	r.timeline(s.Events)
+}
+
+// disputes draws the Disputes section: a banner for each dispute awaiting a response by a
+// known deadline, then the table.
+func (r *renderer) disputes(disputes []summary.Dispute) {
+	lb := r.lb
 	r.heading(lb.disputes)
-	if len(s.Disputes) == 0 {
+	if len(disputes) == 0 {
 		r.note(lb.none)
 	}
-	for _, d := range s.Disputes {
+	for _, d := range disputes {
 		if d.Status == "needs_response" && !d.RespondBy.IsZero() {
 			r.banner(fmt.Sprintf(lb.respondByBanner, formatTime(d.RespondBy), d.Provider, d.ID))
 		}
 	}
-	if len(s.Disputes) > 0 {
-		rows := make([][]cell, 0, len(s.Disputes))
-		for _, d := range s.Disputes {
+	if len(disputes) > 0 {
+		rows := make([][]cell, 0, len(disputes))
+		for _, d := range disputes {
 			respondBy := lb.unknown
 			if !d.RespondBy.IsZero() {
 				respondBy = formatCellTime(d.RespondBy)
@@ -69,12 +79,16 @@ func (r *renderer) document(s summary.Summary) {
 		r.table([]column{{lb.provider, 15}, {lb.disputeID, 25}, {lb.status, 26}, {lb.reason, 35},
 			{lb.amount, 21}, {lb.opened, 30}, {lb.respondBy, 30}}, rows)
 	}
+}
 
+// parcels draws the Parcels section: each parcel's line, then its checkpoints.
+func (r *renderer) parcels(parcels []summary.Parcel) {
+	lb := r.lb
 	r.heading(lb.parcels)
-	if len(s.Parcels) == 0 {
+	if len(parcels) == 0 {
 		r.note(lb.none)
 	}
-	for i, p := range s.Parcels {
+	for i, p := range parcels {
 		r.color(colText)
 		r.room(3 * lineH)
 		r.paragraph(fmt.Sprintf("%d. %s: %s · %s: %s · %s: %s · %s: %s · %s: %s", i+1,
@@ -91,13 +105,17 @@ func (r *renderer) document(s summary.Summary) {
 		r.table([]column{{lb.time, 30}, {lb.location, 55}, {lb.message, 97}}, rows)
 		r.gap(1.5)
 	}
+}
 
+// messages draws the Messages section: the buyer messages and what became of them.
+func (r *renderer) messages(messages []summary.Message) {
+	lb := r.lb
 	r.heading(lb.messages)
-	if len(s.Messages) == 0 {
+	if len(messages) == 0 {
 		r.note(lb.none)
 	} else {
-		rows := make([][]cell, 0, len(s.Messages))
-		for _, m := range s.Messages {
+		rows := make([][]cell, 0, len(messages))
+		for _, m := range messages {
 			channel := m.Channel
 			if channel == "" {
 				channel = lb.noChannel
@@ -107,14 +125,18 @@ func (r *renderer) document(s summary.Summary) {
 		}
 		r.table([]column{{lb.time, 30}, {lb.kind, 34}, {lb.channel, 18}, {lb.status, 26}, {lb.subject, 74}}, rows)
 	}
+}
 
+// timeline draws the Timeline section: every event, applied or not.
+func (r *renderer) timeline(events []summary.Event) {
+	lb := r.lb
 	r.heading(lb.timeline)
-	if len(s.Events) == 0 {
+	if len(events) == 0 {
 		r.note(lb.none)
 		return
 	}
-	rows := make([][]cell, 0, len(s.Events))
-	for _, e := range s.Events {
+	rows := make([][]cell, 0, len(events))
+	for _, e := range events {
 		applied := lb.appliedNo
 		if e.Applied {
 			applied = lb.appliedYes

@@ -69,12 +69,11 @@ func Write(w io.Writer, s summary.Summary) error {
 
 // renderer draws on one document, tracking the selected font to avoid redundant changes.
 type renderer struct {
-	pdf        *fpdf.Fpdf
-	lb         *labels
-	font       string
-	size       float64
-	widths     map[string]map[rune]float64 // per font: width in mm at 1 pt
-	footerText func(page int) string
+	pdf    *fpdf.Fpdf
+	lb     *labels
+	font   string
+	size   float64
+	widths map[string]map[rune]float64 // per font: width in mm at 1 pt
 }
 
 func newRenderer(s summary.Summary) *renderer {

@@ -61,11 +61,13 @@ func NewTopic(t *testing.T) *Topic {
 		t.Fatalf("CreateTopic: %v", err)
 	}
 	tp.ARN = aws.ToString(topic.TopicArn)
-	var q struct{ QueueUrl string }
+	var q struct {
+		QueueURL string `json:"QueueUrl"`
+	}
 	tp.call(t, "CreateQueue", map[string]any{"QueueName": name}, &q)
-	tp.queueURL = q.QueueUrl
+	tp.queueURL = q.QueueURL
 	var attrs struct{ Attributes map[string]string }
-	tp.call(t, "GetQueueAttributes", map[string]any{"QueueUrl": q.QueueUrl, "AttributeNames": []string{"QueueArn"}}, &attrs)
+	tp.call(t, "GetQueueAttributes", map[string]any{"QueueUrl": q.QueueURL, "AttributeNames": []string{"QueueArn"}}, &attrs)
 	if _, err := tp.Client.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: aws.String(tp.ARN),
 		Protocol: aws.String("sqs"), Endpoint: aws.String(attrs.Attributes["QueueArn"])}); err != nil {
 		t.Fatalf("Subscribe: %v", err)

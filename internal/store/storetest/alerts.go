@@ -41,7 +41,7 @@ func testDisputeAlert(t *testing.T, h Harness) {
 	eventually(t, func() bool {
 		before, err1 := s.DueOrders(ctx, dueAt.Add(-time.Second), 10)
 		at, err2 := s.DueOrders(ctx, dueAt, 10)
-		return err1 == nil && err2 == nil && !dueIDs(t, before)[o.ID] && dueIDs(t, at)[o.ID]
+		return err1 == nil && err2 == nil && !dueIDs(before)[o.ID] && dueIDs(at)[o.ID]
 	}, "the disputed order is due at respond_by-48h, not before")
 	ch, ok := order.DisputeDueChange(got, dueAt)
 	if !ok {
@@ -56,7 +56,7 @@ func testDisputeAlert(t *testing.T, h Harness) {
 	}
 	eventually(t, func() bool {
 		list, err := s.DueOrders(ctx, respondBy.Add(time.Hour), 10)
-		return err == nil && !dueIDs(t, list)[o.ID]
+		return err == nil && !dueIDs(list)[o.ID]
 	}, "the order left the due index after its alert")
 }
 

@@ -28,7 +28,7 @@ func dueOrder(t testing.TB, s interface {
 	return o
 }
 
-func dueIDs(t testing.TB, list []order.Order) map[string]bool {
+func dueIDs(list []order.Order) map[string]bool {
 	ids := map[string]bool{}
 	for _, o := range list {
 		ids[o.ID] = true
@@ -43,7 +43,7 @@ func testDueIndex(t *testing.T, h Harness) {
 	second := dueOrder(t, s, "o-due-2", 2*time.Hour)
 	dueOrder(t, s, "o-due-3", 3*time.Hour)
 	got, err := s.DueOrders(ctx, baseTime.Add(150*time.Minute), 10)
-	if ids := dueIDs(t, got); err != nil || len(got) != 2 || !ids["o-due-1"] || !ids["o-due-2"] {
+	if ids := dueIDs(got); err != nil || len(got) != 2 || !ids["o-due-1"] || !ids["o-due-2"] {
 		t.Fatalf("DueOrders at +2h30 = %v, %v; want o-due-1 and o-due-2", ids, err)
 	}
 	if got[0].ID != "o-due-1" || !got[1].NextActionAt.Equal(second.NextActionAt) {
@@ -56,7 +56,7 @@ func testDueIndex(t *testing.T, h Harness) {
 	mustRecord(t, s, Event("stripe", "evt_due", "o-due-2", order.KindPaymentSucceeded, second.AmountMinor, time.Minute))
 	eventually(t, func() bool {
 		got, _ := s.DueOrders(ctx, baseTime.Add(150*time.Minute), 10)
-		ids := dueIDs(t, got)
+		ids := dueIDs(got)
 		return len(got) == 1 && ids["o-due-1"]
 	}, "a paid order stayed in the due index")
 }

@@ -103,7 +103,7 @@ func (r *recordingDynamo) queryIndex(index string, in *dynamodb.QueryInput) *dyn
 	pkAttr, skAttr := index+"PK", index+"SK"
 	v := func(name string) string { return str(in.ExpressionAttributeValues[name]) }
 	pk := v(":pk")
-	inRange := func(sk string) bool { return true }
+	inRange := func(string) bool { return true }
 	switch cond := aws.ToString(in.KeyConditionExpression); strings.TrimPrefix(cond, pkAttr+" = :pk") {
 	case "":
 	case " AND " + skAttr + " <= :upto": // the due indexes

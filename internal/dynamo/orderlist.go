@@ -101,32 +101,9 @@ func (ls listSource) ListIndex(ctx context.Context, pk string, desc bool, after,
 	const op = "dynamo.ListOrders"
 	index := listIndexOf(pk)
 	pkAttr, skAttr := index+"PK", index+"SK"
-	values := map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}
-	cond := pkAttr + " = :pk"
-	low, high := after, bound // the key condition's range, ascending
-	if desc {
-		low, high = bound, after
-	}
-	switch {
-	case after != "" && bound != "":
-		if low > high {
-			return nil, nil
-		}
-		cond += " AND " + skAttr + " BETWEEN :low AND :high" // after itself is dropped below
-		values[":low"] = &types.AttributeValueMemberS{Value: low}
-		values[":high"] = &types.AttributeValueMemberS{Value: high}
-	case after != "" && desc:
-		cond += " AND " + skAttr + " < :a"
-		values[":a"] = &types.AttributeValueMemberS{Value: after}
-	case after != "":
-		cond += " AND " + skAttr + " > :a"
-		values[":a"] = &types.AttributeValueMemberS{Value: after}
-	case bound != "" && desc:
-		cond += " AND " + skAttr + " >= :b"
-		values[":b"] = &types.AttributeValueMemberS{Value: bound}
-	case bound != "":
-		cond += " AND " + skAttr + " <= :b"
-		values[":b"] = &types.AttributeValueMemberS{Value: bound}
+	cond, values, empty := listKeyCondition(pkAttr, skAttr, pk, desc, after, bound)
+	if empty {
+		return nil, nil
 	}
 	in := &dynamodb.QueryInput{
 		TableName: &ls.s.table, IndexName: aws.String(index),
@@ -166,6 +143,40 @@ func (ls listSource) ListIndex(ctx context.Context, pk string, desc bool, after,
 		out = append(out, store.ListEntry{SK: str(it[skAttr]), Order: rec.Order()})
 	}
 	return out, nil
+}
+
+// listKeyCondition is the key condition of one Query of a list partition: pk, and sort keys
+// past after (exclusive) up to bound (inclusive), in the reading direction. empty is true
+// when no key can match.
+func listKeyCondition(pkAttr, skAttr, pk string, desc bool, after, bound string) (cond string, values map[string]types.AttributeValue, empty bool) {
+	values = map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}}
+	cond = pkAttr + " = :pk"
+	low, high := after, bound // the key condition's range, ascending
+	if desc {
+		low, high = bound, after
+	}
+	switch {
+	case after != "" && bound != "":
+		if low > high {
+			return "", nil, true
+		}
+		cond += " AND " + skAttr + " BETWEEN :low AND :high" // after itself is dropped below
+		values[":low"] = &types.AttributeValueMemberS{Value: low}
+		values[":high"] = &types.AttributeValueMemberS{Value: high}
+	case after != "" && desc:
+		cond += " AND " + skAttr + " < :a"
+		values[":a"] = &types.AttributeValueMemberS{Value: after}
+	case after != "":
+		cond += " AND " + skAttr + " > :a"
+		values[":a"] = &types.AttributeValueMemberS{Value: after}
+	case bound != "" && desc:
+		cond += " AND " + skAttr + " >= :b"
+		values[":b"] = &types.AttributeValueMemberS{Value: bound}
+	case bound != "":
+		cond += " AND " + skAttr + " <= :b"
+		values[":b"] = &types.AttributeValueMemberS{Value: bound}
+	}
+	return cond, values, false
 }
 
 // rowEntries are the entries of outbox row items, each with its order (read consistently).

@@ -67,7 +67,7 @@ type listSource struct{ s *Store }
 
 // ListIndex implements store.ListSource with a cursor walk of the partition's keys, in one
 // read transaction that also reads the orders.
-func (ls listSource) ListIndex(ctx context.Context, pk string, desc bool, after, bound string, limit int) ([]store.ListEntry, error) {
+func (ls listSource) ListIndex(_ context.Context, pk string, desc bool, after, bound string, limit int) ([]store.ListEntry, error) {
 	prefix := []byte(pk + "\x00")
 	var out []store.ListEntry
 	err := ls.s.db.View(func(tx KVTx) error {
@@ -121,7 +121,7 @@ func (ls listSource) ListIndex(ctx context.Context, pk string, desc bool, after,
 }
 
 // ListBuyerOrders implements store.ListSource from the buyer's order index items.
-func (ls listSource) ListBuyerOrders(ctx context.Context, buyerID string) ([]order.Order, error) {
+func (ls listSource) ListBuyerOrders(_ context.Context, buyerID string) ([]order.Order, error) {
 	var out []order.Order
 	err := ls.s.db.View(func(tx KVTx) error {
 		b := tx.Table()

@@ -24,7 +24,7 @@ func loadListBench(b *testing.B, n int) *Store {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { s.Close() })
+	b.Cleanup(func() { _ = s.Close() })
 	err = s.db.Update(func(tx KVTx) error {
 		bk := tx.Table()
 		for i := range n {

@@ -64,11 +64,13 @@ func TestBackfillOrderList(t *testing.T) {
 	if page, _ := s.ListOrders(ctx, store.OrderQuery{}); len(page.Orders) != 0 {
 		t.Fatalf("index not removed: %+v", page)
 	}
-	s.Close()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if s, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	ids := func(q store.OrderQuery) []string {
 		page, err := s.ListOrders(ctx, q)
 		if err != nil {

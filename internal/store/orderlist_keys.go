@@ -8,7 +8,7 @@ import (
 	"github.com/orderwire/orderwire/internal/order"
 )
 
-// The order list's index partitions (ListOrders). Every adapter keeps the same partitions
+// ListAllPK and the functions below name the order list's index partitions (ListOrders). Every adapter keeps the same partitions
 // and sort keys: DynamoDB in global secondary indexes of the order items and of the outbox
 // rows (internal/dynamo picks which index holds which partition), the embedded store as
 // keys "<partition>\x00<sort key>" beside the items. An order is in:

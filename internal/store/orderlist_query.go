@@ -105,6 +105,28 @@ func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage
 		return OrderPage{}, err
 	}
 	l.after = after
+	streams, err := listStreams(ctx, src, q, after)
+	if err != nil {
+		return OrderPage{}, listError(op, err)
+	}
+	out, err := l.merge(ctx, streams)
+	if err != nil {
+		return OrderPage{}, listError(op, err)
+	}
+	page := OrderPage{}
+	if len(out) > q.Limit {
+		page.Next = encodeCursor(plan, out[q.Limit-1].rank)
+		out = out[:q.Limit]
+	}
+	for _, r := range out {
+		page.Orders = append(page.Orders, r.o)
+	}
+	return page, nil
+}
+
+// listStreams opens the index partitions q reads (see RunListOrders), each positioned after
+// the cursor's sort key after.
+func listStreams(ctx context.Context, src ListSource, q OrderQuery, after string) ([]*listStream, error) {
 	var streams []*listStream
 	since := ""
 	if !q.UpdatedSince.IsZero() {
@@ -128,7 +150,7 @@ func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage
 	case q.BuyerID != "":
 		os, err := src.ListBuyerOrders(ctx, q.BuyerID)
 		if err != nil {
-			return OrderPage{}, listError(op, err)
+			return nil, err
 		}
 		s := &listStream{desc: true, done: true}
 		for _, o := range os {
@@ -147,19 +169,7 @@ func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage
 		}
 		streams = append(streams, &listStream{pk: pk, desc: true, after: after, bound: since})
 	}
-	out, err := l.merge(ctx, streams)
-	if err != nil {
-		return OrderPage{}, listError(op, err)
-	}
-	page := OrderPage{}
-	if len(out) > q.Limit {
-		page.Next = encodeCursor(plan, out[q.Limit-1].rank)
-		out = out[:q.Limit]
-	}
-	for _, r := range out {
-		page.Orders = append(page.Orders, r.o)
-	}
-	return page, nil
+	return streams, nil
 }
 
 // listError is err as it is when the adapter made it an *order.Error, else internal.

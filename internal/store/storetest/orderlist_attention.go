@@ -117,8 +117,8 @@ func testAttentionSetting(t *testing.T, h Harness) {
 	wantList(t, "default, two days later", listAll(t, s, q), []string{"o-at-dispute-soon", "o-at-unshipped", "o-at-recent"})
 	q.Now = baseTime.Add(3*24*time.Hour + 30*time.Minute) // o-at-unshipped was paid at +1h
 	wantList(t, "right after the first payment's 3 days", listAll(t, s, q), []string{"o-at-dispute-soon"})
-	any := store.OrderQuery{Attention: "any", Now: attentionNow, UnshippedAfter: 12 * time.Hour, Limit: 2}
-	wantList(t, "any, 12 hours", listAll(t, s, any),
+	anyKind := store.OrderQuery{Attention: "any", Now: attentionNow, UnshippedAfter: 12 * time.Hour, Limit: 2}
+	wantList(t, "any, 12 hours", listAll(t, s, anyKind),
 		[]string{"o-at-dispute-soon", "o-at-dispute-late", "o-at-refund", "o-at-unshipped", "o-at-parcel", "o-at-recent"})
 }
 

@@ -10,33 +10,24 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/embedded"
-	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
-	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/reminder"
-	"github.com/orderwire/orderwire/internal/seller"
-	"github.com/orderwire/orderwire/internal/store"
-	"github.com/orderwire/orderwire/internal/summarypdf"
-	"github.com/orderwire/orderwire/internal/tracking"
+	"github.com/orderwire/orderwire/internal/wiring"
+	"github.com/orderwire/orderwire/internal/wiring/sellerapi"
 )
 
 var errUsage = errors.New("usage")
 
-// serveConfig is everything `orderwire serve` needs; flags win over the environment.
+// serveConfig is everything `orderwire serve` needs; flags win over the environment. Each
+// component's settings are read by the wiring (wiring.StoreConfigFrom, APIConfigFrom,
+// NotifierConfigFrom), as on AWS.
 type serveConfig struct {
-	Addr        string
-	DataDir     string
-	Table       string // DynamoDB table; empty means the embedded store
-	CreateTable bool   // create Table first (for DynamoDB Local)
-	Tokens      []string
+	Addr  string
+	Store wiring.StoreConfig
+	API   wiring.APIConfig
 	// SweepEvery is how often the reminder sweep runs; 0 turns the ticker off
 	// (POST /local/reminders/run still works).
 	SweepEvery time.Duration
@@ -46,19 +37,23 @@ type serveConfig struct {
 	// sender is configured for go to the local outbox. Without it (production mode) the
 	// /local/* routes are 404 and serve refuses to start without a real sender.
 	Dev bool
-	// Retention is the retention policy (ORDERWIRE_RETENTION_*_DAYS, store.RetentionFromEnv).
-	Retention store.Retention
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	env := func(key, fallback string) string { return envOr(getenv, key, fallback) }
+	src := wiring.EnvSource(getenv)
 	var c serveConfig
+	sc, storeErr := wiring.StoreConfigFrom(src)
+	api, apiErr := wiring.APIConfigFrom(src)
+	addr := strings.TrimSpace(getenv(wiring.EnvAddr))
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Addr, "addr", env("ORDERWIRE_ADDR", "127.0.0.1:8080"), "listen address (env ORDERWIRE_ADDR)")
-	fs.StringVar(&c.DataDir, "data-dir", env("ORDERWIRE_DATA_DIR", "./orderwire-data"), "where the embedded store and the generated API token live (env ORDERWIRE_DATA_DIR)")
-	fs.StringVar(&c.Table, "table", getenv("ORDERWIRE_TABLE"), "use this DynamoDB table instead of the embedded store (env ORDERWIRE_TABLE; endpoint from the standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB)")
-	fs.BoolVar(&c.CreateTable, "create-table", getenv("ORDERWIRE_CREATE_TABLE") == "1", "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env ORDERWIRE_CREATE_TABLE=1)")
+	fs.StringVar(&c.Addr, "addr", addr, "listen address (env "+wiring.EnvAddr+")")
+	fs.StringVar(&sc.DataDir, "data-dir", sc.DataDir, "where the embedded store and the generated API token live (env "+wiring.EnvDataDir+")")
+	fs.StringVar(&sc.Table, "table", sc.Table, "use this DynamoDB table instead of the embedded store (env "+wiring.EnvTable+"; endpoint from the standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB)")
+	fs.BoolVar(&sc.CreateTable, "create-table", sc.CreateTable, "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env "+wiring.EnvCreateTable+"=1)")
 	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Minute, "how often the payment-reminder sweep runs; 0 disables it")
 	fs.DurationVar(&c.NotifyEvery, "notify-every", 2*time.Second, "how often buyer notifications are sent from the outbox; 0 disables it")
 	fs.BoolVar(&c.Dev, "dev", false, "local mode for trying orderwire out: the /local/* routes (run the reminder sweep at any instant, list the messages and alerts) and buyer messages in <data-dir>/outbox.jsonl when no sender is configured; never in production")
@@ -69,12 +64,13 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return c, errUsage
 	}
-	c.Tokens = splitList(getenv("ORDERWIRE_API_TOKEN"))
-	r, err := store.RetentionFromEnv(getenv)
-	if err != nil {
-		return c, fmt.Errorf("retention settings: %w", err)
+	c.Store, c.API = sc, api
+	if storeErr != nil {
+		return c, fmt.Errorf("retention settings: %w", storeErr)
 	}
-	c.Retention = r
+	if apiErr != nil {
+		return c, fmt.Errorf("seller API settings: %w", apiErr)
+	}
 	return c, nil
 }
 
@@ -85,12 +81,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	if err := checkDataDir(cfg.DataDir); err != nil {
+	if err := checkDataDir(cfg.Store.DataDir); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	if len(cfg.Tokens) == 0 {
-		token, generated, path, err := loadOrCreateToken(cfg.DataDir)
+	if len(cfg.API.Tokens) == 0 {
+		token, generated, path, err := loadOrCreateToken(cfg.Store.DataDir)
 		if err != nil {
 			return err
 		}
@@ -99,37 +95,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		} else {
 			fmt.Fprintf(stdout, "API token: the one saved in %s\n", path)
 		}
-		cfg.Tokens = []string{token}
+		cfg.API.Tokens = []string{token}
 	}
-	paymentCfg, err := payment.ConfigFrom(getenv, os.ReadFile)
+	src := wiring.EnvSource(getenv)
+	providers, err := wiring.Payments(src, os.ReadFile, logger)
 	if err != nil {
 		return fmt.Errorf("payment webhook settings: %w", err)
 	}
-	providers, err := payment.Providers(paymentCfg)
-	if err != nil {
-		return fmt.Errorf("payment webhook settings: %w", err)
-	}
-	for _, w := range paymentCfg.Warnings() {
-		logger.Warn("payment webhook settings", "warning", w)
-	}
-	carriers, err := tracking.Providers(tracking.ConfigFrom(getenv))
+	carriers, err := wiring.Carriers(src, logger)
 	if err != nil {
 		return fmt.Errorf("carrier webhook settings: %w", err)
 	}
-	policy, err := loadPolicy(getenv)
-	if err != nil {
-		return fmt.Errorf("reminder policy: %w", err)
-	}
-	window, err := httpapi.DisputeWindowFromEnv(getenv)
-	if err != nil {
-		return err
-	}
-	st, where, err := openStore(ctx, cfg)
+	st, where, err := wiring.OpenStore(ctx, cfg.Store, wiring.AWSConfig)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sweeper := &reminder.Sweeper{Store: st, Policy: policy}
+	sweeper := &reminder.Sweeper{Store: st, Policy: cfg.API.Policy}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -141,14 +123,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("notification settings: %w", err)
 	}
 	defer notes.Close()
-	apiCfg := httpapi.Config{
-		Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
-		Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
-		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
-		Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
-			PDF: summarypdf.Write},
-		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
-	}
+	apiCfg := sellerapi.Config(cfg.API, st, notes.signer, sellerapi.Shop{Name: notes.sellerName, Address: notes.sellerAddress}, logger)
+	apiCfg.Payments, apiCfg.Events, apiCfg.Carriers, apiCfg.Tracking = providers, st, carriers, st
+	apiCfg.BuyerData.Local = notes.localErasers()
 	if cfg.Dev { // the /local/* routes: without them they are 404
 		apiCfg.LocalSweep = func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) }
 		apiCfg.LocalDeliver = notes.deliverAt
@@ -180,7 +157,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go sweepEvery(sweepCtx, sweeper, cfg.SweepEvery, logger)
 	go notifyEvery(sweepCtx, notes.notifier, cfg.NotifyEvery, logger)
 	p, _ := st.(purger) // the embedded store: DynamoDB's TTL does this on AWS
-	go purgeEvery(sweepCtx, p, notes.compactors(), cfg.Retention.Messages, time.Hour, logger)
+	go purgeEvery(sweepCtx, p, notes.compactors(), cfg.Store.Retention.Messages, time.Hour, logger)
 	select {
 	case err := <-served:
 		return err
@@ -192,36 +169,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return srv.Shutdown(shutdownCtx)
 }
 
-// openStore opens DynamoDB when a table is configured, the embedded store otherwise.
-func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error) {
-	if cfg.Table == "" {
-		st, err := embedded.Open(cfg.DataDir, embedded.Options{Retention: cfg.Retention})
-		return st, "embedded, " + cfg.DataDir, err
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, "", fmt.Errorf("load AWS configuration: %w", err)
-	}
-	client := dynamo.NewClient(awsCfg, "")
-	if cfg.CreateTable {
-		if err := dynamo.CreateTable(ctx, client, cfg.Table); err != nil {
-			return nil, "", fmt.Errorf("create table %s: %w", cfg.Table, err)
-		}
-	}
-	st := dynamo.New(client, cfg.Table)
-	st.SetRetention(cfg.Retention)
-	return st, "DynamoDB table " + cfg.Table, nil
-}
-
 // enabledList names the routes of the configured providers, or says how to enable one.
 func enabledList[P any](route string, providers map[string]P) string {
 	if len(providers) == 0 {
 		return "none (set their ORDERWIRE_..._SECRETS settings, see README)"
 	}
-	names := make([]string, 0, len(providers))
-	for name := range providers {
-		names = append(names, route+name)
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
+	return strings.Join(wiring.Routes(route, providers), ", ")
 }

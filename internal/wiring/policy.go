@@ -36,5 +36,5 @@ func PolicyFrom(src Source) (reminder.Policy, error) {
 		fields = e.Fields
 	}
 	return reminder.Policy{}, &order.Error{Code: order.CodeInvalid, Op: "wiring.PolicyFrom", Fields: fields, Err: err,
-		Message: fmt.Sprintf("%s=%s: the dunning policy file cannot be used", EnvPolicyFile, path)}
+		Message: fmt.Sprintf("%s=%s: the reminder policy file cannot be used", EnvPolicyFile, path)}
 }

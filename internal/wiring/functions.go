@@ -16,8 +16,9 @@ import (
 // The cold starts of the functions whose components live in this package (the notifier's
 // and the seller API's are in wiring/senders and wiring/sellerapi, so that no other
 // function links, and initialises, their packages). Each reads and checks its settings
-// before any AWS call, naming every bad one at once, then loads the AWS configuration and
-// fetches the secrets it reads, in parallel, once.
+// before any AWS call, naming every bad one at once, then loads the AWS configuration,
+// starts fetching the secrets it reads (in parallel, once) and builds what needs no secret
+// while they are on their way.
 
 // PaymentWebhook builds payment-webhook's handler: the payment webhook route of httpapi
 // over the table, the providers from the webhook secret (EnvSecretsARN). It is given no
@@ -28,15 +29,20 @@ func PaymentWebhook(ctx context.Context, getenv func(string) string, logger *slo
 	if err != nil {
 		return nil, err
 	}
-	env, err := LoadLambda(ctx, getenv, EnvSecretsARN)
+	env, err := StartLambda(ctx, getenv, EnvSecretsARN)
 	if err != nil {
 		return nil, err
 	}
-	providers, err := Payments(env.Source, os.ReadFile, logger)
+	st := DynamoStore(env.AWS, sc) // while the secret is on its way
+	src, err := env.Secrets()
 	if err != nil {
 		return nil, err
 	}
-	return paymentHandler(providers, DynamoStore(env.AWS, sc), logger), nil
+	providers, err := Payments(src, os.ReadFile, logger)
+	if err != nil {
+		return nil, err
+	}
+	return paymentHandler(providers, st, logger), nil
 }
 
 // paymentHandler is payment-webhook's handler: the payment webhook route of httpapi,
@@ -53,15 +59,20 @@ func TrackingWebhook(ctx context.Context, getenv func(string) string, logger *sl
 	if err != nil {
 		return nil, err
 	}
-	env, err := LoadLambda(ctx, getenv, EnvSecretsARN)
+	env, err := StartLambda(ctx, getenv, EnvSecretsARN)
 	if err != nil {
 		return nil, err
 	}
-	carriers, err := Carriers(env.Source, logger)
+	st := DynamoStore(env.AWS, sc) // while the secret is on its way
+	src, err := env.Secrets()
 	if err != nil {
 		return nil, err
 	}
-	return trackingHandler(carriers, DynamoStore(env.AWS, sc), logger), nil
+	carriers, err := Carriers(src, logger)
+	if err != nil {
+		return nil, err
+	}
+	return trackingHandler(carriers, st, logger), nil
 }
 
 // trackingHandler is tracking-webhook's handler: the carrier webhook route of httpapi,
@@ -79,7 +90,7 @@ func Reminders(ctx context.Context, getenv func(string) string) (*reminder.Sweep
 	if err := joinInvalid("wiring.Reminders", perr, err); err != nil {
 		return nil, err
 	}
-	env, err := LoadLambda(ctx, getenv)
+	env, err := StartLambda(ctx, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +104,7 @@ func DeliveryEvents(ctx context.Context, getenv func(string) string, logger *slo
 	if err != nil {
 		return nil, err
 	}
-	env, err := LoadLambda(ctx, getenv)
+	env, err := StartLambda(ctx, getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -119,26 +119,42 @@ func FetchSecrets(ctx context.Context, getenv func(string) string, api secrets.A
 }
 
 // LambdaEnv is what a function has after its cold start's AWS steps: the AWS configuration
-// and the Source of its settings (its secrets fetched).
+// and, once Secrets returns, the Source of its settings (its secrets fetched).
 type LambdaEnv struct {
-	AWS    aws.Config
-	Source Source
+	AWS     aws.Config
+	fetched chan struct{} // closed when src and err are set
+	src     Source
+	err     error
 }
 
-// LoadLambda loads the AWS configuration and fetches the secrets the variables name, in
-// parallel (FetchSecrets); with no variable it calls Secrets Manager not at all.
-func LoadLambda(ctx context.Context, getenv func(string) string, variables ...string) (LambdaEnv, error) {
+// Secrets waits for the fetch StartLambda began and returns the Source of the function's
+// settings, or the fetch's error.
+func (e *LambdaEnv) Secrets() (Source, error) {
+	<-e.fetched
+	return e.src, e.err
+}
+
+// StartLambda loads the AWS configuration and starts fetching the secrets the variables
+// name, in parallel (FetchSecrets), without waiting for them: the caller builds what needs
+// no secret (the store, the senders) during the round trip, then calls Secrets. With no
+// variable it calls Secrets Manager not at all. Check the settings before calling it: it
+// is the cold start's first AWS step.
+func StartLambda(ctx context.Context, getenv func(string) string, variables ...string) (*LambdaEnv, error) {
 	awsCfg, err := AWSConfig(ctx)
 	if err != nil {
-		return LambdaEnv{}, err
+		return nil, err
 	}
-	src := EnvSource(getenv)
-	if len(variables) > 0 {
-		if src, err = FetchSecrets(ctx, getenv, secretsmanager.NewFromConfig(awsCfg), variables...); err != nil {
-			return LambdaEnv{}, err
-		}
+	env := &LambdaEnv{AWS: awsCfg, fetched: make(chan struct{}), src: EnvSource(getenv)}
+	if len(variables) == 0 {
+		close(env.fetched)
+		return env, nil
 	}
-	return LambdaEnv{AWS: awsCfg, Source: src}, nil
+	api := secretsmanager.NewFromConfig(awsCfg)
+	go func() {
+		defer close(env.fetched)
+		env.src, env.err = FetchSecrets(ctx, getenv, api, variables...)
+	}()
+	return env, nil
 }
 
 // Logger is every function's logger: JSON lines on stderr.

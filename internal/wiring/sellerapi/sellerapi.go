@@ -46,7 +46,8 @@ func Config(cfg wiring.APIConfig, st store.Store, signer *unsubscribe.Signer, sh
 // Lambda is the seller-api function's cold start: its settings (the table, the two
 // secrets' ARNs, the policy file next to bootstrap, the dispute window; all checked before
 // any AWS call, every bad one named at once), the AWS configuration, its two secrets (API
-// tokens, unsubscribe keys) fetched in parallel, and the handler over the table.
+// tokens, unsubscribe keys) fetched in parallel while it builds the store, and the handler
+// over the table.
 func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
 	sc, serr := wiring.StoreConfigFrom(wiring.EnvSource(getenv))
 	_, aerr := wiring.APIConfigFrom(wiring.EnvSource(getenv)) // all but the secrets' content
@@ -59,11 +60,16 @@ func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger
 	if err := wiring.JoinInvalid("sellerapi.Lambda", append(missing, serr, aerr)...); err != nil {
 		return nil, err
 	}
-	env, err := wiring.LoadLambda(ctx, getenv, wiring.EnvSecretsARN, wiring.EnvUnsubscribeSecretARN)
+	env, err := wiring.StartLambda(ctx, getenv, wiring.EnvSecretsARN, wiring.EnvUnsubscribeSecretARN)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := wiring.APIConfigFrom(env.Source)
+	st := wiring.DynamoStore(env.AWS, sc) // while the secrets are on their way
+	src, err := env.Secrets()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := wiring.APIConfigFrom(src)
 	if err == nil {
 		err = cfg.RequireSecrets()
 	}
@@ -74,5 +80,5 @@ func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.New(Config(cfg, wiring.DynamoStore(env.AWS, sc), signer, Shop{}, logger)), nil
+	return httpapi.New(Config(cfg, st, signer, Shop{}, logger)), nil
 }

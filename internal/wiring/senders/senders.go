@@ -69,18 +69,31 @@ func UnsubscribeURL(cfg wiring.NotifierConfig, signer *unsubscribe.Signer) func(
 
 // Lambda is the notifier function's cold start: its settings (all checked before any AWS
 // call, every bad one named at once), the AWS configuration, the unsubscribe-link keys
-// from their secret (EnvUnsubscribeSecretARN), SES (or SMTP) and SNS with retries off, and
-// the notifier over the table. Its error names settings, never secret values.
+// from their secret (EnvUnsubscribeSecretARN), fetched while it builds the store and SES
+// (or SMTP) and SNS with retries off, and the notifier over the table. Its error names
+// settings, never secret values.
 func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*notifier.Notifier, error) {
 	sc, serr := wiring.StoreConfigFrom(wiring.EnvSource(getenv))
 	if err := lambdaSettings(getenv, sc, serr); err != nil {
 		return nil, err
 	}
-	env, err := wiring.LoadLambda(ctx, getenv, wiring.EnvUnsubscribeSecretARN)
+	env, err := wiring.StartLambda(ctx, getenv, wiring.EnvUnsubscribeSecretARN)
 	if err != nil {
 		return nil, err
 	}
-	cfg := wiring.NotifierConfigFrom(env.Source)
+	// While the keys are on their way: the store and the senders (they need no secret).
+	cfg := wiring.NotifierConfigFrom(wiring.EnvSource(getenv))
+	senders := wiring.NoRetries(env.AWS)
+	email, suppressions, _, err := Email(cfg, true, senders)
+	if err != nil {
+		return nil, err
+	}
+	st, sms, alerts := wiring.DynamoStore(env.AWS, sc), SMS(cfg, senders), Alerts(cfg, senders, email)
+	src, err := env.Secrets()
+	if err != nil {
+		return nil, err
+	}
+	cfg = wiring.NotifierConfigFrom(src) // now with the keys
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -88,14 +101,9 @@ func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	senders := wiring.NoRetries(env.AWS)
-	email, suppressions, _, err := Email(cfg, true, senders)
-	if err != nil {
-		return nil, err
-	}
 	return notifier.New(notifier.Config{
-		Alerts: Alerts(cfg, senders, email), Store: wiring.DynamoStore(env.AWS, sc),
-		Email: email, Suppressions: suppressions, SMS: SMS(cfg, senders),
+		Alerts: alerts, Store: st,
+		Email: email, Suppressions: suppressions, SMS: sms,
 		UnsubscribeURL: UnsubscribeURL(cfg, signer),
 		From:           cfg.EmailFrom, SellerName: cfg.SellerName, SellerAddress: cfg.SellerAddress,
 		Owner: owner(getenv), Logger: logger,

@@ -102,12 +102,8 @@ func Settings() []Setting {
 
 // Lookup returns the row of the setting name.
 func Lookup(name string) (Setting, bool) {
-	for _, s := range Settings() {
-		if s.Name == name {
-			return s, true
-		}
-	}
-	return Setting{}, false
+	s, ok := rows()[name]
+	return s, ok
 }
 
 func retentionDefault(name string) string {

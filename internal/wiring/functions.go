@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/payment"
@@ -26,7 +27,7 @@ import (
 // request is answered 401 before any order code runs.
 func PaymentWebhook(ctx context.Context, getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
 	sc, err := lambdaStoreConfig(EnvSource(getenv))
-	if err != nil {
+	if err := joinInvalid("wiring.Lambda", err, required(getenv, EnvSecretsARN)); err != nil {
 		return nil, err
 	}
 	env, err := StartLambda(ctx, getenv, EnvSecretsARN)
@@ -56,7 +57,7 @@ func paymentHandler(providers map[string]payment.Provider, events httpapi.EventR
 // payment-webhook). No Orders, Tokens or Payments, as PaymentWebhook.
 func TrackingWebhook(ctx context.Context, getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
 	sc, err := lambdaStoreConfig(EnvSource(getenv))
-	if err != nil {
+	if err := joinInvalid("wiring.Lambda", err, required(getenv, EnvSecretsARN)); err != nil {
 		return nil, err
 	}
 	env, err := StartLambda(ctx, getenv, EnvSecretsARN)
@@ -109,4 +110,15 @@ func DeliveryEvents(ctx context.Context, getenv func(string) string, logger *slo
 		return nil, err
 	}
 	return &sesevents.Handler{Store: DynamoStore(env.AWS, sc), Logger: logger}, nil
+}
+
+// required is the CodeInvalid error naming each of names that getenv leaves blank, or nil.
+func required(getenv func(string) string, names ...string) error {
+	var errs []error
+	for _, name := range names {
+		if strings.TrimSpace(getenv(name)) == "" {
+			errs = append(errs, Missing(name))
+		}
+	}
+	return joinInvalid("wiring.required", errs...)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/orderwire/orderwire/internal/notifier"
+	"github.com/orderwire/orderwire/internal/notify/templates"
 	"github.com/orderwire/orderwire/internal/ses"
 	"github.com/orderwire/orderwire/internal/smtpmail"
 	"github.com/orderwire/orderwire/internal/sns"
@@ -69,8 +70,9 @@ func UnsubscribeURL(cfg wiring.NotifierConfig, signer *unsubscribe.Signer) func(
 
 // Lambda is the notifier function's cold start: its settings (all checked before any AWS
 // call, every bad one named at once), the AWS configuration, the unsubscribe-link keys
-// from their secret (EnvUnsubscribeSecretARN), fetched while it builds the store and SES
-// (or SMTP) and SNS with retries off, and the notifier over the table. Its error names
+// from their secret (EnvUnsubscribeSecretARN), fetched while it builds the store, SES (or
+// SMTP) and SNS with retries off and parses the message catalogs, and the notifier over
+// the table. Its error names
 // settings, never secret values.
 func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*notifier.Notifier, error) {
 	sc, serr := wiring.StoreConfigFrom(wiring.EnvSource(getenv))
@@ -89,6 +91,9 @@ func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger
 		return nil, err
 	}
 	st, sms, alerts := wiring.DynamoStore(env.AWS, sc), SMS(cfg, senders), Alerts(cfg, senders, email)
+	// The message catalogs are parsed on first use (~5 ms): during the round trip rather
+	// than in the first invocation.
+	templates.Locales()
 	src, err := env.Secrets()
 	if err != nil {
 		return nil, err

@@ -11,31 +11,19 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/localsink"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/order"
-	"github.com/orderwire/orderwire/internal/ses"
-	"github.com/orderwire/orderwire/internal/smtpmail"
-	"github.com/orderwire/orderwire/internal/sns"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/unsubscribe"
+	"github.com/orderwire/orderwire/internal/wiring"
+	"github.com/orderwire/orderwire/internal/wiring/senders"
 )
 
-// The local server's notification settings (environment only; README "Notifications").
+// The local files of the notification pipeline, in the data dir.
 const (
-	envSMTPURL         = "ORDERWIRE_SMTP_URL"         // email by SMTP
-	envEmailTransport  = "ORDERWIRE_EMAIL"            // "ses": email by SES v2 (AWS settings from the environment)
-	envSMSTransport    = "ORDERWIRE_SMS"              // "sns": SMS by SNS
-	envUnsubscribeKeys = "ORDERWIRE_UNSUBSCRIBE_KEYS" // comma-separated, newest first; default: generated in the data dir
-	envPublicURL       = "ORDERWIRE_PUBLIC_URL"       // base of unsubscribe links; default http://<addr>
-	envEmailFrom       = "ORDERWIRE_EMAIL_FROM"
-	envSellerName      = "ORDERWIRE_SELLER_NAME"
-	envSellerAddress   = "ORDERWIRE_SELLER_ADDRESS"
-	envSellerEmail     = "ORDERWIRE_SELLER_EMAIL"        // seller alerts also by email to this address
-	envAlertsTopic     = "ORDERWIRE_SELLER_ALERTS_TOPIC" // seller alerts also to this SNS topic ARN
 	unsubscribeKeyFile = "unsubscribe-key"
 	localOutboxFile    = "outbox.jsonl"
 	localAlertsFile    = "alerts.jsonl"
@@ -59,47 +47,79 @@ type notifications struct {
 	sellerName, sellerAddress string
 }
 
-// setUpNotifications builds the pipeline from the environment: SMTP when ORDERWIRE_SMTP_URL
-// is set, SES when ORDERWIRE_EMAIL=ses, SNS when ORDERWIRE_SMS=sns. In local mode
-// (cfg.Dev) whatever is not configured goes to the local sink (<data dir>/outbox.jsonl,
-// listed at GET /local/outbox), so a new user sees exactly what buyers would get. In
-// production mode a channel that is not configured is off (the notifier skips it, as for a
-// buyer without that address), and with neither channel configured serve refuses to start:
-// buyer messages would otherwise pile up in a file nobody reads, and unpaid orders would be
-// terminated without the buyer ever being reminded.
-// listening is the server's own base URL, the default base of unsubscribe links.
+// setUpNotifications builds the pipeline from the notifier's settings
+// (wiring.NotifierConfigFrom, as the notifier function reads them, with local defaults):
+// SMTP when ORDERWIRE_SMTP_URL is set, SES when ORDERWIRE_EMAIL=ses (in
+// ORDERWIRE_SES_CONFIGURATION_SET when set), SNS when ORDERWIRE_SMS=sns (with
+// ORDERWIRE_SMS_SENDER_ID and ORDERWIRE_SMS_ORIGINATION_NUMBER, like the function), the
+// AWS senders with SDK retries off (wiring.NoRetries). In local mode (cfg.Dev) whatever is
+// not configured goes to the local sink (<data dir>/outbox.jsonl, listed at GET
+// /local/outbox), so a new user sees exactly what buyers would get. In production mode a
+// channel that is not configured is off (the notifier skips it, as for a buyer without that
+// address), and with neither channel configured serve refuses to start: buyer messages
+// would otherwise pile up in a file nobody reads, and unpaid orders would be terminated
+// without the buyer ever being reminded. Settings that are not valid stop serve, naming
+// them. listening is the server's own base URL, the default base of unsubscribe links.
 func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, getenv func(string) string, st store.Store, logger *slog.Logger) (*notifications, error) {
-	signer, err := localSigner(cfg.DataDir, getenv)
+	dataDir := cfg.Store.DataDir
+	nc := wiring.NotifierConfigFrom(wiring.EnvSource(getenv)).WithLocalDefaults(listening)
+	signer, err := localSigner(dataDir, &nc)
 	if err != nil {
 		return nil, err
 	}
-	n := &notifications{signer: signer}
-	ncfg := baseNotifierConfig(listening, getenv, st, logger, signer)
-	n.sellerName, n.sellerAddress = ncfg.SellerName, ncfg.SellerAddress
-	topic := envOr(getenv, envAlertsTopic, "")
-	awsCfg, err := n.setUpSenders(ctx, &ncfg, getenv, topic)
-	if err != nil {
+	if err := nc.Validate(); err != nil {
 		return nil, err
+	}
+	n := &notifications{signer: signer}
+	ncfg := notifier.Config{Store: st, Logger: logger,
+		From: nc.EmailFrom, SellerName: nc.SellerName, SellerAddress: nc.SellerAddress,
+		Owner:          fmt.Sprintf("serve-%d", os.Getpid()),
+		UnsubscribeURL: senders.UnsubscribeURL(nc, signer),
+	}
+	n.sellerName, n.sellerAddress = ncfg.SellerName, ncfg.SellerAddress
+	var awsCfg aws.Config
+	if (nc.SES && nc.SMTPURL == "") || nc.SNS || nc.AlertsTopic != "" {
+		if awsCfg, err = wiring.AWSConfig(ctx); err != nil {
+			return nil, fmt.Errorf("load AWS configuration: %w", err)
+		}
+		awsCfg = wiring.NoRetries(awsCfg)
+	}
+	if ncfg.Email, ncfg.Suppressions, n.email, err = senders.Email(nc, nc.SES, awsCfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", wiring.EnvSMTPURL, err)
+	}
+	if nc.SNS {
+		ncfg.SMS, n.sms = senders.SMS(nc, awsCfg), "SNS ("+awsCfg.Region+smsIdentity(nc)+")"
 	}
 	if !cfg.Dev && ncfg.Email == nil && ncfg.SMS == nil {
 		return nil, fmt.Errorf("production mode needs a buyer message sender: set %s, %s=ses or %s=sns "+
 			"(see README, Notifications), or run `orderwire serve --dev` to write buyer messages to %s instead",
-			envSMTPURL, envEmailTransport, envSMSTransport, filepath.Join(cfg.DataDir, localOutboxFile))
+			wiring.EnvSMTPURL, wiring.EnvEmail, wiring.EnvSMS, filepath.Join(dataDir, localOutboxFile))
 	}
 	if !cfg.Dev {
 		if ncfg.Email == nil {
-			n.email = "off (not configured: set " + envSMTPURL + " or " + envEmailTransport + "=ses)"
+			n.email = "off (not configured: set " + wiring.EnvSMTPURL + " or " + wiring.EnvEmail + "=ses)"
 		}
 		if ncfg.SMS == nil {
-			n.sms = "off (not configured: set " + envSMSTransport + "=sns)"
+			n.sms = "off (not configured: set " + wiring.EnvSMS + "=sns)"
 		}
 	}
 	if cfg.Dev && (ncfg.Email == nil || ncfg.SMS == nil) {
-		if err := n.useLocalSink(&ncfg, cfg.DataDir); err != nil {
+		path := filepath.Join(dataDir, localOutboxFile)
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		if n.sink, err = localsink.Open(path); err != nil {
 			return nil, err
 		}
+		where := "local outbox " + path + " (GET /local/outbox)"
+		if ncfg.Email == nil {
+			ncfg.Email, n.email = n.sink, where
+		}
+		if ncfg.SMS == nil {
+			ncfg.SMS, n.sms = n.sink, where
+		}
 	}
-	if err := n.setUpAlerts(&ncfg, cfg.DataDir, getenv, topic, awsCfg); err != nil {
+	if err := n.setUpAlerts(&ncfg, nc, dataDir, awsCfg); err != nil {
 		return nil, err
 	}
 	n.cfg = ncfg
@@ -107,72 +127,19 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	return n, nil
 }
 
-// baseNotifierConfig is the notifier configuration without senders: the store, the
-// seller's name and address, this process's owner name and the unsubscribe links (under
-// ORDERWIRE_PUBLIC_URL, else listening).
-func baseNotifierConfig(listening string, getenv func(string) string, st store.Store, logger *slog.Logger, signer *unsubscribe.Signer) notifier.Config {
-	publicURL := strings.TrimRight(envOr(getenv, envPublicURL, listening), "/")
-	return notifier.Config{Store: st, Logger: logger,
-		From:          envOr(getenv, envEmailFrom, "orderwire demo shop <orders@localhost>"),
-		SellerName:    envOr(getenv, envSellerName, "orderwire demo shop"),
-		SellerAddress: envOr(getenv, envSellerAddress, "Set ORDERWIRE_SELLER_ADDRESS to your postal address"),
-		Owner:         fmt.Sprintf("serve-%d", os.Getpid()),
-		UnsubscribeURL: func(buyerID string, now time.Time) string {
-			return unsubscribe.URL(publicURL, signer.Token(buyerID, now))
-		},
+// smsIdentity describes who SMS come from, for the banner ("" for the account's defaults).
+func smsIdentity(nc wiring.NotifierConfig) string {
+	var parts []string
+	if nc.SMSSenderID != "" {
+		parts = append(parts, "sender ID "+nc.SMSSenderID)
 	}
-}
-
-// setUpSenders sets ncfg's email sender (SMTP when ORDERWIRE_SMTP_URL is set, else SES when
-// ORDERWIRE_EMAIL=ses) and SMS sender (SNS when ORDERWIRE_SMS=sns), and names them in n. It
-// returns the AWS configuration, loaded only when SES, SNS or the alerts topic needs it.
-func (n *notifications) setUpSenders(ctx context.Context, ncfg *notifier.Config, getenv func(string) string, topic string) (aws.Config, error) {
-	smtpURL := getenv(envSMTPURL)
-	useSES := smtpURL == "" && envOr(getenv, envEmailTransport, "") == "ses"
-	useSNS := envOr(getenv, envSMSTransport, "") == "sns"
-	var awsCfg aws.Config
-	if useSES || useSNS || topic != "" { // SDK retries off: see functions/notifier (noRetries)
-		var err error
-		if awsCfg, err = config.LoadDefaultConfig(ctx, config.WithRetryMaxAttempts(1)); err != nil {
-			return awsCfg, fmt.Errorf("load AWS configuration: %w", err)
-		}
+	if nc.SMSOriginationNumber != "" {
+		parts = append(parts, "from "+nc.SMSOriginationNumber)
 	}
-	switch {
-	case smtpURL != "":
-		sender, err := smtpmail.New(smtpURL)
-		if err != nil {
-			return awsCfg, fmt.Errorf("%s: %w", envSMTPURL, err)
-		}
-		ncfg.Email, n.email = sender, "SMTP ("+sender.String()+")"
-	case useSES:
-		sender := ses.New(ses.NewClient(awsCfg, ""))
-		ncfg.Email, ncfg.Suppressions, n.email = sender, sender, "SES ("+awsCfg.Region+")"
+	if len(parts) == 0 {
+		return ""
 	}
-	if useSNS {
-		ncfg.SMS, n.sms = sns.New(sns.NewClient(awsCfg, ""), sns.Options{}), "SNS ("+awsCfg.Region+")"
-	}
-	return awsCfg, nil
-}
-
-// useLocalSink opens <dataDir>/outbox.jsonl (creating dataDir) as the sender of whichever
-// channel ncfg has none for (local mode).
-func (n *notifications) useLocalSink(ncfg *notifier.Config, dataDir string) error {
-	path := filepath.Join(dataDir, localOutboxFile)
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return fmt.Errorf("create data dir: %w", err)
-	}
-	var err error
-	if n.sink, err = localsink.Open(path); err != nil {
-		return err
-	}
-	where := "local outbox " + path + " (GET /local/outbox)"
-	if ncfg.Email == nil {
-		ncfg.Email, n.email = n.sink, where
-	}
-	if ncfg.SMS == nil {
-		ncfg.SMS, n.sms = n.sink, where
-	}
-	return nil
+	return ", " + strings.Join(parts, ", ")
 }
 
 // deliverAt runs the notifier once as of at (its clock fixed there, under its own owner
@@ -190,10 +157,10 @@ func (n *notifications) deliverAt(ctx context.Context, at time.Time) (any, error
 }
 
 // setUpAlerts adds the seller alert channels to ncfg: the local alerts file
-// (<data dir>/alerts.jsonl, GET /local/alerts) always, the SNS topic when
-// ORDERWIRE_SELLER_ALERTS_TOPIC names one, and email through the configured email sender
-// when ORDERWIRE_SELLER_EMAIL is set.
-func (n *notifications) setUpAlerts(ncfg *notifier.Config, dataDir string, getenv func(string) string, topic string, awsCfg aws.Config) error {
+// (<data dir>/alerts.jsonl, GET /local/alerts) always, then those nc configures
+// (senders.Alerts: the SNS topic ORDERWIRE_SELLER_ALERTS_TOPIC, email to
+// ORDERWIRE_SELLER_EMAIL through the configured email sender).
+func (n *notifications) setUpAlerts(ncfg *notifier.Config, nc wiring.NotifierConfig, dataDir string, awsCfg aws.Config) error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
@@ -203,13 +170,7 @@ func (n *notifications) setUpAlerts(ncfg *notifier.Config, dataDir string, geten
 		return err
 	}
 	n.alerts = alerts
-	ncfg.Alerts = append(ncfg.Alerts, alerts)
-	if topic != "" {
-		ncfg.Alerts = append(ncfg.Alerts, sns.NewTopicPublisher(sns.NewClient(awsCfg, ""), topic))
-	}
-	if to := envOr(getenv, envSellerEmail, ""); to != "" && ncfg.Email != nil {
-		ncfg.Alerts = append(ncfg.Alerts, notifier.SellerEmail{Sender: ncfg.Email, From: ncfg.From, To: to})
-	}
+	ncfg.Alerts = append([]notifier.AlertSink{alerts}, senders.Alerts(nc, awsCfg, ncfg.Email)...)
 	return nil
 }
 
@@ -221,20 +182,19 @@ func (n *notifications) listAlerts() func() (any, error) {
 	return func() (any, error) { return n.alerts.List() }
 }
 
-// localSigner signs unsubscribe links with ORDERWIRE_UNSUBSCRIBE_KEYS, or with a key
-// generated once and kept in the data dir.
-func localSigner(dataDir string, getenv func(string) string) (*unsubscribe.Signer, error) {
-	keys := splitList(getenv(envUnsubscribeKeys))
-	if len(keys) == 0 {
+// localSigner signs unsubscribe links with ORDERWIRE_UNSUBSCRIBE_KEYS (nc.UnsubscribeKeys),
+// or with a key generated once and kept in the data dir, which it then puts in nc.
+func localSigner(dataDir string, nc *wiring.NotifierConfig) (*unsubscribe.Signer, error) {
+	if len(nc.UnsubscribeKeys) == 0 {
 		key, _, _, err := loadOrCreateSecret(dataDir, unsubscribeKeyFile, "unsubscribe-link key")
 		if err != nil {
 			return nil, err
 		}
-		keys = []string{key}
+		nc.UnsubscribeKeys = []string{key}
 	}
-	signer, err := unsubscribe.New(keys, 0)
+	signer, err := unsubscribe.New(nc.UnsubscribeKeys, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", envUnsubscribeKeys, err)
+		return nil, fmt.Errorf("%s: %w", wiring.EnvUnsubscribeKeys, err)
 	}
 	return signer, nil
 }
@@ -288,25 +248,6 @@ func notifyEvery(ctx context.Context, n *notifier.Notifier, interval time.Durati
 			log.Error("notifier", "err", err.Error())
 		}
 	})
-}
-
-// envOr is the setting key (trimmed), or fallback when it is empty.
-func envOr(getenv func(string) string, key, fallback string) string {
-	if v := strings.TrimSpace(getenv(key)); v != "" {
-		return v
-	}
-	return fallback
-}
-
-// splitList splits a comma-separated setting, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
 }
 
 // localErasers erase an erased buyer's messages from the local outbox file, when there is

@@ -8,15 +8,6 @@ import (
 	"github.com/orderwire/orderwire/internal/reminder"
 )
 
-// loadPolicy reads ORDERWIRE_POLICY_FILE when set (YAML or JSON, validated), the defaults
-// otherwise.
-func loadPolicy(getenv func(string) string) (reminder.Policy, error) {
-	if path := getenv("ORDERWIRE_POLICY_FILE"); path != "" {
-		return reminder.LoadPolicy(path)
-	}
-	return reminder.DefaultPolicy(), nil
-}
-
 // sweepEvery runs the reminder sweep every interval until ctx ends, logging what each run
 // did (counts only: no buyer data). It is the local stand-in for the EventBridge schedule.
 func sweepEvery(ctx context.Context, sw *reminder.Sweeper, interval time.Duration, log *slog.Logger) {

@@ -10,33 +10,24 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/embedded"
-	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
-	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/reminder"
-	"github.com/orderwire/orderwire/internal/seller"
-	"github.com/orderwire/orderwire/internal/store"
-	"github.com/orderwire/orderwire/internal/summarypdf"
-	"github.com/orderwire/orderwire/internal/tracking"
+	"github.com/orderwire/orderwire/internal/wiring"
+	"github.com/orderwire/orderwire/internal/wiring/sellerapi"
 )
 
 var errUsage = errors.New("usage")
 
-// serveConfig is everything `orderwire serve` needs; flags win over the environment.
+// serveConfig is everything `orderwire serve` needs; flags win over the environment. Each
+// component's settings are read by the wiring (wiring.StoreConfigFrom, APIConfigFrom,
+// NotifierConfigFrom), as on AWS.
 type serveConfig struct {
-	Addr        string
-	DataDir     string
-	Table       string // DynamoDB table; empty means the embedded store
-	CreateTable bool   // create Table first (for DynamoDB Local)
-	Tokens      []string
+	Addr  string
+	Store wiring.StoreConfig
+	API   wiring.APIConfig
 	// SweepEvery is how often the reminder sweep runs; 0 turns the ticker off
 	// (POST /local/reminders/run still works).
 	SweepEvery time.Duration
@@ -46,19 +37,23 @@ type serveConfig struct {
 	// sender is configured for go to the local outbox. Without it (production mode) the
 	// /local/* routes are 404 and serve refuses to start without a real sender.
 	Dev bool
-	// Retention is the retention policy (ORDERWIRE_RETENTION_*_DAYS, store.RetentionFromEnv).
-	Retention store.Retention
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	env := func(key, fallback string) string { return envOr(getenv, key, fallback) }
+	src := wiring.EnvSource(getenv)
 	var c serveConfig
+	sc, storeErr := wiring.StoreConfigFrom(src)
+	api, apiErr := wiring.APIConfigFrom(src)
+	addr := strings.TrimSpace(getenv(wiring.EnvAddr))
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Addr, "addr", env("ORDERWIRE_ADDR", "127.0.0.1:8080"), "listen address (env ORDERWIRE_ADDR)")
-	fs.StringVar(&c.DataDir, "data-dir", env("ORDERWIRE_DATA_DIR", "./orderwire-data"), "where the embedded store and the generated API token live (env ORDERWIRE_DATA_DIR)")
-	fs.StringVar(&c.Table, "table", getenv("ORDERWIRE_TABLE"), "use this DynamoDB table instead of the embedded store (env ORDERWIRE_TABLE; endpoint from the standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB)")
-	fs.BoolVar(&c.CreateTable, "create-table", getenv("ORDERWIRE_CREATE_TABLE") == "1", "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env ORDERWIRE_CREATE_TABLE=1)")
+	fs.StringVar(&c.Addr, "addr", addr, "listen address (env "+wiring.EnvAddr+")")
+	fs.StringVar(&sc.DataDir, "data-dir", sc.DataDir, "where the embedded store and the generated API token live (env "+wiring.EnvDataDir+")")
+	fs.StringVar(&sc.Table, "table", sc.Table, "use this DynamoDB table instead of the embedded store (env "+wiring.EnvTable+"; endpoint from the standard AWS settings, e.g. AWS_ENDPOINT_URL_DYNAMODB)")
+	fs.BoolVar(&sc.CreateTable, "create-table", sc.CreateTable, "create the DynamoDB table if it does not exist, e.g. on DynamoDB Local (env "+wiring.EnvCreateTable+"=1)")
 	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Minute, "how often the payment-reminder sweep runs; 0 disables it")
 	fs.DurationVar(&c.NotifyEvery, "notify-every", 2*time.Second, "how often buyer notifications are sent from the outbox; 0 disables it")
 	fs.BoolVar(&c.Dev, "dev", false, "local mode for trying orderwire out: the /local/* routes (run the reminder sweep at any instant, list the messages and alerts) and buyer messages in <data-dir>/outbox.jsonl when no sender is configured; never in production")
@@ -69,50 +64,54 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
 		return c, errUsage
 	}
-	c.Tokens = splitList(getenv("ORDERWIRE_API_TOKEN"))
-	r, err := store.RetentionFromEnv(getenv)
-	if err != nil {
-		return c, fmt.Errorf("retention settings: %w", err)
+	c.Store, c.API = sc, api
+	if storeErr != nil {
+		return c, fmt.Errorf("retention settings: %w", storeErr)
 	}
-	c.Retention = r
+	if apiErr != nil {
+		return c, fmt.Errorf("seller API settings: %w", apiErr)
+	}
 	return c, nil
 }
 
 // runServe serves until ctx ends (SIGINT/SIGTERM), then drains requests in flight for up to
-// 15 seconds and closes the notification outputs and the store; an error closing them is
-// returned with any other.
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+// 15 seconds and closes the store.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseServeConfig(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkDataDir(cfg.DataDir); err != nil {
+	if err := checkDataDir(cfg.Store.DataDir); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	if len(cfg.Tokens) == 0 {
-		if cfg.Tokens, err = announceToken(cfg.DataDir, stdout); err != nil {
+	if len(cfg.API.Tokens) == 0 {
+		token, generated, path, err := loadOrCreateToken(cfg.Store.DataDir)
+		if err != nil {
 			return err
 		}
+		if generated {
+			fmt.Fprintf(stdout, "Generated an API token (saved in %s):\n\n    %s\n\n", path, token)
+		} else {
+			fmt.Fprintf(stdout, "API token: the one saved in %s\n", path)
+		}
+		cfg.API.Tokens = []string{token}
 	}
-	hooks, err := loadWebhooks(getenv, logger)
+	src := wiring.EnvSource(getenv)
+	providers, err := wiring.Payments(src, os.ReadFile, logger)
+	if err != nil {
+		return fmt.Errorf("payment webhook settings: %w", err)
+	}
+	carriers, err := wiring.Carriers(src, logger)
+	if err != nil {
+		return fmt.Errorf("carrier webhook settings: %w", err)
+	}
+	st, where, err := wiring.OpenStore(ctx, cfg.Store, wiring.AWSConfig)
 	if err != nil {
 		return err
 	}
-	policy, err := loadPolicy(getenv)
-	if err != nil {
-		return fmt.Errorf("reminder policy: %w", err)
-	}
-	window, err := httpapi.DisputeWindowFromEnv(getenv)
-	if err != nil {
-		return err
-	}
-	st, where, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, st.Close()) }()
-	sweeper := &reminder.Sweeper{Store: st, Policy: policy}
+	defer st.Close()
+	sweeper := &reminder.Sweeper{Store: st, Policy: cfg.API.Policy}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -120,82 +119,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	notes, err := setUpNotifications(ctx, cfg, "http://"+ln.Addr().String(), getenv, st, logger)
 	if err != nil {
-		_ = ln.Close() // nothing was served on it: the settings error is the one to report
+		ln.Close()
 		return fmt.Errorf("notification settings: %w", err)
 	}
-	defer func() { err = errors.Join(err, notes.Close()) }()
-	srv := newHTTPServer(apiConfig(cfg, st, hooks, policy, window, notes, sweeper, logger), logger)
-	announce(stdout, cfg, hooks, notes, ln.Addr(), where)
-	return serveUntilDone(ctx, srv, ln, cfg, st, sweeper, notes, logger, stdout)
-}
-
-// announceToken loads the API token saved in dataDir, or generates and saves one, and says
-// which on stdout (a generated token is printed once, in full).
-func announceToken(dataDir string, stdout io.Writer) ([]string, error) {
-	token, generated, path, err := loadOrCreateToken(dataDir)
-	if err != nil {
-		return nil, err
-	}
-	if generated {
-		fmt.Fprintf(stdout, "Generated an API token (saved in %s):\n\n    %s\n\n", path, token)
-	} else {
-		fmt.Fprintf(stdout, "API token: the one saved in %s\n", path)
-	}
-	return []string{token}, nil
-}
-
-// webhooks are the enabled payment providers and carriers, by route name.
-type webhooks struct {
-	payments map[string]payment.Provider
-	carriers map[string]tracking.Provider
-}
-
-// loadWebhooks builds the providers the environment configures; payment setting warnings
-// are logged.
-func loadWebhooks(getenv func(string) string, logger *slog.Logger) (webhooks, error) {
-	paymentCfg, err := payment.ConfigFrom(getenv, os.ReadFile)
-	if err != nil {
-		return webhooks{}, fmt.Errorf("payment webhook settings: %w", err)
-	}
-	providers, err := payment.Providers(paymentCfg)
-	if err != nil {
-		return webhooks{}, fmt.Errorf("payment webhook settings: %w", err)
-	}
-	for _, w := range paymentCfg.Warnings() {
-		logger.Warn("payment webhook settings", "warning", w)
-	}
-	carriers, err := tracking.Providers(tracking.ConfigFrom(getenv))
-	if err != nil {
-		return webhooks{}, fmt.Errorf("carrier webhook settings: %w", err)
-	}
-	return webhooks{payments: providers, carriers: carriers}, nil
-}
-
-// apiConfig wires the HTTP API to the store, the providers and the notifications; in local
-// mode (cfg.Dev) it adds the /local/* routes, which are 404 otherwise.
-func apiConfig(cfg serveConfig, st store.Store, hooks webhooks, policy reminder.Policy, window time.Duration,
-	notes *notifications, sweeper *reminder.Sweeper, logger *slog.Logger) httpapi.Config {
-	apiCfg := httpapi.Config{
-		Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
-		Payments: hooks.payments, Events: st, Carriers: hooks.carriers, Tracking: st, Logger: logger,
-		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
-		Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
-			PDF: summarypdf.Write},
-		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
-	}
-	if cfg.Dev {
+	defer notes.Close()
+	apiCfg := sellerapi.Config(cfg.API, st, notes.signer, sellerapi.Shop{Name: notes.sellerName, Address: notes.sellerAddress}, logger)
+	apiCfg.Payments, apiCfg.Events, apiCfg.Carriers, apiCfg.Tracking = providers, st, carriers, st
+	apiCfg.BuyerData.Local = notes.localErasers()
+	if cfg.Dev { // the /local/* routes: without them they are 404
 		apiCfg.LocalSweep = func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) }
 		apiCfg.LocalDeliver = notes.deliverAt
 		apiCfg.LocalOutbox, apiCfg.LocalAlerts = notes.listOutbox(), notes.listAlerts()
 	}
-	return apiCfg
-}
-
-// newHTTPServer is the server for the API: bounded header, body and idle times, and the
-// server's own errors logged as warnings.
-func newHTTPServer(h httpapi.Config, logger *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           httpapi.New(h),
+	srv := &http.Server{
+		Handler:           httpapi.New(apiCfg),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -203,26 +140,16 @@ func newHTTPServer(h httpapi.Config, logger *slog.Logger) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-}
-
-// announce tells the user on stdout what is enabled, in which mode, and where serve listens.
-func announce(stdout io.Writer, cfg serveConfig, hooks webhooks, notes *notifications, addr net.Addr, where string) {
-	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList("/webhooks/payments/", hooks.payments))
-	fmt.Fprintf(stdout, "carrier webhooks enabled: %s\n", enabledList("/webhooks/carriers/", hooks.carriers))
+	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList("/webhooks/payments/", providers))
+	fmt.Fprintf(stdout, "carrier webhooks enabled: %s\n", enabledList("/webhooks/carriers/", carriers))
 	notes.describe(stdout)
 	if cfg.Dev {
 		fmt.Fprintln(stdout, "local mode (--dev): /local/reminders/run, /local/outbox and /local/alerts are on; not for production")
 	} else {
 		fmt.Fprintln(stdout, "production mode: the /local/* routes are off (run with --dev to try orderwire out locally)")
 	}
-	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", addr, where)
-}
+	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
 
-// serveUntilDone serves on ln and runs the background loops (reminder sweeps, the notifier,
-// the hourly purge of the embedded store) until ctx ends or serving fails, then stops the
-// loops and drains requests in flight for up to 15 seconds.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, cfg serveConfig, st store.Store,
-	sweeper *reminder.Sweeper, notes *notifications, logger *slog.Logger, stdout io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	sweepCtx, stopSweeps := context.WithCancel(ctx)
@@ -230,7 +157,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, cfg 
 	go sweepEvery(sweepCtx, sweeper, cfg.SweepEvery, logger)
 	go notifyEvery(sweepCtx, notes.notifier, cfg.NotifyEvery, logger)
 	p, _ := st.(purger) // the embedded store: DynamoDB's TTL does this on AWS
-	go purgeEvery(sweepCtx, p, notes.compactors(), cfg.Retention.Messages, time.Hour, logger)
+	go purgeEvery(sweepCtx, p, notes.compactors(), cfg.Store.Retention.Messages, time.Hour, logger)
 	select {
 	case err := <-served:
 		return err
@@ -242,36 +169,10 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, cfg 
 	return srv.Shutdown(shutdownCtx)
 }
 
-// openStore opens DynamoDB when a table is configured, the embedded store otherwise.
-func openStore(ctx context.Context, cfg serveConfig) (store.Store, string, error) {
-	if cfg.Table == "" {
-		st, err := embedded.Open(cfg.DataDir, embedded.Options{Retention: cfg.Retention})
-		return st, "embedded, " + cfg.DataDir, err
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, "", fmt.Errorf("load AWS configuration: %w", err)
-	}
-	client := dynamo.NewClient(awsCfg, "")
-	if cfg.CreateTable {
-		if err := dynamo.CreateTable(ctx, client, cfg.Table); err != nil {
-			return nil, "", fmt.Errorf("create table %s: %w", cfg.Table, err)
-		}
-	}
-	st := dynamo.New(client, cfg.Table)
-	st.SetRetention(cfg.Retention)
-	return st, "DynamoDB table " + cfg.Table, nil
-}
-
 // enabledList names the routes of the configured providers, or says how to enable one.
 func enabledList[P any](route string, providers map[string]P) string {
 	if len(providers) == 0 {
 		return "none (set their ORDERWIRE_..._SECRETS settings, see README)"
 	}
-	names := make([]string, 0, len(providers))
-	for name := range providers {
-		names = append(names, route+name)
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
+	return strings.Join(wiring.Routes(route, providers), ", ")
 }

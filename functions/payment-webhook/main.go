@@ -1,31 +1,22 @@
-// Command payment-webhook serves POST /webhooks/payments/{provider} on AWS Lambda.
+// Command payment-webhook serves POST /webhooks/payments/{provider} on AWS Lambda
+// (wiring.PaymentWebhook builds it).
 package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/lambdahttp"
-	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/wiring"
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	env, err := lambdaenv.Load(context.Background(), os.Getenv)
-	var providers map[string]payment.Provider
-	if err == nil {
-		providers, err = loadProviders(env.Secrets, os.ReadFile, logger)
-	}
+	logger := wiring.Logger()
+	h, err := wiring.PaymentWebhook(context.Background(), os.Getenv, logger)
 	if err != nil {
-		logger.Error("cold start failed", "err", err.Error())
-		os.Exit(1)
+		wiring.Exit(logger, err)
 	}
-	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
-	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
-	lambda.Start(lambdahttp.Handler(newHandler(providers, st, logger)))
+	lambda.Start(lambdahttp.Handler(h))
 }

@@ -1,31 +1,22 @@
 // Command reminders runs the payment-reminder sweep on AWS Lambda, invoked by EventBridge
-// Scheduler every 5 minutes (template.yaml: RemindersSchedule).
+// Scheduler every 5 minutes (template.yaml: RemindersSchedule); wiring.Reminders builds the
+// sweeper.
 package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/lambdaenv"
-	"github.com/orderwire/orderwire/internal/reminder"
+	"github.com/orderwire/orderwire/internal/wiring"
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	env, err := lambdaenv.LoadTable(context.Background(), os.Getenv)
-	var policy reminder.Policy
-	if err == nil {
-		policy, err = loadPolicy(os.Getenv)
-	}
+	logger := wiring.Logger()
+	sweeper, err := wiring.Reminders(context.Background(), os.Getenv)
 	if err != nil {
-		logger.Error("cold start failed", "err", err.Error())
-		os.Exit(1)
+		wiring.Exit(logger, err)
 	}
-	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
-	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
-	lambda.Start((&handler{Sweeper: &reminder.Sweeper{Store: st, Policy: policy}, Logger: logger}).Handle)
+	lambda.Start((&handler{Sweeper: sweeper, Logger: logger}).Handle)
 }

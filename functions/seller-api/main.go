@@ -1,23 +1,24 @@
 // Command seller-api is the seller API Lambda function (API Gateway HTTP API → httpapi): the
-// seller's /v1 routes and the buyers' unsubscribe links (GET and POST /unsubscribe).
+// seller's /v1 routes and the buyers' unsubscribe links (GET and POST /unsubscribe), built
+// by sellerapi.Lambda.
 package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/orderwire/orderwire/internal/lambdahttp"
+	"github.com/orderwire/orderwire/internal/wiring"
+	"github.com/orderwire/orderwire/internal/wiring/sellerapi"
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	h, err := coldStart(context.Background(), os.Getenv, logger)
+	logger := wiring.Logger()
+	h, err := sellerapi.Lambda(context.Background(), os.Getenv, logger)
 	if err != nil {
-		logger.Error("cold start failed", "err", err.Error())
-		os.Exit(1)
+		wiring.Exit(logger, err)
 	}
 	lambda.Start(lambdahttp.Handler(h))
 }

@@ -1,31 +1,22 @@
-// Command tracking-webhook serves POST /webhooks/carriers/{provider} on AWS Lambda.
+// Command tracking-webhook serves POST /webhooks/carriers/{provider} on AWS Lambda
+// (wiring.TrackingWebhook builds it).
 package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/orderwire/orderwire/internal/dynamo"
-	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/lambdahttp"
-	"github.com/orderwire/orderwire/internal/tracking"
+	"github.com/orderwire/orderwire/internal/wiring"
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	env, err := lambdaenv.Load(context.Background(), os.Getenv)
-	var carriers map[string]tracking.Provider
-	if err == nil {
-		carriers, err = loadCarriers(env.Secrets, logger)
-	}
+	logger := wiring.Logger()
+	h, err := wiring.TrackingWebhook(context.Background(), os.Getenv, logger)
 	if err != nil {
-		logger.Error("cold start failed", "err", err.Error())
-		os.Exit(1)
+		wiring.Exit(logger, err)
 	}
-	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
-	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
-	lambda.Start(lambdahttp.Handler(newHandler(carriers, st, logger)))
+	lambda.Start(lambdahttp.Handler(h))
 }

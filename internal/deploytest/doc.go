@@ -16,7 +16,7 @@
 //     gets none; SQS reaches the function's own on-failure queue, SES the sending identity
 //     a parameter names and the template's configuration set;
 //   - each function is granted exactly the actions its code calls, each on the resource the
-//     call reads, derived from the code: which store interfaces functions/<name> wires into
+//     call reads, derived from the code: which store interfaces functions/<name> (through the wiring packages it calls) wires into
 //     httpapi or a notifier, driven on a real dynamo.Store over a recording fake through
 //     every branch that writes a different kind of item (needs_test.go,
 //     trackingstates_test.go) and, for the outbox, in the states where each transition
@@ -39,7 +39,8 @@
 //     the function whose code builds a sesevents.Handler (functions/delivery-events, its
 //     store calls derived like the others', MarkDelivered in the outbox states);
 //   - the table's keys, indexes, stream and TTL are those dynamo.CreateTable creates;
-//   - each function's environment (the settings its code reads, optional ones set only with
+//   - each function's environment (the settings its code reads, as wiring.Settings says the
+//     template treats each; optional ones set only with
 //     their parameter), secrets and HTTP routes (or schedule, or stream) match what it
 //     reads and serves.
 //

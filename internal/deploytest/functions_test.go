@@ -15,12 +15,12 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/httpapi"
-	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
 	"github.com/orderwire/orderwire/internal/unsubscribe"
+	"github.com/orderwire/orderwire/internal/wiring"
 )
 
 // functions returns every Lambda function of the template, SAM's and plain ones.
@@ -133,74 +133,60 @@ var secretReaders = [][]string{
 	{"notifier", "seller-api"},
 }
 
-// notOnAWS are settings a function's code reads that the template must not set, and why.
-var notOnAWS = map[string]string{
-	"ORDERWIRE_SMTP_URL": "on AWS email goes through SES, and an SMTP password would sit in plain text in the function's configuration",
-	"ORDERWIRE_SELLER_EMAIL": "on AWS the seller's email is the SellerAlerts topic's email subscription (SellerAlertEmail), " +
-		"which the seller confirms; SES in the sandbox could not send to an unverified address",
-}
-
-// TestFunctionEnvironments: every function gets exactly the settings its code reads: those
-// of the lambdaenv loaders it calls (so Validate, or ValidateTable for a function without a
-// secret of its own, passes on AWS), pointing at the table and at each secret it reads
-// (ORDERWIRE_SECRETS_ARN, ORDERWIRE_UNSUBSCRIBE_SECRET_ARN), and the ORDERWIRE_* settings
-// its own source names, except notOnAWS; a function that reads no secret is given none. A
-// setting may be optional: !If [<condition>, !Ref <parameter>, !Ref AWS::NoValue], set only
-// when the parameter (empty by default) is; the sweep's ORDERWIRE_POLICY_FILE must be. A
-// secret is read by one function, or by exactly one group of secretReaders, so the seller
-// API's tokens reach no other function. The seller API's secret generates the key its
-// tokens are read from, the unsubscribe secret the key its link keys are read from (long
-// enough for unsubscribe.New); the webhooks' starts as {} (no provider enabled) and
-// generates nothing. ORDERWIRE_PUBLIC_URL is the API's URL (the ApiUrl output without its
-// trailing slash).
+// TestFunctionEnvironments: every function gets exactly the settings its code reads on AWS,
+// as wiring.Settings says the template treats each: a Set one always (the table, each
+// secret it reads: ORDERWIRE_SECRETS_ARN, ORDERWIRE_UNSUBSCRIBE_SECRET_ARN, and the
+// notifier's), a Parameter one as !If [<condition>, !Ref <parameter>, !Ref AWS::NoValue],
+// set only when the parameter (empty by default) is, a Never one never (Setting.Doc says
+// why), an Unset one and secret keys not at all. ORDERWIRE_POLICY_FILE must be passed to
+// every function that reads it (the sweep and the seller API apply one policy). A function
+// that reads no secret is given none. A secret is read by one function, or by exactly one
+// group of secretReaders, so the seller API's tokens reach no other function. The seller
+// API's secret generates the key its tokens are read from, the unsubscribe secret the key
+// its link keys are read from (long enough for unsubscribe.New); the webhooks' starts as
+// {} (no provider enabled) and generates nothing. ORDERWIRE_PUBLIC_URL is the API's URL
+// (the ApiUrl output without its trailing slash).
 func TestFunctionEnvironments(t *testing.T) {
 	tm := loadTemplate(t)
 	readers := map[string][]string{} // secret → functions/<name> folders reading it
 	for id, fn := range tm.functions() {
 		vars, _ := get(fn, "Properties", "Environment", "Variables").(map[string]any)
-		setInTemplate := func(key string) string {
-			if vars[key] != nil {
-				return "set"
-			}
-			return ""
-		}
 		u := functionUses(t, folderOf(fn))
-		validate, want := lambdaenv.FromEnv(setInTemplate).ValidateTable, []string{lambdaenv.EnvTable}
-		secretVars := []string{}
+		var want, secretVars []string
+		for _, name := range u.settings {
+			row, _ := wiring.Lookup(name)
+			switch row.OnAWS {
+			case wiring.Set:
+				want = append(want, name)
+			case wiring.Parameter:
+				if vars[name] != nil {
+					want = append(want, name)
+					checkOptionalSetting(t, tm, id, name, vars[name])
+				} else if name == wiring.EnvPolicyFile {
+					t.Errorf("%s reads %s but the template does not pass it: it would apply the default policy while the sweep applies the file", id, name)
+				}
+			case wiring.Never:
+				if vars[name] != nil {
+					t.Errorf("%s: %s is set, but must not be on AWS: %s", id, name, row.Doc)
+				}
+			}
+		}
 		if u.secret {
-			validate, want = lambdaenv.FromEnv(setInTemplate).Validate, []string{lambdaenv.EnvSecretsARN, lambdaenv.EnvTable}
-			secretVars = append(secretVars, lambdaenv.EnvSecretsARN)
+			secretVars = append(secretVars, wiring.EnvSecretsARN)
 		}
 		if u.unsubscribeKeys {
-			want = append(want, lambdaenv.EnvUnsubscribeSecretARN)
-			secretVars = append(secretVars, lambdaenv.EnvUnsubscribeSecretARN)
+			secretVars = append(secretVars, wiring.EnvUnsubscribeSecretARN)
 		}
-		if u.sweep && vars[lambdaenv.EnvPolicyFile] != nil {
-			want = append(want, lambdaenv.EnvPolicyFile)
-			checkOptionalSetting(t, tm, id, lambdaenv.EnvPolicyFile, vars[lambdaenv.EnvPolicyFile])
-		}
-		for _, name := range u.settings {
-			if why := notOnAWS[name]; why != "" {
-				if vars[name] != nil {
-					t.Errorf("%s: %s is set, but must not be on AWS: %s", id, name, why)
-				}
-				continue
-			}
-			want = append(want, name)
-			if get(vars[name], "Fn::If") != nil {
-				checkOptionalSetting(t, tm, id, name, vars[name])
-			}
-		}
-		if err := validate(); err != nil {
-			t.Errorf("%s: the template misses settings: %v", id, err)
+		if !slices.Contains(u.settings, wiring.EnvTable) {
+			t.Errorf("%s: its code does not read %s", id, wiring.EnvTable)
 		}
 		if keys := slices.Sorted(maps.Keys(vars)); !slices.Equal(keys, slices.Sorted(slices.Values(want))) {
 			t.Errorf("%s: environment %v, want %v", id, keys, want)
 		}
-		if ref := refTo(vars[lambdaenv.EnvTable]); tm.resources("AWS::DynamoDB::Table")[ref] == nil {
-			t.Errorf("%s: %s = %v, want !Ref of the table", id, lambdaenv.EnvTable, vars[lambdaenv.EnvTable])
+		if ref := refTo(vars[wiring.EnvTable]); tm.resources("AWS::DynamoDB::Table")[ref] == nil {
+			t.Errorf("%s: %s = %v, want !Ref of the table", id, wiring.EnvTable, vars[wiring.EnvTable])
 		}
-		if v := vars["ORDERWIRE_PUBLIC_URL"]; v != nil {
+		if v := vars[wiring.EnvPublicURL]; v != nil {
 			api, _ := get(tm, "Outputs", "ApiUrl", "Value", "Fn::Sub").(string)
 			if sub, _ := get(v, "Fn::Sub").(string); api == "" || sub != strings.TrimSuffix(api, "/") {
 				t.Errorf("%s: ORDERWIRE_PUBLIC_URL = %v, want the ApiUrl output without its trailing slash (%s)", id, v, api)
@@ -227,31 +213,31 @@ func TestFunctionEnvironments(t *testing.T) {
 		id := refTo(get(fn, "Properties", "Environment", "Variables", variable))
 		return id, get(tm.resources("AWS::SecretsManager::Secret")[id], "Properties")
 	}
-	_, seller := secretOf("seller-api", lambdaenv.EnvSecretsARN)
-	want := map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": lambdaenv.APITokensKey,
+	_, seller := secretOf("seller-api", wiring.EnvSecretsARN)
+	want := map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": wiring.EnvAPITokens,
 		"PasswordLength": "48", "ExcludePunctuation": "true"}
 	if gen := get(seller, "GenerateSecretString"); !reflect.DeepEqual(gen, want) {
 		t.Errorf("seller-api secret GenerateSecretString %v, want %v", gen, want)
 	}
-	unsubscribeID, keys := secretOf("notifier", lambdaenv.EnvUnsubscribeSecretARN)
-	want = map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": lambdaenv.UnsubscribeKeysKey,
+	unsubscribeID, keys := secretOf("notifier", wiring.EnvUnsubscribeSecretARN)
+	want = map[string]any{"SecretStringTemplate": "{}", "GenerateStringKey": wiring.EnvUnsubscribeKeys,
 		"PasswordLength": "64", "ExcludePunctuation": "true"}
 	if gen := get(keys, "GenerateSecretString"); !reflect.DeepEqual(gen, want) || 64 < unsubscribe.MinKeyBytes {
 		t.Errorf("unsubscribe secret GenerateSecretString %v, want %v (a key of at least %d bytes)", gen, want, unsubscribe.MinKeyBytes)
 	}
-	if sellerID, _ := secretOf("seller-api", lambdaenv.EnvUnsubscribeSecretARN); sellerID != unsubscribeID {
+	if sellerID, _ := secretOf("seller-api", wiring.EnvUnsubscribeSecretARN); sellerID != unsubscribeID {
 		t.Errorf("seller-api verifies unsubscribe links with %s, the notifier signs them with %s", sellerID, unsubscribeID)
 	}
-	paymentID, webhooks := secretOf("payment-webhook", lambdaenv.EnvSecretsARN)
+	paymentID, webhooks := secretOf("payment-webhook", wiring.EnvSecretsARN)
 	if get(webhooks, "SecretString") != "{}" || get(webhooks, "GenerateSecretString") != nil {
 		t.Errorf("payment-webhook secret %v, want SecretString {} and nothing generated", webhooks)
 	}
-	if trackingID, _ := secretOf("tracking-webhook", lambdaenv.EnvSecretsARN); trackingID != paymentID {
+	if trackingID, _ := secretOf("tracking-webhook", wiring.EnvSecretsARN); trackingID != paymentID {
 		t.Errorf("tracking-webhook reads %s, payment-webhook %s: the webhook settings live in one secret", trackingID, paymentID)
 	}
 }
 
-// checkOptionalSetting: an optional setting (ORDERWIRE_POLICY_FILE always) is !If
+// checkOptionalSetting: an optional setting (a Parameter row of wiring.Settings) is !If
 // [<condition>, !Ref <parameter>, !Ref AWS::NoValue], where the parameter defaults to "" and
 // the condition is that it is not "": a stack deployed without it runs on the function's
 // defaults instead of getting an empty value (for the policy file, instead of failing its

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderwire/orderwire/internal/lambdaenv"
+	"github.com/orderwire/orderwire/internal/wiring"
 )
 
 // allowedActions is every IAM action any function may be granted. Adding one is a design
@@ -192,8 +192,8 @@ type own struct{ logGroup, secret, unsubscribeSecret, failureQueue string }
 func ownOf(fn map[string]any) own {
 	vars := get(fn, "Properties", "Environment", "Variables")
 	mine := own{logGroup: refTo(get(fn, "Properties", "LoggingConfig", "LogGroup")),
-		secret:            refTo(get(vars, lambdaenv.EnvSecretsARN)),
-		unsubscribeSecret: refTo(get(vars, lambdaenv.EnvUnsubscribeSecretARN))}
+		secret:            refTo(get(vars, wiring.EnvSecretsARN)),
+		unsubscribeSecret: refTo(get(vars, wiring.EnvUnsubscribeSecretARN))}
 	for _, ev := range streamEvents(fn) {
 		mine.failureQueue, _ = getAttOf(get(ev, "Properties", "DestinationConfig", "OnFailure", "Destination"))
 	}

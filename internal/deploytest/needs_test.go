@@ -23,14 +23,15 @@ import (
 
 // The grants of a function are derived from its code in three steps:
 //
-//  1. functionUses (uses_test.go) reads functions/<name>/*.go: which httpapi.Config fields
-//     it sets (Orders: the store behind seller.Service; Events: the store as
+//  1. functionUses (uses_test.go) reads functions/<name>/*.go and the functions of the
+//     wiring packages (internal/wiring, wiring/senders, wiring/sellerapi) its calls reach:
+//     which httpapi.Config fields it sets (Orders: the store behind seller.Service; Events: the store as
 //     httpapi.EventRecorder; Tracking: the store as httpapi.TrackingRecorder; Preferences:
 //     the store as httpapi.PreferenceStore), whether it hands the store to a
 //     reminder.Sweeper (the sweep) or to a notifier (notifier.Config.Store's interface),
-//     which secrets lambdaenv loads for it (Load, LoadWithAPITokens: its own;
-//     LoadUnsubscribeSigner: the unsubscribe-link keys; LoadTable: none), and which AWS
-//     wrapper packages it imports (the notifier's SES and SNS senders: awsWrappers);
+//     which secrets it reads (the code reading ORDERWIRE_SECRETS_ARN: its own;
+//     ORDERWIRE_UNSUBSCRIBE_SECRET_ARN: the unsubscribe-link keys), and which AWS
+//     wrapper packages that code imports (the notifier's SES and SNS senders: awsWrappers);
 //  2. storeCalls drives every method of those interfaces on a real dynamo.Store over
 //     recordingDynamo, in every state of the table the store branches on (empty; an order
 //     registered with payment events parked for it; a parcel registered, after carrier

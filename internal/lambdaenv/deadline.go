@@ -1,3 +1,7 @@
+// Package lambdaenv holds what a Lambda handler needs of its invocation's environment at
+// run time: WithMargin, the deadline a handler works within. What a function needs at
+// cold start (its settings, secrets, AWS configuration and components) is built by
+// internal/wiring.
 package lambdaenv
 
 import (

@@ -5,12 +5,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // timezone checks must not depend on the host's zoneinfo (Lambda images lack it)
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 )
 
@@ -98,15 +98,27 @@ func validEmail(s string) bool {
 
 // IsE164 reports whether s has the shape of an E.164 number: '+', a country code that does
 // not start with 0, and 7 to 15 digits in all. Whether the number exists is for the
-// phone-number library (Buyer.Validate asks it).
+// phone-number check UsePhoneCheck installs (Buyer.Validate asks it).
 func IsE164(s string) bool { return e164.MatchString(s) }
+
+// phoneCheck is the full check of a phone number UsePhoneCheck installed, or nil.
+var phoneCheck atomic.Pointer[func(string) bool]
+
+// UsePhoneCheck makes Buyer.Validate (and so order.New) also require check(phone) of an
+// E.164-shaped phone number: internal/phone.Valid, libphonenumber's length and ranges per
+// country. The entry points that take buyers from the seller (the seller API, `orderwire
+// serve`) install it at start through their wiring; without it only the shape is checked.
+// It lives outside this package because the library's package init costs several
+// milliseconds, which every Lambda function linking internal/order would pay at each cold
+// start, though only the seller API validates buyers.
+func UsePhoneCheck(check func(string) bool) { phoneCheck.Store(&check) }
 
 func validE164(s string) bool {
 	if !IsE164(s) {
 		return false
 	}
-	n, err := phonenumbers.Parse(s, "")
-	return err == nil && phonenumbers.IsValidNumber(n)
+	check := phoneCheck.Load()
+	return check == nil || (*check)(s)
 }
 
 // knownZones caches the names time.LoadLocation accepted: loading parses the embedded

@@ -3,6 +3,7 @@ package payment
 import (
 	"strings"
 
+	"github.com/orderwire/orderwire/internal/commalist"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -56,12 +57,5 @@ func ConfigFrom(get func(string) string, readFile func(string) ([]byte, error)) 
 	return cfg, nil
 }
 
-func list(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
+// list is commalist.Split: the one parser of comma-separated settings.
+func list(s string) []string { return commalist.Split(s) }

@@ -18,10 +18,10 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/orderwire/orderwire/internal/commalist"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -62,12 +62,7 @@ func Fetch(ctx context.Context, api API, id string) (Bundle, error) {
 // List returns the comma-separated list stored under key, each item trimmed of spaces,
 // empty items dropped. A missing key or an empty list is CodeInvalid.
 func (b Bundle) List(key string) ([]string, error) {
-	var items []string
-	for _, item := range strings.Split(b.values[key], ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			items = append(items, item)
-		}
-	}
+	items := commalist.Split(b.values[key])
 	if len(items) == 0 {
 		return nil, order.Errorf(order.CodeInvalid, "secrets.List",
 			"secret %s has no non-empty %s (a comma-separated list)", b.id, key)

@@ -1,6 +1,8 @@
 package tracking
 
-import "strings"
+import (
+	"github.com/orderwire/orderwire/internal/commalist"
+)
 
 // The settings that configure the tracking providers: environment variables for
 // `orderwire serve`, keys of the webhook secret (a JSON object) on AWS. Lists are
@@ -32,12 +34,5 @@ func ConfigFrom(get func(string) string) Config {
 	}
 }
 
-func list(s string) []string {
-	var out []string
-	for item := range strings.SplitSeq(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
+// list is commalist.Split: the one parser of comma-separated settings.
+func list(s string) []string { return commalist.Split(s) }

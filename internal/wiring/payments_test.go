@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"bytes"
@@ -14,18 +14,24 @@ import (
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/secrets"
 	"github.com/orderwire/orderwire/internal/secrets/secretstest"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
 )
 
+// webhookSource is the Source of a webhook function whose secret holds settings.
+func webhookSource(t *testing.T, settings map[string]string) Source {
+	return Source{env: func(string) string { return "" }, secrets: map[string]secrets.Bundle{EnvSecretsARN: secretstest.Bundle(t, settings)}}
+}
+
 func noFile(path string) ([]byte, error) { return nil, errors.New("open " + path + ": no such file") }
 
-// TestLoadProvidersFromTheSecret: the providers with settings in the secret are enabled, the
+// TestPaymentsFromTheSecret: the providers with settings in the secret are enabled, the
 // others are not; the log names the enabled routes and never a secret value.
-func TestLoadProvidersFromTheSecret(t *testing.T) {
+func TestPaymentsFromTheSecret(t *testing.T) {
 	var logs bytes.Buffer
-	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{
+	providers, err := Payments(webhookSource(t, map[string]string{
 		payment.SettingStripeSecrets:   "whsec_s3cr3tNewRotatingIn, whsec_s3cr3tOldRotatingOut",
 		payment.SettingStandardSecrets: "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==",
 	}), noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
@@ -41,18 +47,18 @@ func TestLoadProvidersFromTheSecret(t *testing.T) {
 	}
 }
 
-// TestLoadProvidersFromAnEmptySecret: the secret as the stack creates it, {}, enables no
+// TestPaymentsFromAnEmptySecret: the secret as the stack creates it, {}, enables no
 // provider and still starts (every provider route answers 404 until the seller adds keys).
-func TestLoadProvidersFromAnEmptySecret(t *testing.T) {
-	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{}), noFile, slog.New(slog.DiscardHandler))
+func TestPaymentsFromAnEmptySecret(t *testing.T) {
+	providers, err := Payments(webhookSource(t, map[string]string{}), noFile, slog.New(slog.DiscardHandler))
 	if err != nil || len(providers) != 0 {
 		t.Fatalf("providers %v, %v", providers, err)
 	}
 }
 
-// TestLoadProvidersFailsNamingTheSetting: bad settings fail the cold start with one invalid
+// TestPaymentsFailsNamingTheSetting: bad settings fail the cold start with one invalid
 // error naming every bad setting by its key in the secret, never quoting a value.
-func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
+func TestPaymentsFailsNamingTheSetting(t *testing.T) {
 	for _, c := range []struct {
 		name     string
 		settings map[string]string
@@ -80,7 +86,7 @@ func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
 		}, noFile, []string{payment.SettingPayPalCertFile}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := loadProviders(secretstest.Bundle(t, c.settings), c.readFile, slog.New(slog.DiscardHandler))
+			_, err := Payments(webhookSource(t, c.settings), c.readFile, slog.New(slog.DiscardHandler))
 			var e *order.Error
 			if !errors.As(err, &e) || e.Code != order.CodeInvalid {
 				t.Fatalf("error %v, want invalid", err)
@@ -105,7 +111,7 @@ func TestLoadProvidersFailsNamingTheSetting(t *testing.T) {
 // webhook's keys, in the same secret, are not warned about.
 func TestUnknownSettingsAreWarned(t *testing.T) {
 	var logs bytes.Buffer
-	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{
+	providers, err := Payments(webhookSource(t, map[string]string{
 		"ORDERWIRE_STRIPE_WEBHOOK_SECRET":  "whsec_s3cr3t",
 		tracking.SettingAfterShipSecrets:   "s3cr3tAfterShip",
 		tracking.SettingSeventeenTrackKeys: "s3cr3t17Track",
@@ -132,7 +138,7 @@ func (n noEvents) RecordEvent(context.Context, order.Event, order.Evidence) (sto
 // every seller API request 401 (without reaching the missing order service) and a provider
 // that is not enabled 404.
 func TestHandlerHasNoSellerAPI(t *testing.T) {
-	h := newHandler(map[string]payment.Provider{}, noEvents{t}, slog.New(slog.DiscardHandler))
+	h := paymentHandler(map[string]payment.Provider{}, noEvents{t}, slog.New(slog.DiscardHandler))
 	for _, c := range []struct {
 		method, path, auth string
 		want               int
@@ -154,12 +160,12 @@ func TestHandlerHasNoSellerAPI(t *testing.T) {
 	}
 }
 
-// TestLoadProvidersWarnsAboutMD5: an Alipay MD5 key enables the alipay route alone and logs
+// TestPaymentsWarnsAboutMD5: an Alipay MD5 key enables the alipay route alone and logs
 // a warning naming the setting, never the key.
-func TestLoadProvidersWarnsAboutMD5(t *testing.T) {
+func TestPaymentsWarnsAboutMD5(t *testing.T) {
 	const md5Key = "s3cr3tmd5key0123456789abcdefghij"
 	var logs bytes.Buffer
-	providers, err := loadProviders(secretstest.Bundle(t, map[string]string{payment.SettingAlipayMD5Key: md5Key}),
+	providers, err := Payments(webhookSource(t, map[string]string{payment.SettingAlipayMD5Key: md5Key}),
 		noFile, slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil || providers[payment.NameAlipay] == nil {
 		t.Fatalf("providers %v, %v; want alipay", providers, err)

@@ -1,4 +1,4 @@
-package main
+package senders
 
 import (
 	"context"
@@ -10,22 +10,30 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/ses"
 	"github.com/orderwire/orderwire/internal/smtpmail"
+	"github.com/orderwire/orderwire/internal/wiring"
 )
 
 // validEnv is a complete environment, as template.yaml sets it.
 func validEnv() map[string]string {
 	return map[string]string{
-		lambdaenv.EnvTable:                "orderwire-Table-1F2G3H4J5K6L",
-		lambdaenv.EnvUnsubscribeSecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:UnsubscribeSecret-AbCdEf",
-		envEmailFrom:                      "Loja da Ana <pedidos@loja.example>",
-		envSellerName:                     "Loja da Ana",
-		envSellerAddress:                  "Rua Augusta 100, 1100-053 Lisboa, Portugal",
-		envPublicURL:                      "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
+		wiring.EnvTable:                "orderwire-Table-1F2G3H4J5K6L",
+		wiring.EnvUnsubscribeSecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:UnsubscribeSecret-AbCdEf",
+		wiring.EnvEmailFrom:            "Loja da Ana <pedidos@loja.example>",
+		wiring.EnvSellerName:           "Loja da Ana",
+		wiring.EnvSellerAddress:        "Rua Augusta 100, 1100-053 Lisboa, Portugal",
+		wiring.EnvPublicURL:            "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
 	}
+}
+
+// configFrom is the notifier's configuration as the function reads it once its
+// unsubscribe secret is fetched (the keys are in the secret, not in env).
+func configFrom(getenv func(string) string) wiring.NotifierConfig {
+	cfg := wiring.NotifierConfigFrom(wiring.EnvSource(getenv))
+	cfg.UnsubscribeKeys = []string{strings.Repeat("k", 48)}
+	return cfg
 }
 
 func getenv(env map[string]string) func(string) string {
@@ -45,8 +53,8 @@ func fieldsOf(t *testing.T, err error) []string {
 // TestConfigReportsEveryMissingSettingAtOnce: an empty environment names every required
 // setting, in the fields and in the text; the optional ones are not required.
 func TestConfigReportsEveryMissingSettingAtOnce(t *testing.T) {
-	err := configFromEnv(getenv(nil)).Validate()
-	want := []string{envEmailFrom, envPublicURL, envSellerAddress, envSellerName, lambdaenv.EnvTable, lambdaenv.EnvUnsubscribeSecretARN}
+	_, err := Lambda(context.Background(), getenv(nil), nil)
+	want := []string{wiring.EnvEmailFrom, wiring.EnvPublicURL, wiring.EnvSellerAddress, wiring.EnvSellerName, wiring.EnvTable, wiring.EnvUnsubscribeSecretARN}
 	slices.Sort(want)
 	if got := fieldsOf(t, err); !slices.Equal(got, want) {
 		t.Errorf("missing %v, want %v", got, want)
@@ -62,14 +70,14 @@ func TestConfigReportsEveryMissingSettingAtOnce(t *testing.T) {
 // passes; spaces around values are trimmed.
 func TestConfigValid(t *testing.T) {
 	env := validEnv()
-	if err := configFromEnv(getenv(env)).Validate(); err != nil {
+	if err := configFrom(getenv(env)).Validate(); err != nil {
 		t.Fatal(err)
 	}
-	env[envEmailFrom] = "  pedidos@loja.example "
-	env[envSMSSenderID], env[envSMSOriginationNumber] = "LojaAna", "+351912345678"
-	env[envSMTPURL] = "smtps://user:secret@smtp.loja.example"
-	env[envSESConfigurationSet] = "orderwire-EmailEvents-1A2B3C4D"
-	cfg := configFromEnv(getenv(env))
+	env[wiring.EnvEmailFrom] = "  pedidos@loja.example "
+	env[wiring.EnvSMSSenderID], env[wiring.EnvSMSOriginationNumber] = "LojaAna", "+351912345678"
+	env[wiring.EnvSMTPURL] = "smtps://user:secret@smtp.loja.example"
+	env[wiring.EnvSESConfigurationSet] = "orderwire-EmailEvents-1A2B3C4D"
+	cfg := configFrom(getenv(env))
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,13 +90,13 @@ func TestConfigValid(t *testing.T) {
 // value is quoted.
 func TestConfigReportsEveryBadValueAtOnce(t *testing.T) {
 	env := validEnv()
-	env[envEmailFrom] = "Loja da Ana"
-	env[envPublicURL] = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/?x=1"
-	env[envSMSSenderID] = "12345"
-	env[envSMSOriginationNumber] = "912345678"
-	env[envSESConfigurationSet] = "orderwire events"
-	err := configFromEnv(getenv(env)).Validate()
-	want := []string{envEmailFrom, envPublicURL, envSESConfigurationSet, envSMSOriginationNumber, envSMSSenderID}
+	env[wiring.EnvEmailFrom] = "Loja da Ana"
+	env[wiring.EnvPublicURL] = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/?x=1"
+	env[wiring.EnvSMSSenderID] = "12345"
+	env[wiring.EnvSMSOriginationNumber] = "912345678"
+	env[wiring.EnvSESConfigurationSet] = "orderwire events"
+	err := configFrom(getenv(env)).Validate()
+	want := []string{wiring.EnvEmailFrom, wiring.EnvPublicURL, wiring.EnvSESConfigurationSet, wiring.EnvSMSOriginationNumber, wiring.EnvSMSSenderID}
 	slices.Sort(want)
 	if got := fieldsOf(t, err); !slices.Equal(got, want) {
 		t.Errorf("bad %v, want %v", got, want)
@@ -100,8 +108,8 @@ func TestConfigReportsEveryBadValueAtOnce(t *testing.T) {
 	}
 	for _, url := range []string{"ftp://api.loja.example", "https://", "https://api.loja.example#top"} {
 		env := validEnv()
-		env[envPublicURL] = url
-		if err := configFromEnv(getenv(env)).Validate(); err == nil {
+		env[wiring.EnvPublicURL] = url
+		if err := configFrom(getenv(env)).Validate(); err == nil {
 			t.Errorf("public URL %q accepted", url)
 		}
 	}
@@ -111,10 +119,10 @@ func TestConfigReportsEveryBadValueAtOnce(t *testing.T) {
 // before any AWS call (there are no credentials here to make one).
 func TestColdStartChecksSettingsFirst(t *testing.T) {
 	env := validEnv()
-	delete(env, envSellerAddress)
-	_, err := coldStart(context.Background(), getenv(env), nil)
-	if got := fieldsOf(t, err); !slices.Equal(got, []string{envSellerAddress}) {
-		t.Errorf("cold start failed on %v, want %s", got, envSellerAddress)
+	delete(env, wiring.EnvSellerAddress)
+	_, err := Lambda(context.Background(), getenv(env), nil)
+	if got := fieldsOf(t, err); !slices.Equal(got, []string{wiring.EnvSellerAddress}) {
+		t.Errorf("cold start failed on %v, want %s", got, wiring.EnvSellerAddress)
 	}
 }
 
@@ -122,12 +130,12 @@ func TestColdStartChecksSettingsFirst(t *testing.T) {
 // makes one attempt, and the configuration passed in is left as it was.
 func TestSendersHaveNoSDKRetries(t *testing.T) {
 	cfg := aws.Config{Region: "eu-west-1"}
-	got := noRetries(cfg)
+	got := wiring.NoRetries(cfg)
 	if got.Retryer == nil || got.Retryer().MaxAttempts() != 1 {
-		t.Fatal("noRetries leaves SDK retries on")
+		t.Fatal("NoRetries leaves SDK retries on")
 	}
 	if cfg.Retryer != nil {
-		t.Error("noRetries changed the configuration it was given")
+		t.Error("NoRetries changed the configuration it was given")
 	}
 }
 
@@ -135,15 +143,15 @@ func TestSendersHaveNoSDKRetries(t *testing.T) {
 // names an SMTP server, which has no suppression list (a nil checker, not a nil pointer
 // in an interface); a bad SMTP URL fails without quoting its password.
 func TestEmailSenders(t *testing.T) {
-	email, supp, err := emailSenders(config{}, aws.Config{Region: "eu-west-1"})
+	email, supp, _, err := Email(wiring.NotifierConfig{}, true, aws.Config{Region: "eu-west-1"})
 	if _, ok := email.(*ses.Sender); err != nil || !ok || supp == nil {
 		t.Errorf("without an SMTP URL: %T, %T, %v; want the SES sender and its suppression list", email, supp, err)
 	}
-	email, supp, err = emailSenders(config{SMTPURL: "smtp://user:pa55@127.0.0.1:2525?starttls=none"}, aws.Config{})
+	email, supp, _, err = Email(wiring.NotifierConfig{SMTPURL: "smtp://user:pa55@127.0.0.1:2525?starttls=none"}, true, aws.Config{})
 	if _, ok := email.(*smtpmail.Sender); err != nil || !ok || supp != nil {
 		t.Errorf("with an SMTP URL: %T, %v, %v; want the SMTP sender and no suppression list", email, supp, err)
 	}
-	_, _, err = emailSenders(config{SMTPURL: "smtp://user:pa55@127.0.0.1:2525?starttls=maybe"}, aws.Config{})
+	_, _, _, err = Email(wiring.NotifierConfig{SMTPURL: "smtp://user:pa55@127.0.0.1:2525?starttls=maybe"}, true, aws.Config{})
 	if err == nil || strings.Contains(err.Error(), "pa55") {
 		t.Errorf("a bad SMTP URL gives %v", err)
 	}

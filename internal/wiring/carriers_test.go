@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"bytes"
@@ -15,16 +15,15 @@ import (
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
-	"github.com/orderwire/orderwire/internal/secrets/secretstest"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
 )
 
-// TestLoadCarriersFromTheSecret: the senders with settings in the secret are enabled, the
+// TestCarriersFromTheSecret: the senders with settings in the secret are enabled, the
 // others are not; the log names the enabled routes and never a secret value.
-func TestLoadCarriersFromTheSecret(t *testing.T) {
+func TestCarriersFromTheSecret(t *testing.T) {
 	var logs bytes.Buffer
-	carriers, err := loadCarriers(secretstest.Bundle(t, map[string]string{
+	carriers, err := Carriers(webhookSource(t, map[string]string{
 		tracking.SettingAfterShipSecrets:   "s3cr3tNewAfterShip, s3cr3tOldAfterShip",
 		tracking.SettingSeventeenTrackKeys: "s3cr3t17TrackKey",
 		tracking.SettingStandardSecrets:    "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==",
@@ -41,20 +40,20 @@ func TestLoadCarriersFromTheSecret(t *testing.T) {
 	}
 }
 
-// TestLoadCarriersFromAnEmptySecret: the secret as the stack creates it, {}, enables no
+// TestCarriersFromAnEmptySecret: the secret as the stack creates it, {}, enables no
 // sender and still starts (every carrier route answers 404 until the seller adds keys).
-func TestLoadCarriersFromAnEmptySecret(t *testing.T) {
-	carriers, err := loadCarriers(secretstest.Bundle(t, map[string]string{}), slog.New(slog.DiscardHandler))
+func TestCarriersFromAnEmptySecret(t *testing.T) {
+	carriers, err := Carriers(webhookSource(t, map[string]string{}), slog.New(slog.DiscardHandler))
 	if err != nil || len(carriers) != 0 {
 		t.Fatalf("carriers %v, %v", carriers, err)
 	}
 }
 
-// TestLoadCarriersFailsNamingTheSetting: a bad Standard Webhooks secret or an HMAC secret
+// TestCarriersFailsNamingTheSetting: a bad Standard Webhooks secret or an HMAC secret
 // under 16 bytes fails the cold start with one invalid error naming every bad item by its
 // key in the secret, never quoting a value.
-func TestLoadCarriersFailsNamingTheSetting(t *testing.T) {
-	_, err := loadCarriers(secretstest.Bundle(t, map[string]string{
+func TestCarriersFailsNamingTheSetting(t *testing.T) {
+	_, err := Carriers(webhookSource(t, map[string]string{
 		tracking.SettingAfterShipSecrets: "s3cr3tAfterShip",
 		tracking.SettingStandardSecrets:  "s3cr3t-without-prefix, whsec_czNjcjN0, whsec_!!s3cr3t-not-base64",
 	}), slog.New(slog.DiscardHandler))
@@ -78,18 +77,18 @@ func TestLoadCarriersFailsNamingTheSetting(t *testing.T) {
 	}
 }
 
-// TestUnknownSettingsAreWarned: a misspelt key leaves its sender off and is named (not its
+// TestUnknownCarrierSettingsAreWarned: a misspelt key leaves its sender off and is named (not its
 // value) in a warning, so the operator sees why the route answers 404. The payment
 // webhook's keys, in the same secret, are not warned about, and the Standard Webhooks
 // secret both functions read enables the standard sender here too.
-func TestUnknownSettingsAreWarned(t *testing.T) {
+func TestUnknownCarrierSettingsAreWarned(t *testing.T) {
 	var logs bytes.Buffer
 	shared := map[string]string{"ORDERWIRE_AFTERSHIP_WEBHOOK_SECRET": "s3cr3tMisspelt"}
 	for _, k := range payment.Settings {
 		shared[k] = "s3cr3t-payment-setting"
 	}
 	shared[payment.SettingStandardSecrets] = "whsec_czNjcjN0LXN0YW5kYXJkLWtleQ==" // the one setting both read
-	carriers, err := loadCarriers(secretstest.Bundle(t, shared), slog.New(slog.NewJSONHandler(&logs, nil)))
+	carriers, err := Carriers(webhookSource(t, shared), slog.New(slog.NewJSONHandler(&logs, nil)))
 	if got := slices.Sorted(maps.Keys(carriers)); err != nil || !slices.Equal(got, []string{"standard"}) {
 		t.Fatalf("carriers %v, %v; want the shared Standard Webhooks sender only", got, err)
 	}
@@ -118,11 +117,11 @@ func (n noTracking) RecordTrackingEvent(context.Context, order.TrackingEvent, or
 	return store.Recorded{}, nil
 }
 
-// TestHandlerHasNoSellerAPI: the function's handler, given no Orders, no tokens and no
+// TestTrackingHandlerHasNoSellerAPI: the function's handler, given no Orders, no tokens and no
 // payment providers, answers every seller API request 401 (without reaching the missing
 // order service), a payment webhook 404, and a carrier that is not enabled 404.
-func TestHandlerHasNoSellerAPI(t *testing.T) {
-	h := newHandler(map[string]tracking.Provider{}, noTracking{t}, slog.New(slog.DiscardHandler))
+func TestTrackingHandlerHasNoSellerAPI(t *testing.T) {
+	h := trackingHandler(map[string]tracking.Provider{}, noTracking{t}, slog.New(slog.DiscardHandler))
 	for _, c := range []struct {
 		method, path, auth string
 		want               int

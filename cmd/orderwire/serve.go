@@ -124,6 +124,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	unshipped, err := httpapi.UnshippedAfterFromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -141,12 +145,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("notification settings: %w", err)
 	}
 	defer notes.Close()
+	packs := &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
+		PDF: summarypdf.Write}
 	apiCfg := httpapi.Config{
 		Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
 		Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
-		Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
-			PDF: summarypdf.Write},
+		Evidence: packs, Messages: packs, UnshippedAfter: unshipped,
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
 	}
 	if cfg.Dev { // the /local/* routes: without them they are 404

@@ -28,10 +28,14 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return nil, err
 	}
+	unshipped, err := httpapi.UnshippedAfterFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
 	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
 	// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
 	packs := &evidencepack.Packer{Source: st, PDF: summarypdf.Write}
 	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Evidence: packs, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens, Logger: logger}), nil
+		Evidence: packs, Messages: packs, UnshippedAfter: unshipped, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens, Logger: logger}), nil
 }

@@ -81,9 +81,11 @@ func functionUses(t *testing.T, name string) use {
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
 		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
 		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
+		"Messages":    reflect.TypeFor[evidencepack.Source](),    // the same Packer: GetOrder, GetBuyer, Notifications
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
-	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true}
+	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
+		"UnshippedAfter": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
 	var u use
 	streamTypes := map[string]bool{}

@@ -37,5 +37,5 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
 	packs := &evidencepack.Packer{Source: st, PDF: summarypdf.Write}
 	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Evidence: packs, Messages: packs, UnshippedAfter: unshipped, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens, Logger: logger}), nil
+		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: unshipped, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens, Logger: logger}), nil
 }

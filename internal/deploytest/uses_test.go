@@ -19,6 +19,7 @@ import (
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/sesevents"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // Step 1 of the derivation (needs_test.go): what a function's entry point wires, read from
@@ -80,8 +81,9 @@ func functionUses(t *testing.T, name string) use {
 		"Tracking":    reflect.TypeFor[httpapi.TrackingRecorder](),
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
 		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
-		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
-		"Messages":    reflect.TypeFor[evidencepack.Source](),    // the same Packer: GetOrder, GetBuyer, Notifications
+		"Evidence":    reflect.TypeFor[evidencepack.Source](), // an evidencepack.Packer over the store
+		"Messages":    reflect.TypeFor[evidencepack.Source](), // the same Packer: GetOrder, GetBuyer, Notifications
+		"OrderList":   reflect.TypeFor[store.OrderLister](),
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
@@ -252,7 +254,8 @@ func callsAWS(t *testing.T, pkg string) bool {
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
 		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk](),
-			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true},
+			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[store.OrderLister](), reflect.TypeFor[httpapi.BuyerDataStore]()},
+			secret: true, unsubscribeKeys: true},
 		"payment-webhook":  {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true},
 		"tracking-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.TrackingRecorder]()}, secret: true},
 		"reminders":        {sweep: true},

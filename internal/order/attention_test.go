@@ -126,3 +126,35 @@ func TestAttentionKindValid(t *testing.T) {
 		t.Error("any/empty valid as a kind")
 	}
 }
+
+// TestStandingAttentionOneBesidesDispute: whatever the status, payment and parcels, an order
+// has at most one standing item besides a dispute (the stores index that one beside it),
+// and Attention is StandingAttention once the setting has passed.
+func TestStandingAttentionOneBesidesDispute(t *testing.T) {
+	parcels := [][]Shipment{nil, {{TrackingNumber: "A1", Status: ShipmentException, StatusAt: attT0}},
+		{{TrackingNumber: "A1", Status: ShipmentDelivered, StatusAt: attT0}}}
+	for _, st := range Statuses {
+		for _, paid := range []int64{0, 1000} {
+			for _, refunded := range []int64{0, 1000} {
+				for _, sh := range parcels {
+					o := attPaidOrder(attT0)
+					o.Status, o.PaidMinor, o.RefundedMinor, o.Shipments = st, paid, refunded, sh
+					o.Disputes = []Dispute{{ID: "d", Status: DisputeNeedsResponse, RespondBy: attT0}}
+					items := StandingAttention(o)
+					others := 0
+					for _, it := range items {
+						if it.Kind != AttentionDispute {
+							others++
+						}
+					}
+					if others > 1 || len(items) == 0 || items[0].Kind != AttentionDispute {
+						t.Errorf("%s paid %d refunded %d parcels %v: %v", st, paid, refunded, sh, items)
+					}
+					if got := Attention(o, attT0.Add(DefaultUnshippedAfter), 0); !reflect.DeepEqual(got, items) {
+						t.Errorf("%s: Attention after the setting %v, standing %v", st, got, items)
+					}
+				}
+			}
+		}
+	}
+}

@@ -93,7 +93,7 @@ func decodeCursor(cursor, plan string) (string, error) {
 	var fe order.FieldErrors
 	fe.Add("cursor", "is not a cursor this list returned")
 	bad := fe.Err("store.ListOrders")
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(cursor)
 	if err != nil {
 		return "", bad
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func (q OrderQuery) Validate() error {
 		fe.Add("attention", "must be any or one of "+strings.Join(order.AttentionKinds, ", "))
 	}
 	if q.Limit < 0 || q.Limit > MaxOrderPage {
-		fe.Add("limit", "must be between 1 and 200")
+		fe.Add("limit", fmt.Sprintf("must be between 1 and %d", MaxOrderPage))
 	}
 	if q.UnshippedAfter < 0 {
 		fe.Add("unshipped_after", "must not be negative")
@@ -119,6 +120,7 @@ func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage
 			s := &listStream{kind: k, pk: AttentionPK(k), after: after}
 			if k == order.AttentionUnshipped {
 				cutoff := q.Now.Add(-q.UnshippedAfter)
+				// "~" sorts after every id character: the bound takes every order paid at cutoff.
 				s.bound = AttentionSK(order.AttentionItem{Kind: k, At: cutoff}, "~")
 			}
 			streams = append(streams, s)
@@ -126,7 +128,7 @@ func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage
 	case q.BuyerID != "":
 		os, err := src.ListBuyerOrders(ctx, q.BuyerID)
 		if err != nil {
-			return OrderPage{}, order.Internal(op, err)
+			return OrderPage{}, listError(op, err)
 		}
 		s := &listStream{desc: true, done: true}
 		for _, o := range os {
@@ -147,11 +149,7 @@ func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage
 	}
 	out, err := l.merge(ctx, streams)
 	if err != nil {
-		var oe *order.Error
-		if errors.As(err, &oe) {
-			return OrderPage{}, err
-		}
-		return OrderPage{}, order.Internal(op, err)
+		return OrderPage{}, listError(op, err)
 	}
 	page := OrderPage{}
 	if len(out) > q.Limit {
@@ -162,6 +160,15 @@ func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage
 		page.Orders = append(page.Orders, r.o)
 	}
 	return page, nil
+}
+
+// listError is err as it is when the adapter made it an *order.Error, else internal.
+func listError(op string, err error) error {
+	var oe *order.Error
+	if errors.As(err, &oe) {
+		return err
+	}
+	return order.Internal(op, err)
 }
 
 // listStream reads one index partition a batch at a time.

@@ -18,6 +18,7 @@ import (
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/sesevents"
+	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/wiring"
 )
 
@@ -259,10 +260,13 @@ func (r *reader) literal(n *ast.CompositeLit) {
 		"Tracking":    reflect.TypeFor[httpapi.TrackingRecorder](),
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
 		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
-		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
+		"Evidence":    reflect.TypeFor[evidencepack.Source](), // an evidencepack.Packer over the store
+		"Messages":    reflect.TypeFor[evidencepack.Source](), // the same Packer: GetOrder, GetBuyer, Notifications
+		"OrderList":   reflect.TypeFor[store.OrderLister](),
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
-	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true}
+	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
+		"UnshippedAfter": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
 	u, t, name := r.u, r.t, r.name
 	switch lit := fmt.Sprint(sel.X) + "." + sel.Sel.Name; lit {
@@ -373,7 +377,7 @@ func callsAWS(t *testing.T, pkg string) bool {
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
 		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk](),
-			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true,
+			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[store.OrderLister](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true,
 			settings: []string{"ORDERWIRE_POLICY_FILE", "ORDERWIRE_SECRETS_ARN", "ORDERWIRE_SELLER_TIMEZONE", "ORDERWIRE_TABLE",
 				"ORDERWIRE_UNSHIPPED_DAYS", "ORDERWIRE_UNSUBSCRIBE_SECRET_ARN"}},
 		"payment-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true,

@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
@@ -35,9 +36,10 @@ type Shop struct{ Name, Address string }
 func Config(cfg wiring.APIConfig, st store.Store, signer *unsubscribe.Signer, shop Shop, logger *slog.Logger) httpapi.Config {
 	order.UsePhoneCheck(phone.Valid)
 	policy := cfg.Policy
+	packs := &evidencepack.Packer{Source: st, SellerName: shop.Name, SellerAddress: shop.Address, PDF: summarypdf.Write}
 	return httpapi.Config{
 		Orders: &seller.Service{Orders: st, Policy: &policy}, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Evidence:  &evidencepack.Packer{Source: st, SellerName: shop.Name, SellerAddress: shop.Address, PDF: summarypdf.Write},
+		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: time.Duration(cfg.UnshippedDays) * 24 * time.Hour,
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: cfg.DisputeWindow},
 		Tokens:    cfg.Tokens, Logger: logger,
 	}

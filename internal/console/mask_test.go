@@ -23,20 +23,22 @@ func TestMasks(t *testing.T) {
 	}
 }
 
-func TestSettingsFromEnv(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	s, err := console.SettingsFromEnv(env(nil))
-	if err != nil || s.TimeZone != time.UTC || s.UnshippedAfter != 72*time.Hour {
-		t.Fatalf("defaults: %+v %v", s, err)
+func TestTimeZoneFromEnv(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string { return map[string]string{console.EnvSellerTimeZone: v}[k] }
 	}
-	s, err = console.SettingsFromEnv(env(map[string]string{"ORDERWIRE_SELLER_TIMEZONE": "Asia/Shanghai", "ORDERWIRE_UNSHIPPED_DAYS": "5"}))
-	if err != nil || s.TimeZone.String() != "Asia/Shanghai" || s.UnshippedAfter != 5*24*time.Hour {
-		t.Fatalf("set: %+v %v", s, err)
+	if loc, err := console.TimeZoneFromEnv(env("")); err != nil || loc != time.UTC {
+		t.Fatalf("default: %v %v", loc, err)
 	}
-	_, err = console.SettingsFromEnv(env(map[string]string{"ORDERWIRE_SELLER_TIMEZONE": "Mars/Olympus", "ORDERWIRE_UNSHIPPED_DAYS": "0"}))
-	var oe *order.Error
-	if order.ErrorCode(err) != order.CodeInvalid || !asError(err, &oe) || len(oe.Fields) != 2 {
-		t.Fatalf("bad values: %v", err)
+	if loc, err := console.TimeZoneFromEnv(env("Asia/Shanghai")); err != nil || loc.String() != "Asia/Shanghai" {
+		t.Fatalf("set: %v %v", loc, err)
+	}
+	for _, bad := range []string{"Mars/Olympus", "Local"} {
+		_, err := console.TimeZoneFromEnv(env(bad))
+		var oe *order.Error
+		if !asError(err, &oe) || oe.Code != order.CodeInvalid || oe.Fields[console.EnvSellerTimeZone] == "" {
+			t.Errorf("%s: %v", bad, err)
+		}
 	}
 }
 

@@ -285,3 +285,34 @@ func TestLanguageSwitch(t *testing.T) {
 		t.Error("the cookie did not win over Accept-Language")
 	}
 }
+
+func TestSignInFailuresAreThrottled(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	for i := range 10 {
+		if rec := c.signIn("wrong"); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, rec.Code)
+		}
+	}
+	if rec := c.signIn(token); rec.Code != http.StatusTooManyRequests || c.cookies[console.SessionCookie] != nil {
+		t.Fatalf("after 10 failures, the right token: %d", rec.Code)
+	}
+	// Another address is not affected; the first one may try again after the window.
+	other := httptest.NewRequest("GET", "/console/signin", nil)
+	other.RemoteAddr = "198.51.100.7:4242"
+	page := httptest.NewRecorder()
+	e.handler.ServeHTTP(page, other)
+	post := httptest.NewRequest("POST", "/console/signin", strings.NewReader(url.Values{"token": {token},
+		"csrf": {csrf(t, page.Body.String())}}.Encode()))
+	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	post.RemoteAddr = other.RemoteAddr
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, post)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("another address: %d", rec.Code)
+	}
+	*e.at = e.at.Add(15 * time.Minute)
+	if rec := c.signIn(token); rec.Code != http.StatusSeeOther {
+		t.Fatalf("after the window: %d", rec.Code)
+	}
+}

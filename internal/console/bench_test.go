@@ -15,6 +15,7 @@ import (
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/seller"
+	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/store/storetest"
 )
 
@@ -27,7 +28,17 @@ const benchOrders = 10_000
 // each, so awaiting shipment and, past the unshipped setting, needing attention). Each
 // iteration is one GET with a session cookie; the answer is checked once per sub-benchmark.
 func BenchmarkConsolePages(b *testing.B) {
-	h, ck := benchConsole(b)
+	h, ck, st := benchConsole(b)
+	// The store's part of the Orders page alone, for comparison: one ListOrders page.
+	b.Run("store ListOrders alone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			page, err := st.ListOrders(context.Background(), store.OrderQuery{Limit: 50})
+			if err != nil || len(page.Orders) != 50 {
+				b.Fatalf("ListOrders: %d, %v", len(page.Orders), err)
+			}
+		}
+	})
 	for _, c := range []struct {
 		name, path string
 		rows       int // rows the page must list
@@ -63,7 +74,7 @@ func BenchmarkConsolePages(b *testing.B) {
 
 // benchConsole stores benchOrders orders in a fresh embedded store (64 writers sharing
 // bbolt's group commit; not timed) and returns the console over it with a session cookie.
-func benchConsole(b *testing.B) (http.Handler, *http.Cookie) {
+func benchConsole(b *testing.B) (http.Handler, *http.Cookie, *embedded.Store) {
 	b.Helper()
 	st, err := embedded.Open(b.TempDir(), embedded.Options{MaxBatchDelay: 10 * time.Millisecond})
 	if err != nil {
@@ -111,9 +122,9 @@ func benchConsole(b *testing.B) (http.Handler, *http.Cookie) {
 	h.ServeHTTP(rec, req)
 	for _, ck := range rec.Result().Cookies() {
 		if ck.Name == console.SessionCookie {
-			return h, ck
+			return h, ck, st
 		}
 	}
 	b.Fatalf("no session: %d", rec.Code)
-	return nil, nil
+	return nil, nil, nil
 }

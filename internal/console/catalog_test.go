@@ -37,7 +37,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 		}
 	}
 	// Messages the Go code asks for.
-	for _, id := range []string{"signin.wrong", "error.bad_lang", "orders.bad_filter", "orders.bad_cursor", "error.internal"} {
+	for _, id := range []string{"signin.wrong", "error.bad_lang", "orders.bad_filter", "orders.bad_cursor", "error.internal", "error.no_session", "error.csrf", "signin.throttled"} {
 		if _, ok := en[id]; !ok {
 			t.Errorf("no message %s", id)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/reminder"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // TestCatalogsAreComplete: both catalogs hold the same messages, every message a template
@@ -46,7 +47,8 @@ func TestCatalogsAreComplete(t *testing.T) {
 		order.DisputeOpen, order.DisputeWon, order.DisputeLost, order.DisputeNeedsResponse, order.DisputeUnderReview, order.DisputeClosed},
 		"message.": {order.NotificationPending, order.NotificationSending, order.NotificationSent, order.NotificationSkipped,
 			order.NotificationFailed, order.NotificationUnknown},
-		"by.": {"seller", "buyer"}, "error.": {"invalid", "not_found", "conflict", "unauthorized", "too_large"}}
+		"by.": {"seller", "buyer"}, "why.": {store.WhyOrderNotRegistered, store.WhyReferenceNotBound, store.WhyReferenceConflict,
+			store.WhyNoReference, store.WhyTrackingNotRegistered, store.WhyTrackingAmbiguous}, "error.": {"invalid", "not_found", "conflict", "unauthorized", "too_large"}}
 	add := func(prefix string, values ...any) {
 		for _, v := range values {
 			labelled[prefix] = append(labelled[prefix], toString(v))

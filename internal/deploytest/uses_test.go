@@ -82,11 +82,12 @@ func functionUses(t *testing.T, name string) use {
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
 		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
 		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
+		"Messages":    reflect.TypeFor[evidencepack.Source](),    // the same Packer: GetOrder, GetBuyer, Notifications
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
 	// Console: its console.Config literal is read on its own (consoleFields).
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
-		"Console": true}
+		"UnshippedAfter": true, "Console": true}
 	consoleFields := map[string]reflect.Type{
 		"Orders":   reflect.TypeFor[seller.Orders](), // a seller.Service over the store
 		"Messages": reflect.TypeFor[evidencepack.Source](),

@@ -159,7 +159,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Orders: orders, Tokens: cfg.Tokens,
 		Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
-		Evidence: packs, Messages: packs, UnshippedAfter: unshipped, Console: console.New(consoleCfg),
+		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: unshipped, Console: console.New(consoleCfg),
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
 	}
 	if cfg.Dev { // the /local/* routes: without them they are 404

@@ -45,6 +45,6 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	consoleCfg := console.Config{Orders: orders, List: st, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
 		Tokens: tokens, TimeZone: sellerZone, UnshippedAfter: unshipped, Logger: logger}
 	return httpapi.New(httpapi.Config{Orders: orders, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Evidence: packs, Messages: packs, UnshippedAfter: unshipped, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window},
+		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: unshipped, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window},
 		Tokens: tokens, Console: console.New(consoleCfg), Logger: logger}), nil
 }

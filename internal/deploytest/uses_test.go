@@ -265,8 +265,18 @@ func (r *reader) literal(n *ast.CompositeLit) {
 		"OrderList":   reflect.TypeFor[store.OrderLister](),
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
+	// Console: its console.Config literal is read on its own (consoleFields).
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
-		"UnshippedAfter": true}
+		"UnshippedAfter": true, "Console": true}
+	consoleFields := map[string]reflect.Type{
+		"Orders":   reflect.TypeFor[seller.Orders](), // a seller.Service over the store
+		"Messages": reflect.TypeFor[evidencepack.Source](),
+		"Evidence": reflect.TypeFor[evidencepack.Source](), // an evidencepack.Packer over the store
+		"Unfiled":  reflect.TypeFor[httpapi.UnfiledDesk](),
+		"Buyers":   reflect.TypeFor[httpapi.PreferenceStore](),
+		"List":     reflect.TypeFor[store.OrderLister](),
+	}
+	consoleNoAWS := map[string]bool{"Tokens": true, "TimeZone": true, "UnshippedAfter": true, "Now": true, "Logger": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
 	u, t, name := r.u, r.t, r.name
 	switch lit := fmt.Sprint(sel.X) + "." + sel.Sel.Name; lit {
@@ -281,6 +291,20 @@ func (r *reader) literal(n *ast.CompositeLit) {
 		if usesStore(t, name, lit, n, notifierNoAWS) {
 			u.notifier = true
 			u.interfaces = appendNew(u.interfaces, notifierStore())
+		}
+	case "console.Config":
+		for _, e := range n.Elts {
+			kv, ok := e.(*ast.KeyValueExpr)
+			if !ok {
+				t.Errorf("functions/%s: a console.Config literal without field names", name)
+				continue
+			}
+			field := fmt.Sprint(kv.Key)
+			if iface, ok := consoleFields[field]; ok {
+				u.interfaces = appendNew(u.interfaces, iface)
+			} else if !consoleNoAWS[field] {
+				t.Errorf("functions/%s sets console.Config.%s: teach deploytest what it calls", name, field)
+			}
 		}
 	case "httpapi.Config":
 		for _, e := range n.Elts {

@@ -67,6 +67,11 @@ type Config struct {
 	// LocalAlerts, when set (local server only), serves GET /local/alerts: the seller alerts
 	// the local alerts sink has captured.
 	LocalAlerts OutboxLister
+	// Console, when set, serves the seller console: GET and POST under /console/ (see
+	// internal/console; it does its own session authentication), and GET /console redirects
+	// to /console/today. The console's routes are not in the route table (they are HTML
+	// pages, not the seller API that openapi.json documents).
+	Console http.Handler
 	// Now is the clock for signature time windows, unsubscribe-link expiry and preference
 	// timestamps; nil means time.Now.
 	Now func() time.Time
@@ -93,6 +98,7 @@ type api struct {
 	lister         OrderLister
 	messages       MessageLog
 	unshippedAfter time.Duration
+	console        http.Handler
 	buyerData      BuyerDataConfig
 	now            func() time.Time
 	tokenHashes    [][sha256.Size]byte
@@ -109,7 +115,7 @@ func newAPI(cfg Config) *api {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep, deliver: cfg.LocalDeliver,
 		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, now: cfg.Now, log: cfg.Logger,
-		lister: cfg.OrderList, messages: cfg.Messages, unshippedAfter: cfg.UnshippedAfter}
+		lister: cfg.OrderList, messages: cfg.Messages, unshippedAfter: cfg.UnshippedAfter, console: cfg.Console}
 	if a.unshippedAfter <= 0 {
 		a.unshippedAfter = DefaultUnshippedAfter
 	}

@@ -62,6 +62,11 @@ func (a *api) mux() *http.ServeMux {
 		}
 		mux.Handle(r.pattern, h)
 	}
+	if a.console != nil { // the seller console: its own sessions (internal/console)
+		mux.Handle("GET /console/", a.console)
+		mux.Handle("POST /console/", a.console)
+		mux.Handle("GET /console", http.RedirectHandler("/console/today", http.StatusSeeOther))
+	}
 	mux.HandleFunc("/", unrouted(mux)) // 404, or 405 with Allow for a route's other methods
 	return mux
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/console"
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/order"
@@ -37,9 +38,13 @@ func Config(cfg wiring.APIConfig, st store.Store, signer *unsubscribe.Signer, sh
 	order.UsePhoneCheck(phone.Valid)
 	policy := cfg.Policy
 	packs := &evidencepack.Packer{Source: st, SellerName: shop.Name, SellerAddress: shop.Address, PDF: summarypdf.Write}
+	orders := &seller.Service{Orders: st, Policy: &policy}
+	unshipped := time.Duration(cfg.UnshippedDays) * 24 * time.Hour
 	return httpapi.Config{
-		Orders: &seller.Service{Orders: st, Policy: &policy}, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: time.Duration(cfg.UnshippedDays) * 24 * time.Hour,
+		Orders: orders, Preferences: st, Unsubscribe: signer, Unfiled: st,
+		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: unshipped,
+		Console: console.New(console.Config{Orders: orders, List: st, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
+			Tokens: cfg.Tokens, TimeZone: cfg.SellerTimeZone, UnshippedAfter: unshipped, Logger: logger}),
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: cfg.DisputeWindow},
 		Tokens:    cfg.Tokens, Logger: logger,
 	}

@@ -60,6 +60,14 @@ type Config struct {
 	// LocalAlerts, when set (local server only), serves GET /local/alerts: the seller alerts
 	// the local alerts sink has captured.
 	LocalAlerts OutboxLister
+	// Metrics, when set, counts each delivery to an enabled webhook route by its outcome
+	// (metrics.Outcomes); deliveries to a provider that is not enabled (404) are not
+	// counted, so a stranger cannot add label values.
+	Metrics EventMetrics
+	// MetricsPage, when set (`orderwire serve`: prommetrics.Recorder.Handler), serves
+	// GET /metrics: to loopback clients without a token, to others only with a seller API
+	// token (see metricsPage).
+	MetricsPage http.Handler
 	// Now is the clock for signature time windows, unsubscribe-link expiry and preference
 	// timestamps; nil means time.Now.
 	Now func() time.Time
@@ -84,6 +92,7 @@ type api struct {
 	alerts      OutboxLister
 	packs       EvidencePacks
 	buyerData   BuyerDataConfig
+	metrics     EventMetrics
 	now         func() time.Time
 	tokenHashes [][sha256.Size]byte
 	log         *slog.Logger
@@ -93,7 +102,7 @@ type api struct {
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep, deliver: cfg.LocalDeliver,
-		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, now: cfg.Now, log: cfg.Logger}
+		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, metrics: cfg.Metrics, now: cfg.Now, log: cfg.Logger}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -140,6 +149,9 @@ func New(cfg Config) http.Handler {
 	}
 	if a.alerts != nil {
 		mux.Handle("GET /local/alerts", a.authenticated(a.localList(a.alerts)))
+	}
+	if cfg.MetricsPage != nil {
+		mux.Handle("GET /metrics", a.metricsPage(cfg.MetricsPage))
 	}
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)

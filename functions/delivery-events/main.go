@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/sesevents"
 )
@@ -23,6 +24,7 @@ func main() {
 		logger.Error("cold start failed", "err", err.Error())
 		os.Exit(1)
 	}
+	emf.ColdStartDone("delivery-events")
 	lambda.Start(h.Handle)
 }
 

@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/orderwire/orderwire/internal/emf"
 )
 
 func main() {
@@ -18,5 +20,6 @@ func main() {
 		logger.Error("cold start failed", "err", err.Error())
 		os.Exit(1)
 	}
+	emf.ColdStartDone("notifier")
 	lambda.Start(h.Handle)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/ses"
@@ -57,7 +58,7 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 			return unsubscribe.URL(cfg.PublicURL, signer.Token(buyerID, now))
 		},
 		From: cfg.EmailFrom, SellerName: cfg.SellerName, SellerAddress: cfg.SellerAddress,
-		Owner: owner(getenv), Logger: logger,
+		Owner: owner(getenv), Logger: logger, Metrics: emf.Stdout("notifier"),
 	})
 	return &handler{Deliverer: n, Due: n, Logger: logger}, nil
 }

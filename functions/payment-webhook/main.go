@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/lambdahttp"
 	"github.com/orderwire/orderwire/internal/payment"
@@ -27,5 +28,6 @@ func main() {
 	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
 	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
+	emf.ColdStartDone("payment-webhook")
 	lambda.Start(lambdahttp.Handler(newHandler(providers, st, logger)))
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/secrets"
@@ -57,5 +58,5 @@ func loadProviders(secret secrets.Bundle, readFile func(string) ([]byte, error),
 // /v1 request is answered 401 before any order code runs; API Gateway sends it only the
 // webhook route anyway.
 func newHandler(providers map[string]payment.Provider, events httpapi.EventRecorder, logger *slog.Logger) http.Handler {
-	return httpapi.New(httpapi.Config{Payments: providers, Events: events, Logger: logger})
+	return httpapi.New(httpapi.Config{Payments: providers, Events: events, Logger: logger, Metrics: emf.Stdout("payment-webhook")})
 }

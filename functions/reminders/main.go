@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/reminder"
 )
@@ -27,5 +28,6 @@ func main() {
 	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
 	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
-	lambda.Start((&handler{Sweeper: &reminder.Sweeper{Store: st, Policy: policy}, Logger: logger}).Handle)
+	emf.ColdStartDone("reminders")
+	lambda.Start((&handler{Sweeper: &reminder.Sweeper{Store: st, Policy: policy, Metrics: emf.Stdout("reminders")}, Logger: logger}).Handle)
 }

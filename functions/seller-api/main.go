@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/lambdahttp"
 )
 
@@ -19,5 +20,6 @@ func main() {
 		logger.Error("cold start failed", "err", err.Error())
 		os.Exit(1)
 	}
+	emf.ColdStartDone("seller-api")
 	lambda.Start(lambdahttp.Handler(h))
 }

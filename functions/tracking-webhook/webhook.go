@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/secrets"
@@ -50,5 +51,5 @@ func loadCarriers(secret secrets.Bundle, logger *slog.Logger) (map[string]tracki
 // /v1 request is answered 401 before any order code runs, and payment webhooks are 404
 // (payment-webhook serves them); API Gateway sends it only the carrier route anyway.
 func newHandler(carriers map[string]tracking.Provider, recorder httpapi.TrackingRecorder, logger *slog.Logger) http.Handler {
-	return httpapi.New(httpapi.Config{Carriers: carriers, Tracking: recorder, Logger: logger})
+	return httpapi.New(httpapi.Config{Carriers: carriers, Tracking: recorder, Logger: logger, Metrics: emf.Stdout("tracking-webhook")})
 }

@@ -83,8 +83,9 @@ func functionUses(t *testing.T, name string) use {
 		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
-	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true}
-	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
+	// Metrics (here and in the sweeper and notifier) is internal/emf: lines on stdout, no AWS call.
+	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true, "Metrics": true}
+	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true, "Metrics": true}
 	var u use
 	streamTypes := map[string]bool{}
 	for _, file := range files {
@@ -178,7 +179,7 @@ func functionUses(t *testing.T, name string) use {
 // store interfaces.
 var notifierNoAWS = map[string]bool{"Email": true, "Suppressions": true, "SMS": true, "Alerts": true, "Render": true,
 	"UnsubscribeURL": true, "From": true, "SellerName": true, "SellerAddress": true, "Owner": true,
-	"Lease": true, "SendTries": true, "MaxAttempts": true, "RetryAfter": true, "Now": true, "Sleep": true, "Logger": true}
+	"Lease": true, "SendTries": true, "MaxAttempts": true, "RetryAfter": true, "Now": true, "Sleep": true, "Logger": true, "Metrics": true}
 
 // sesEventsNoAWS are the sesevents.Handler fields that reach no AWS service.
 var sesEventsNoAWS = map[string]bool{"Logger": true}

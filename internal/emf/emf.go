@@ -28,7 +28,7 @@ import (
 // Recorder writes EMF lines to an io.Writer. It is safe for concurrent use: each line is
 // written whole, under a lock.
 type Recorder struct {
-	mu       sync.Mutex
+	mu       *sync.Mutex
 	w        io.Writer
 	function string
 	now      func() time.Time
@@ -43,12 +43,25 @@ func New(w io.Writer, function string, now func() time.Time) *Recorder {
 	if now == nil {
 		now = time.Now
 	}
-	return &Recorder{w: w, function: function, now: now}
+	return &Recorder{mu: &sync.Mutex{}, w: w, function: function, now: now}
 }
 
-// Stdout returns the Recorder of a Lambda function: lines on stdout, which Lambda sends to
-// the function's log group, where CloudWatch Logs extracts them.
-func Stdout(function string) *Recorder { return New(os.Stdout, function, nil) }
+// stdoutMu serialises every Stdout Recorder's lines, so that two of them never interleave.
+var stdoutMu sync.Mutex
+
+// Stdout returns a Recorder of a Lambda function: lines on stdout, which Lambda sends to
+// the function's log group, where CloudWatch Logs extracts them ("Using the embedded metric
+// format with Lambda": no agent, no API call). The Recorders it returns share one lock.
+func Stdout(function string) *Recorder {
+	return &Recorder{mu: &stdoutMu, w: os.Stdout, function: function, now: time.Now}
+}
+
+// ColdStartDone writes function's ColdStart line to stdout: the time since its process
+// started (metrics.SinceStart). A function calls it once, when it is ready to serve, just
+// before lambda.Start.
+func ColdStartDone(function string) {
+	Stdout(function).ColdStart(function, metrics.SinceStart())
+}
 
 // metric is one metric of a line: its name, unit and value.
 type metric struct {

@@ -75,7 +75,7 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	}
 	n := &notifications{signer: signer}
 	publicURL := strings.TrimRight(envOr(getenv, envPublicURL, listening), "/")
-	ncfg := notifier.Config{Store: st, Logger: logger,
+	ncfg := notifier.Config{Store: st, Logger: logger, Metrics: cfg.Metrics,
 		From:          envOr(getenv, envEmailFrom, "orderwire demo shop <orders@localhost>"),
 		SellerName:    envOr(getenv, envSellerName, "orderwire demo shop"),
 		SellerAddress: envOr(getenv, envSellerAddress, "Set ORDERWIRE_SELLER_ADDRESS to your postal address"),

@@ -20,7 +20,9 @@ import (
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/metrics"
 	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/prommetrics"
 	"github.com/orderwire/orderwire/internal/reminder"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
@@ -48,6 +50,8 @@ type serveConfig struct {
 	Dev bool
 	// Retention is the retention policy (ORDERWIRE_RETENTION_*_DAYS, store.RetentionFromEnv).
 	Retention store.Retention
+	// Metrics counts what the server does, served at GET /metrics (set by runServe).
+	Metrics *prommetrics.Recorder
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -89,6 +93,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	cfg.Metrics = prommetrics.New()
 	if len(cfg.Tokens) == 0 {
 		token, generated, path, err := loadOrCreateToken(cfg.DataDir)
 		if err != nil {
@@ -129,7 +134,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
-	sweeper := &reminder.Sweeper{Store: st, Policy: policy}
+	sweeper := &reminder.Sweeper{Store: st, Policy: policy, Metrics: cfg.Metrics}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -148,6 +153,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
 			PDF: summarypdf.Write},
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
+		Metrics:   cfg.Metrics, MetricsPage: cfg.Metrics.Handler(),
 	}
 	if cfg.Dev { // the /local/* routes: without them they are 404
 		apiCfg.LocalSweep = func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) }
@@ -171,6 +177,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	} else {
 		fmt.Fprintln(stdout, "production mode: the /local/* routes are off (run with --dev to try orderwire out locally)")
 	}
+	cfg.Metrics.ColdStart("serve", metrics.SinceStart())
+	fmt.Fprintf(stdout, "metrics: GET http://%s/metrics (Prometheus text format; open to loopback clients)\n", ln.Addr())
 	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
 
 	served := make(chan error, 1)

@@ -37,7 +37,8 @@ const (
 )
 
 // Recorder counts into its own registry (not the client's global one, so two Recorders,
-// e.g. in tests, never collide). Safe for concurrent use.
+// e.g. in tests, never collide). Safe for concurrent use. A nil *Recorder counts nothing
+// (so a component given one through an interface field never panics).
 type Recorder struct {
 	reg       *prometheus.Registry
 	events    *prometheus.CounterVec
@@ -88,16 +89,25 @@ func (r *Recorder) Registry() *prometheus.Registry { return r.reg }
 
 // EventRecorded adds one to orderwire_events_total{channel, provider, outcome}.
 func (r *Recorder) EventRecorded(channel, provider, outcome string) {
+	if r == nil {
+		return
+	}
 	r.events.WithLabelValues(channel, provider, outcome).Inc()
 }
 
 // MessageFinished adds one to orderwire_messages_total{kind, status}.
 func (r *Recorder) MessageFinished(kind, status string) {
+	if r == nil {
+		return
+	}
 	r.messages.WithLabelValues(kind, status).Inc()
 }
 
 // SweepFinished adds one run, its due entries, and each of its step counts.
 func (r *Recorder) SweepFinished(s metrics.Sweep) {
+	if r == nil {
+		return
+	}
 	r.sweeps.Inc()
 	r.due.Add(float64(s.Due))
 	for result, n := range map[string]int{StepReminder: s.Reminders, StepFinalNotice: s.FinalNotices,
@@ -108,5 +118,8 @@ func (r *Recorder) SweepFinished(s metrics.Sweep) {
 
 // ColdStart sets orderwire_cold_start_seconds{function}.
 func (r *Recorder) ColdStart(function string, d time.Duration) {
+	if r == nil {
+		return
+	}
 	r.coldStart.WithLabelValues(function).Set(d.Seconds())
 }

@@ -67,3 +67,13 @@ func TestRecordersAreSeparate(t *testing.T) {
 		t.Error("the second Recorder shows the first one's count")
 	}
 }
+
+// TestNilRecorderCountsNothing: a nil *Recorder behind an interface does not panic.
+func TestNilRecorderCountsNothing(t *testing.T) {
+	var r *Recorder
+	var m metrics.Recorder = r
+	m.EventRecorded("payment", "stripe", "applied")
+	m.MessageFinished("order_shipped", "sent")
+	m.SweepFinished(metrics.Sweep{Due: 1})
+	m.ColdStart("serve", time.Second)
+}

@@ -98,9 +98,16 @@ type Recorder interface {
 // Nop is a Recorder that counts nothing.
 type Nop struct{}
 
+// EventRecorded counts nothing.
 func (Nop) EventRecorded(channel, provider, outcome string) {}
-func (Nop) MessageFinished(kind, status string)             {}
-func (Nop) SweepFinished(Sweep)                             {}
-func (Nop) ColdStart(string, time.Duration)                 {}
+
+// MessageFinished counts nothing.
+func (Nop) MessageFinished(kind, status string) {}
+
+// SweepFinished counts nothing.
+func (Nop) SweepFinished(Sweep) {}
+
+// ColdStart records nothing.
+func (Nop) ColdStart(string, time.Duration) {}
 
 var _ Recorder = Nop{}

@@ -71,7 +71,7 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 		return nil, err
 	}
 	n := &notifications{signer: signer}
-	ncfg := notifier.Config{Store: st, Logger: logger,
+	ncfg := notifier.Config{Store: st, Logger: logger, Metrics: cfg.Metrics,
 		From: nc.EmailFrom, SellerName: nc.SellerName, SellerAddress: nc.SellerAddress,
 		Owner:          fmt.Sprintf("serve-%d", os.Getpid()),
 		UnsubscribeURL: senders.UnsubscribeURL(nc, signer),

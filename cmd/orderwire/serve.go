@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/httpapi"
+	"github.com/orderwire/orderwire/internal/metrics"
+	"github.com/orderwire/orderwire/internal/prommetrics"
 	"github.com/orderwire/orderwire/internal/reminder"
 	"github.com/orderwire/orderwire/internal/wiring"
 	"github.com/orderwire/orderwire/internal/wiring/sellerapi"
@@ -37,6 +39,8 @@ type serveConfig struct {
 	// sender is configured for go to the local outbox. Without it (production mode) the
 	// /local/* routes are 404 and serve refuses to start without a real sender.
 	Dev bool
+	// Metrics counts what the server does, served at GET /metrics (set by runServe).
+	Metrics *prommetrics.Recorder
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -111,7 +115,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
-	sweeper := &reminder.Sweeper{Store: st, Policy: cfg.API.Policy}
+	cfg.Metrics = prommetrics.New()
+	sweeper := &reminder.Sweeper{Store: st, Policy: cfg.API.Policy, Metrics: cfg.Metrics}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -126,6 +131,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	apiCfg := sellerapi.Config(cfg.API, st, notes.signer, sellerapi.Shop{Name: notes.sellerName, Address: notes.sellerAddress}, logger)
 	apiCfg.Payments, apiCfg.Events, apiCfg.Carriers, apiCfg.Tracking = providers, st, carriers, st
 	apiCfg.BuyerData.Local = notes.localErasers()
+	apiCfg.Metrics, apiCfg.MetricsPage = cfg.Metrics, cfg.Metrics.Handler()
 	if cfg.Dev { // the /local/* routes: without them they are 404
 		apiCfg.LocalSweep = func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) }
 		apiCfg.LocalDeliver = notes.deliverAt
@@ -148,6 +154,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	} else {
 		fmt.Fprintln(stdout, "production mode: the /local/* routes are off (run with --dev to try orderwire out locally)")
 	}
+	cfg.Metrics.ColdStart("serve", metrics.SinceStart())
+	fmt.Fprintf(stdout, "metrics: GET http://%s/metrics (Prometheus text format; open to loopback clients)\n", ln.Addr())
 	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
 	fmt.Fprintf(stdout, "console: http://%s/console/\n", ln.Addr())
 

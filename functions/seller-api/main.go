@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/lambdahttp"
 	"github.com/orderwire/orderwire/internal/wiring"
 	"github.com/orderwire/orderwire/internal/wiring/sellerapi"
@@ -20,5 +21,6 @@ func main() {
 	if err != nil {
 		wiring.Exit(logger, err)
 	}
+	emf.ColdStartDone("seller-api")
 	lambda.Start(lambdahttp.Handler(h))
 }

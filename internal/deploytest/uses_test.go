@@ -266,8 +266,9 @@ func (r *reader) literal(n *ast.CompositeLit) {
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
 	// Console: its console.Config literal is read on its own (consoleFields).
+	// Metrics (here and in the sweeper and notifier) is internal/emf: lines on stdout, no AWS call.
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
-		"UnshippedAfter": true, "Console": true}
+		"Metrics": true, "MetricsPage": true, "UnshippedAfter": true, "Console": true}
 	consoleFields := map[string]reflect.Type{
 		"Orders":   reflect.TypeFor[seller.Orders](), // a seller.Service over the store
 		"Messages": reflect.TypeFor[evidencepack.Source](),
@@ -277,7 +278,7 @@ func (r *reader) literal(n *ast.CompositeLit) {
 		"List":     reflect.TypeFor[store.OrderLister](),
 	}
 	consoleNoAWS := map[string]bool{"Tokens": true, "TimeZone": true, "UnshippedAfter": true, "Now": true, "Logger": true}
-	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
+	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true, "Metrics": true}
 	u, t, name := r.u, r.t, r.name
 	switch lit := fmt.Sprint(sel.X) + "." + sel.Sel.Name; lit {
 	case "reminder.Sweeper":
@@ -329,7 +330,7 @@ func (r *reader) literal(n *ast.CompositeLit) {
 // store interfaces.
 var notifierNoAWS = map[string]bool{"Email": true, "Suppressions": true, "SMS": true, "Alerts": true, "Render": true,
 	"UnsubscribeURL": true, "From": true, "SellerName": true, "SellerAddress": true, "Owner": true,
-	"Lease": true, "SendTries": true, "MaxAttempts": true, "RetryAfter": true, "Now": true, "Sleep": true, "Logger": true}
+	"Lease": true, "SendTries": true, "MaxAttempts": true, "RetryAfter": true, "Now": true, "Sleep": true, "Logger": true, "Metrics": true}
 
 // sesEventsNoAWS are the sesevents.Handler fields that reach no AWS service.
 var sesEventsNoAWS = map[string]bool{"Logger": true}

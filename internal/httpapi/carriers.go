@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/metrics"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
@@ -37,6 +38,7 @@ func (a *api) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 		return ev.EventID, err
 	})
 	if !ok {
+		a.countEvent(metrics.ChannelCarrier, name, metrics.OutcomeRejected)
 		return
 	}
 	ev.ReceivedAt = now
@@ -45,9 +47,11 @@ func (a *api) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 	if ev.TrackingNumber == "" {
 		// Verified, but about no parcel (another event type sent to the same URL).
 		annotate(w, "outcome", "no_tracking_number")
+		a.countEvent(metrics.ChannelCarrier, name, metrics.OutcomeIgnored)
 		acknowledge(w, p)
 		return
 	}
 	res, err := a.tracking.RecordTrackingEvent(r.Context(), ev, order.Evidence{Body: body, Headers: evidenceHeaders(r.Header, carrierEvidenceHeaders[name])})
+	a.countEvent(metrics.ChannelCarrier, name, eventOutcome(res, err))
 	a.recorded(w, p, res, err, "tracking_number", ev.TrackingNumber, "order_id", res.Order.ID)
 }

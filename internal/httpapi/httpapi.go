@@ -72,6 +72,15 @@ type Config struct {
 	// to /console/today. The console's routes are not in the route table (they are HTML
 	// pages, not the seller API that openapi.json documents).
 	Console http.Handler
+	// Metrics, when set, counts each delivery to an enabled webhook route by its outcome
+	// (metrics.Outcomes); deliveries to a provider that is not enabled (404) are not
+	// counted, so a stranger cannot add label values.
+	Metrics EventMetrics
+	// MetricsPage, when set (`orderwire serve`: prommetrics.Recorder.Handler), serves
+	// GET /metrics: to loopback clients without a token, to others only with a seller API
+	// token (see metricsPage). Like the console it is not in the route table: Prometheus
+	// text for an operator, not the seller API that openapi.json documents.
+	MetricsPage http.Handler
 	// Now is the clock for signature time windows, unsubscribe-link expiry and preference
 	// timestamps; nil means time.Now.
 	Now func() time.Time
@@ -99,6 +108,8 @@ type api struct {
 	messages       MessageLog
 	unshippedAfter time.Duration
 	console        http.Handler
+	metrics        EventMetrics
+	metricsHandler http.Handler
 	buyerData      BuyerDataConfig
 	now            func() time.Time
 	tokenHashes    [][sha256.Size]byte
@@ -115,7 +126,8 @@ func newAPI(cfg Config) *api {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep, deliver: cfg.LocalDeliver,
 		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, now: cfg.Now, log: cfg.Logger,
-		lister: cfg.OrderList, messages: cfg.Messages, unshippedAfter: cfg.UnshippedAfter, console: cfg.Console}
+		lister: cfg.OrderList, messages: cfg.Messages, unshippedAfter: cfg.UnshippedAfter, console: cfg.Console,
+		metrics: cfg.Metrics, metricsHandler: cfg.MetricsPage}
 	if a.unshippedAfter <= 0 {
 		a.unshippedAfter = DefaultUnshippedAfter
 	}

@@ -176,4 +176,3 @@ func TestListOrdersNeedsTokenAndConfig(t *testing.T) {
 		t.Errorf("the store was read without a token")
 	}
 }
-

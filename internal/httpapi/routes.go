@@ -67,6 +67,9 @@ func (a *api) mux() *http.ServeMux {
 		mux.Handle("POST /console/", a.console)
 		mux.Handle("GET /console", http.RedirectHandler("/console/today", http.StatusSeeOther))
 	}
+	if a.metricsHandler != nil { // `orderwire serve`: Prometheus text (see Config.MetricsPage)
+		mux.Handle("GET /metrics", a.metricsPage(a.metricsHandler))
+	}
 	mux.HandleFunc("/", unrouted(mux)) // 404, or 405 with Allow for a route's other methods
 	return mux
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/metrics"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/store"
@@ -42,6 +43,7 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		return ev.EventID, err
 	})
 	if !ok {
+		a.countEvent(metrics.ChannelPayment, name, metrics.OutcomeRejected)
 		return
 	}
 	ev.ReceivedAt = now
@@ -53,6 +55,7 @@ func (a *api) paymentWebhook(w http.ResponseWriter, r *http.Request) {
 		ev.OrderID = ""
 	}
 	res, err := a.events.RecordEvent(r.Context(), ev, order.Evidence{Body: body, Headers: evidenceHeaders(r.Header, paymentEvidenceHeaders[name])})
+	a.countEvent(metrics.ChannelPayment, name, eventOutcome(res, err))
 	a.recorded(w, p, res, err, "order_id", ev.OrderID)
 }
 

@@ -63,6 +63,7 @@ func (n *Notifier) Deliver(ctx context.Context, ref order.NotificationRef) (Resu
 	switch order.ErrorCode(err) {
 	case "":
 		c.log(ctx, out, "")
+		n.count(out.Kind, out.Status)
 		return res, nil
 	case order.CodeConflict:
 		res.LostClaim = true

@@ -94,6 +94,17 @@ type Config struct {
 	Now    func() time.Time
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Logger *slog.Logger
+	// Metrics, when set, counts each outcome the notifier records (nil: not counted).
+	Metrics Metrics
+}
+
+// Metrics counts outbox rows by kind and the status an outcome recorded (metrics.Recorder
+// satisfies it): one per Deliver whose outcome was written (sent, skipped, failed,
+// unknown, or pending when the row waits for a retry or the end of quiet hours), and one
+// unknown per lapsed claim RunDue expires. A claim lost before its outcome was written is
+// not counted: its holder's outcome, or the expiry, is.
+type Metrics interface {
+	MessageFinished(kind, status string)
 }
 
 // The defaults of Config.

@@ -84,6 +84,7 @@ func (n *Notifier) expire(ctx context.Context, row order.Notification, now time.
 	switch order.ErrorCode(err) {
 	case "":
 		sum.Expired++
+		n.count(row.Kind, order.NotificationUnknown)
 		n.log.LogAttrs(ctx, slog.LevelWarn, "notification", slog.String("row", row.Ref().String()),
 			slog.String("kind", string(row.Kind)), slog.String("status", order.NotificationUnknown),
 			slog.Int("attempt", row.Attempts), slog.String("reason", reason))
@@ -93,4 +94,11 @@ func (n *Notifier) expire(ctx context.Context, row order.Notification, now time.
 		return nil
 	}
 	return fmt.Errorf("notifier: expire %s: %w", row.Ref(), err)
+}
+
+// count counts one recorded outcome when the notifier has Metrics.
+func (n *Notifier) count(kind order.NotificationKind, status string) {
+	if n.cfg.Metrics != nil {
+		n.cfg.Metrics.MessageFinished(string(kind), status)
+	}
 }

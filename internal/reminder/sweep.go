@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/metrics"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -23,6 +24,14 @@ type Sweeper struct {
 	Policy Policy
 	// Batch is how many due orders one index read returns; zero means 100.
 	Batch int
+	// Metrics, when set, counts each run's Report, a run that ends in an error included
+	// (what it did before the error was done).
+	Metrics Metrics
+}
+
+// Metrics counts sweep runs (metrics.Recorder satisfies it).
+type Metrics interface {
+	SweepFinished(metrics.Sweep)
 }
 
 // Report is what one run did.
@@ -40,12 +49,14 @@ type Report struct {
 
 // Run acts on every order due at now, batch after batch, until none is left, a batch makes
 // no progress, or ctx ends (then the rest waits for the next run).
-func (s *Sweeper) Run(ctx context.Context, now time.Time) (Report, error) {
+func (s *Sweeper) Run(ctx context.Context, now time.Time) (rep Report, err error) {
+	if s.Metrics != nil {
+		defer func() { s.Metrics.SweepFinished(rep.counts()) }()
+	}
 	batch := s.Batch
 	if batch <= 0 {
 		batch = 100
 	}
-	var rep Report
 	for ctx.Err() == nil {
 		due, err := s.Store.DueOrders(ctx, now, batch)
 		if err != nil {
@@ -67,6 +78,12 @@ func (s *Sweeper) Run(ctx context.Context, now time.Time) (Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// counts is the part of r that package metrics counts.
+func (r Report) counts() metrics.Sweep {
+	return metrics.Sweep{Due: r.Due, Reminders: r.Reminders, FinalNotices: r.FinalNotices,
+		Terminated: r.Terminated, DisputesDue: r.DisputesDue, LostRaces: r.Lost}
 }
 
 // step applies o's due step; on a lost race it re-reads the order (strongly consistent)

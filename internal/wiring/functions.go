@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/reminder"
@@ -43,13 +44,14 @@ func PaymentWebhook(ctx context.Context, getenv func(string) string, logger *slo
 	if err != nil {
 		return nil, err
 	}
+	emf.ColdStartDone("payment-webhook")
 	return paymentHandler(providers, st, logger), nil
 }
 
 // paymentHandler is payment-webhook's handler: the payment webhook route of httpapi,
 // recording into events, and nothing else.
 func paymentHandler(providers map[string]payment.Provider, events httpapi.EventRecorder, logger *slog.Logger) http.Handler {
-	return httpapi.New(httpapi.Config{Payments: providers, Events: events, Logger: logger})
+	return httpapi.New(httpapi.Config{Payments: providers, Events: events, Logger: logger, Metrics: emf.Stdout("payment-webhook")})
 }
 
 // TrackingWebhook builds tracking-webhook's handler: the carrier webhook route of httpapi
@@ -73,13 +75,14 @@ func TrackingWebhook(ctx context.Context, getenv func(string) string, logger *sl
 	if err != nil {
 		return nil, err
 	}
+	emf.ColdStartDone("tracking-webhook")
 	return trackingHandler(carriers, st, logger), nil
 }
 
 // trackingHandler is tracking-webhook's handler: the carrier webhook route of httpapi,
 // recording into recorder, and nothing else (payment webhooks are 404 there).
 func trackingHandler(carriers map[string]tracking.Provider, recorder httpapi.TrackingRecorder, logger *slog.Logger) http.Handler {
-	return httpapi.New(httpapi.Config{Carriers: carriers, Tracking: recorder, Logger: logger})
+	return httpapi.New(httpapi.Config{Carriers: carriers, Tracking: recorder, Logger: logger, Metrics: emf.Stdout("tracking-webhook")})
 }
 
 // Reminders builds the reminders function's sweeper: the table and the policy file
@@ -95,7 +98,8 @@ func Reminders(ctx context.Context, getenv func(string) string) (*reminder.Sweep
 	if err != nil {
 		return nil, err
 	}
-	return &reminder.Sweeper{Store: DynamoStore(env.AWS, sc), Policy: policy}, nil
+	emf.ColdStartDone("reminders")
+	return &reminder.Sweeper{Store: DynamoStore(env.AWS, sc), Policy: policy, Metrics: emf.Stdout("reminders")}, nil
 }
 
 // DeliveryEvents builds delivery-events' handler of SES events over the table. It reads no
@@ -109,6 +113,7 @@ func DeliveryEvents(ctx context.Context, getenv func(string) string, logger *slo
 	if err != nil {
 		return nil, err
 	}
+	emf.ColdStartDone("delivery-events")
 	return &sesevents.Handler{Store: DynamoStore(env.AWS, sc), Logger: logger}, nil
 }
 

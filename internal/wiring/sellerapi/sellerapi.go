@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/console"
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/order"
@@ -87,5 +88,7 @@ func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.New(Config(cfg, st, signer, Shop{}, logger)), nil
+	h := httpapi.New(Config(cfg, st, signer, Shop{}, logger))
+	emf.ColdStartDone("seller-api")
+	return h, nil
 }

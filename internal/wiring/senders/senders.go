@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/orderwire/orderwire/internal/emf"
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/notify/templates"
 	"github.com/orderwire/orderwire/internal/ses"
@@ -106,13 +107,15 @@ func Lambda(ctx context.Context, getenv func(string) string, logger *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	return notifier.New(notifier.Config{
+	n := notifier.New(notifier.Config{
 		Alerts: alerts, Store: st,
 		Email: email, Suppressions: suppressions, SMS: sms,
 		UnsubscribeURL: UnsubscribeURL(cfg, signer),
 		From:           cfg.EmailFrom, SellerName: cfg.SellerName, SellerAddress: cfg.SellerAddress,
-		Owner: owner(getenv), Logger: logger,
-	}), nil
+		Owner: owner(getenv), Logger: logger, Metrics: emf.Stdout("notifier"),
+	})
+	emf.ColdStartDone("notifier")
+	return n, nil
 }
 
 // lambdaSettings checks, before any AWS call, what the notifier function needs from its

@@ -82,13 +82,7 @@ func TestMetricsSkipLostClaims(t *testing.T) {
 	c := &counts{}
 	w := newWorld(t, withMetrics(c))
 	ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
-	w.email.during = func() {
-		w.store.mu.Lock()
-		defer w.store.mu.Unlock()
-		n := w.store.rows[ref]
-		n.Owner = "someone-else"
-		w.store.rows[ref] = n
-	}
+	w.email.during = func() { w.handOver(ref, "someone-else") }
 	if res := w.deliver(ref); !res.LostClaim {
 		t.Fatalf("Deliver = %+v, want a lost claim", res)
 	}

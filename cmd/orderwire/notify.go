@@ -77,18 +77,9 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 		UnsubscribeURL: senders.UnsubscribeURL(nc, signer),
 	}
 	n.sellerName, n.sellerAddress = ncfg.SellerName, ncfg.SellerAddress
-	var awsCfg aws.Config
-	if (nc.SES && nc.SMTPURL == "") || nc.SNS || nc.AlertsTopic != "" {
-		if awsCfg, err = wiring.AWSConfig(ctx); err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
-		}
-		awsCfg = wiring.NoRetries(awsCfg)
-	}
-	if ncfg.Email, ncfg.Suppressions, n.email, err = senders.Email(nc, nc.SES, awsCfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", wiring.EnvSMTPURL, err)
-	}
-	if nc.SNS {
-		ncfg.SMS, n.sms = senders.SMS(nc, awsCfg), "SNS ("+awsCfg.Region+smsIdentity(nc)+")"
+	awsCfg, err := n.setUpSenders(ctx, &ncfg, nc)
+	if err != nil {
+		return nil, err
 	}
 	if !cfg.Dev && ncfg.Email == nil && ncfg.SMS == nil {
 		return nil, fmt.Errorf("production mode needs a buyer message sender: set %s, %s=ses or %s=sns "+
@@ -104,19 +95,8 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 		}
 	}
 	if cfg.Dev && (ncfg.Email == nil || ncfg.SMS == nil) {
-		path := filepath.Join(dataDir, localOutboxFile)
-		if err := os.MkdirAll(dataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("create data dir: %w", err)
-		}
-		if n.sink, err = localsink.Open(path); err != nil {
+		if err := n.useLocalSink(&ncfg, dataDir); err != nil {
 			return nil, err
-		}
-		where := "local outbox " + path + " (GET /local/outbox)"
-		if ncfg.Email == nil {
-			ncfg.Email, n.email = n.sink, where
-		}
-		if ncfg.SMS == nil {
-			ncfg.SMS, n.sms = n.sink, where
 		}
 	}
 	if err := n.setUpAlerts(&ncfg, nc, dataDir, awsCfg); err != nil {
@@ -125,6 +105,49 @@ func setUpNotifications(ctx context.Context, cfg serveConfig, listening string, 
 	n.cfg = ncfg
 	n.notifier = notifier.New(ncfg)
 	return n, nil
+}
+
+// setUpSenders sets ncfg's email sender and suppression list (senders.Email: SMTP when
+// ORDERWIRE_SMTP_URL is set, else SES when nc.SES) and SMS sender (SNS when nc.SNS), and
+// names them in n for the banner. It returns the AWS configuration (SDK retries off,
+// wiring.NoRetries), loaded only when SES, SNS or the alerts topic needs it.
+func (n *notifications) setUpSenders(ctx context.Context, ncfg *notifier.Config, nc wiring.NotifierConfig) (aws.Config, error) {
+	var awsCfg aws.Config
+	var err error
+	if (nc.SES && nc.SMTPURL == "") || nc.SNS || nc.AlertsTopic != "" {
+		if awsCfg, err = wiring.AWSConfig(ctx); err != nil {
+			return awsCfg, fmt.Errorf("load AWS configuration: %w", err)
+		}
+		awsCfg = wiring.NoRetries(awsCfg)
+	}
+	if ncfg.Email, ncfg.Suppressions, n.email, err = senders.Email(nc, nc.SES, awsCfg); err != nil {
+		return awsCfg, fmt.Errorf("%s: %w", wiring.EnvSMTPURL, err)
+	}
+	if nc.SNS {
+		ncfg.SMS, n.sms = senders.SMS(nc, awsCfg), "SNS ("+awsCfg.Region+smsIdentity(nc)+")"
+	}
+	return awsCfg, nil
+}
+
+// useLocalSink opens <dataDir>/outbox.jsonl (creating dataDir) as the sender of whichever
+// channel ncfg has none for (local mode), and names it in n for the banner.
+func (n *notifications) useLocalSink(ncfg *notifier.Config, dataDir string) error {
+	path := filepath.Join(dataDir, localOutboxFile)
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	var err error
+	if n.sink, err = localsink.Open(path); err != nil {
+		return err
+	}
+	where := "local outbox " + path + " (GET /local/outbox)"
+	if ncfg.Email == nil {
+		ncfg.Email, n.email = n.sink, where
+	}
+	if ncfg.SMS == nil {
+		ncfg.SMS, n.sms = n.sink, where
+	}
+	return nil
 }
 
 // smsIdentity describes who SMS come from, for the banner ("" for the account's defaults).

@@ -15,8 +15,11 @@ import (
 
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/metrics"
+	"github.com/orderwire/orderwire/internal/payment"
 	"github.com/orderwire/orderwire/internal/prommetrics"
 	"github.com/orderwire/orderwire/internal/reminder"
+	"github.com/orderwire/orderwire/internal/store"
+	"github.com/orderwire/orderwire/internal/tracking"
 	"github.com/orderwire/orderwire/internal/wiring"
 	"github.com/orderwire/orderwire/internal/wiring/sellerapi"
 )
@@ -79,8 +82,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 }
 
 // runServe serves until ctx ends (SIGINT/SIGTERM), then drains requests in flight for up to
-// 15 seconds and closes the store.
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// 15 seconds and closes the notification outputs and the store; an error closing them is
+// returned with any other.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
 	cfg, err := parseServeConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -90,31 +94,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	if len(cfg.API.Tokens) == 0 {
-		token, generated, path, err := loadOrCreateToken(cfg.Store.DataDir)
-		if err != nil {
+		if cfg.API.Tokens, err = announceToken(cfg.Store.DataDir, stdout); err != nil {
 			return err
 		}
-		if generated {
-			fmt.Fprintf(stdout, "Generated an API token (saved in %s):\n\n    %s\n\n", path, token)
-		} else {
-			fmt.Fprintf(stdout, "API token: the one saved in %s\n", path)
-		}
-		cfg.API.Tokens = []string{token}
 	}
-	src := wiring.EnvSource(getenv)
-	providers, err := wiring.Payments(src, os.ReadFile, logger)
+	hooks, err := loadWebhooks(getenv, logger)
 	if err != nil {
-		return fmt.Errorf("payment webhook settings: %w", err)
-	}
-	carriers, err := wiring.Carriers(src, logger)
-	if err != nil {
-		return fmt.Errorf("carrier webhook settings: %w", err)
+		return err
 	}
 	st, where, err := wiring.OpenStore(ctx, cfg.Store, wiring.AWSConfig)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { err = errors.Join(err, st.Close()) }()
 	cfg.Metrics = prommetrics.New()
 	sweeper := &reminder.Sweeper{Store: st, Policy: cfg.API.Policy, Metrics: cfg.Metrics}
 
@@ -124,21 +116,72 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	notes, err := setUpNotifications(ctx, cfg, "http://"+ln.Addr().String(), getenv, st, logger)
 	if err != nil {
-		ln.Close()
+		_ = ln.Close() // nothing was served on it: the settings error is the one to report
 		return fmt.Errorf("notification settings: %w", err)
 	}
-	defer notes.Close()
+	defer func() { err = errors.Join(err, notes.Close()) }()
+	srv := newHTTPServer(apiConfig(cfg, st, hooks, notes, sweeper, logger), logger)
+	announce(stdout, cfg, hooks, notes, ln.Addr(), where)
+	return serveUntilDone(ctx, srv, ln, cfg, st, sweeper, notes, logger, stdout)
+}
+
+// announceToken loads the API token saved in dataDir, or generates and saves one, and says
+// which on stdout (a generated token is printed once, in full).
+func announceToken(dataDir string, stdout io.Writer) ([]string, error) {
+	token, generated, path, err := loadOrCreateToken(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if generated {
+		fmt.Fprintf(stdout, "Generated an API token (saved in %s):\n\n    %s\n\n", path, token)
+	} else {
+		fmt.Fprintf(stdout, "API token: the one saved in %s\n", path)
+	}
+	return []string{token}, nil
+}
+
+// webhooks are the enabled payment providers and carriers, by route name.
+type webhooks struct {
+	payments map[string]payment.Provider
+	carriers map[string]tracking.Provider
+}
+
+// loadWebhooks builds the providers the environment configures (wiring.Payments,
+// wiring.Carriers), naming the settings that are not valid.
+func loadWebhooks(getenv func(string) string, logger *slog.Logger) (webhooks, error) {
+	src := wiring.EnvSource(getenv)
+	providers, err := wiring.Payments(src, os.ReadFile, logger)
+	if err != nil {
+		return webhooks{}, fmt.Errorf("payment webhook settings: %w", err)
+	}
+	carriers, err := wiring.Carriers(src, logger)
+	if err != nil {
+		return webhooks{}, fmt.Errorf("carrier webhook settings: %w", err)
+	}
+	return webhooks{payments: providers, carriers: carriers}, nil
+}
+
+// apiConfig wires the HTTP API (sellerapi.Config) to the store, the webhooks, the
+// notifications and the metrics; in local mode (cfg.Dev) it adds the /local/* routes, which
+// are 404 otherwise.
+func apiConfig(cfg serveConfig, st store.Store, hooks webhooks, notes *notifications, sweeper *reminder.Sweeper, logger *slog.Logger) httpapi.Config {
 	apiCfg := sellerapi.Config(cfg.API, st, notes.signer, sellerapi.Shop{Name: notes.sellerName, Address: notes.sellerAddress}, logger)
-	apiCfg.Payments, apiCfg.Events, apiCfg.Carriers, apiCfg.Tracking = providers, st, carriers, st
+	apiCfg.Payments, apiCfg.Events, apiCfg.Carriers, apiCfg.Tracking = hooks.payments, st, hooks.carriers, st
 	apiCfg.BuyerData.Local = notes.localErasers()
 	apiCfg.Metrics, apiCfg.MetricsPage = cfg.Metrics, cfg.Metrics.Handler()
-	if cfg.Dev { // the /local/* routes: without them they are 404
+	if cfg.Dev {
 		apiCfg.LocalSweep = func(ctx context.Context, at time.Time) (reminder.Report, error) { return sweeper.Run(ctx, at) }
 		apiCfg.LocalDeliver = notes.deliverAt
 		apiCfg.LocalOutbox, apiCfg.LocalAlerts = notes.listOutbox(), notes.listAlerts()
 	}
-	srv := &http.Server{
-		Handler:           httpapi.New(apiCfg),
+	return apiCfg
+}
+
+// newHTTPServer is the server for the API: bounded header, body and idle times, and the
+// server's own errors logged as warnings.
+func newHTTPServer(h httpapi.Config, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           httpapi.New(h),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -146,8 +189,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList("/webhooks/payments/", providers))
-	fmt.Fprintf(stdout, "carrier webhooks enabled: %s\n", enabledList("/webhooks/carriers/", carriers))
+}
+
+// announce tells the user on stdout what is enabled and in which mode, records the cold
+// start (everything is set up by then), and says where serve listens, with the metrics page
+// and the console.
+func announce(stdout io.Writer, cfg serveConfig, hooks webhooks, notes *notifications, addr net.Addr, where string) {
+	fmt.Fprintf(stdout, "payment webhooks enabled: %s\n", enabledList("/webhooks/payments/", hooks.payments))
+	fmt.Fprintf(stdout, "carrier webhooks enabled: %s\n", enabledList("/webhooks/carriers/", hooks.carriers))
 	notes.describe(stdout)
 	if cfg.Dev {
 		fmt.Fprintln(stdout, "local mode (--dev): /local/reminders/run, /local/outbox and /local/alerts are on; not for production")
@@ -155,10 +204,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stdout, "production mode: the /local/* routes are off (run with --dev to try orderwire out locally)")
 	}
 	cfg.Metrics.ColdStart("serve", metrics.SinceStart())
-	fmt.Fprintf(stdout, "metrics: GET http://%s/metrics (Prometheus text format; open to loopback clients)\n", ln.Addr())
-	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
-	fmt.Fprintf(stdout, "console: http://%s/console/\n", ln.Addr())
+	fmt.Fprintf(stdout, "metrics: GET http://%s/metrics (Prometheus text format; open to loopback clients)\n", addr)
+	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", addr, where)
+	fmt.Fprintf(stdout, "console: http://%s/console/\n", addr)
+}
 
+// serveUntilDone serves on ln and runs the background loops (reminder sweeps, the notifier,
+// the hourly purge of the embedded store) until ctx ends or serving fails, then stops the
+// loops and drains requests in flight for up to 15 seconds.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, cfg serveConfig, st store.Store,
+	sweeper *reminder.Sweeper, notes *notifications, logger *slog.Logger, stdout io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	sweepCtx, stopSweeps := context.WithCancel(ctx)

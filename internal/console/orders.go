@@ -43,20 +43,7 @@ func (c *console) orders(w http.ResponseWriter, r *http.Request) {
 	v := c.view(r, "orders.title")
 	v.Nav, v.Data = "orders", &d
 	l := v.L
-	var bad []string
-	if d.Status != "" && !order.Status(d.Status).Valid() {
-		bad = append(bad, l.T("orders.status"))
-	}
-	if d.PaymentStatus != "" && !slices.Contains(paymentStatuses, order.PaymentStatus(d.PaymentStatus)) {
-		bad = append(bad, l.T("orders.payment_status"))
-	}
-	if d.Attention != "" && !slices.Contains(attentionFilters, d.Attention) {
-		bad = append(bad, l.T("orders.attention"))
-	}
-	if d.Q != "" && !order.ValidID(d.Q) {
-		bad = append(bad, l.T("orders.q"))
-	}
-	if len(bad) > 0 {
+	if bad := d.badFilters(l); len(bad) > 0 {
 		v.Error = l.T("orders.bad_filter") + ": " + strings.Join(bad, ", ")
 		c.render(w, http.StatusBadRequest, "orders", v)
 		return
@@ -97,14 +84,39 @@ func (c *console) orders(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if page.Next != "" {
-		next := url.Values{}
-		for k, val := range map[string]string{"status": d.Status, "payment_status": d.PaymentStatus,
-			"attention": d.Attention, "q": d.Q, "cursor": page.Next} {
-			if val != "" {
-				next.Set(k, val)
-			}
-		}
-		d.Next = "/console/orders?" + next.Encode()
+		d.Next = d.nextURL(page.Next)
 	}
 	c.render(w, http.StatusOK, "orders", v)
+}
+
+// badFilters names, in the seller's language, the filters of d whose value is not one of
+// their choices (q must be a valid id); none when every filter is valid or empty.
+func (d *ordersData) badFilters(l *locale) []string {
+	var bad []string
+	if d.Status != "" && !order.Status(d.Status).Valid() {
+		bad = append(bad, l.T("orders.status"))
+	}
+	if d.PaymentStatus != "" && !slices.Contains(paymentStatuses, order.PaymentStatus(d.PaymentStatus)) {
+		bad = append(bad, l.T("orders.payment_status"))
+	}
+	if d.Attention != "" && !slices.Contains(attentionFilters, d.Attention) {
+		bad = append(bad, l.T("orders.attention"))
+	}
+	if d.Q != "" && !order.ValidID(d.Q) {
+		bad = append(bad, l.T("orders.q"))
+	}
+	return bad
+}
+
+// nextURL is the Orders page URL of the page after this one: d's filters (those given)
+// and cursor.
+func (d *ordersData) nextURL(cursor string) string {
+	next := url.Values{}
+	for k, val := range map[string]string{"status": d.Status, "payment_status": d.PaymentStatus,
+		"attention": d.Attention, "q": d.Q, "cursor": cursor} {
+		if val != "" {
+			next.Set(k, val)
+		}
+	}
+	return "/console/orders?" + next.Encode()
 }

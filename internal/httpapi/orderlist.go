@@ -90,15 +90,25 @@ func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// orderQuery parses and checks GET /v1/orders' query string.
+// orderQuery parses and checks GET /v1/orders' query string: the parameter names first
+// (an unknown or repeated one is named for that, not for its value), then the filters, then
+// the paging; every field at fault is named in one error.
 func (a *api) orderQuery(raw string) (store.OrderQuery, error) {
 	const op = "httpapi.listOrders"
 	q := store.OrderQuery{Now: a.now(), UnshippedAfter: a.unshippedAfter, Limit: store.DefaultOrderPage}
-	var fe order.FieldErrors
 	values, err := url.ParseQuery(raw)
 	if err != nil {
 		return q, order.Errorf(order.CodeInvalid, op, "the query string is not well formed")
 	}
+	fe := checkListParams(values)
+	listFilters(&q, listValues(values), &fe)
+	listPaging(&q, listValues(values), &fe)
+	return q, fe.Err(op)
+}
+
+// checkListParams names the parameters that are not listParams, or appear more than once.
+func checkListParams(values url.Values) order.FieldErrors {
+	var fe order.FieldErrors
 	for name, vs := range values {
 		switch {
 		case !slices.Contains(listParams, name):
@@ -107,58 +117,73 @@ func (a *api) orderQuery(raw string) (store.OrderQuery, error) {
 			fe.Add(name, "appears more than once")
 		}
 	}
-	get := func(name string) (string, bool) {
-		vs := values[name]
-		if len(vs) == 0 {
-			return "", false
-		}
-		return vs[0], true
+	return fe
+}
+
+// listValues are GET /v1/orders' parameters, read through get.
+type listValues url.Values
+
+// get is the first value of the parameter name, and whether it was given.
+func (v listValues) get(name string) (string, bool) {
+	vs := v[name]
+	if len(vs) == 0 {
+		return "", false
 	}
-	if v, ok := get("status"); ok {
+	return vs[0], true
+}
+
+// listFilters sets q's filters (status, payment_status, attention, buyer_id) from values,
+// adding to fe each one whose value is not one of its choices.
+func listFilters(q *store.OrderQuery, values listValues, fe *order.FieldErrors) {
+	if v, ok := values.get("status"); ok {
 		q.Status = order.Status(v)
 		if !q.Status.Valid() {
 			fe.Add("status", "must be one of "+joinValues(order.Statuses))
 		}
 	}
-	if v, ok := get("payment_status"); ok {
+	if v, ok := values.get("payment_status"); ok {
 		q.PaymentStatus = order.PaymentStatus(v)
 		if !slices.Contains(paymentStatuses, q.PaymentStatus) {
 			fe.Add("payment_status", "must be one of "+joinValues(paymentStatuses))
 		}
 	}
-	if v, ok := get("attention"); ok {
+	if v, ok := values.get("attention"); ok {
 		q.Attention = v
 		if v != "any" && !slices.Contains(order.AttentionKinds, v) {
 			fe.Add("attention", "must be any or one of "+strings.Join(order.AttentionKinds, ", "))
 		}
 	}
-	if v, ok := get("buyer_id"); ok {
+	if v, ok := values.get("buyer_id"); ok {
 		q.BuyerID = v
 		if !order.ValidID(v) {
 			fe.Add("buyer_id", "must be 1-64 characters of A-Z a-z 0-9 . _ : -")
 		}
 	}
-	if v, ok := get("updated_since"); ok {
+}
+
+// listPaging sets q's updated_since, limit and cursor from values, adding to fe each one
+// that is not well formed or out of range.
+func listPaging(q *store.OrderQuery, values listValues, fe *order.FieldErrors) {
+	if v, ok := values.get("updated_since"); ok {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil || t.Year() < 2000 {
 			fe.Add("updated_since", "must be an RFC 3339 time such as 2026-12-01T00:00:00Z")
 		}
 		q.UpdatedSince = t.UTC()
 	}
-	if v, ok := get("limit"); ok {
+	if v, ok := values.get("limit"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > store.MaxOrderPage {
 			fe.Add("limit", "must be an integer from 1 to "+strconv.Itoa(store.MaxOrderPage))
 		}
 		q.Limit = n
 	}
-	if v, ok := get("cursor"); ok {
+	if v, ok := values.get("cursor"); ok {
 		q.Cursor = v
 		if v == "" || len(v) > maxCursorLen || strings.ContainsFunc(v, notCursorRune) {
 			fe.Add("cursor", "is not a cursor this listing returned")
 		}
 	}
-	return q, fe.Err(op)
 }
 
 // notCursorRune reports runes no cursor has: the stores' cursors are printable ASCII

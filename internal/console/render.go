@@ -134,7 +134,8 @@ func errorMessage(l *locale, err error) (int, string) {
 	return status, msg
 }
 
-func serveCSS(w http.ResponseWriter, r *http.Request) {
+// serveCSS serves the console's style sheet, cacheable for an hour.
+func serveCSS(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	_, _ = w.Write(consoleCSS)

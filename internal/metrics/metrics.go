@@ -99,10 +99,10 @@ type Recorder interface {
 type Nop struct{}
 
 // EventRecorded counts nothing.
-func (Nop) EventRecorded(channel, provider, outcome string) {}
+func (Nop) EventRecorded(_, _, _ string) {}
 
 // MessageFinished counts nothing.
-func (Nop) MessageFinished(kind, status string) {}
+func (Nop) MessageFinished(_, _ string) {}
 
 // SweepFinished counts nothing.
 func (Nop) SweepFinished(Sweep) {}

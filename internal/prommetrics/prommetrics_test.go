@@ -69,7 +69,7 @@ func TestRecordersAreSeparate(t *testing.T) {
 }
 
 // TestNilRecorderCountsNothing: a nil *Recorder behind an interface does not panic.
-func TestNilRecorderCountsNothing(t *testing.T) {
+func TestNilRecorderCountsNothing(_ *testing.T) {
 	var r *Recorder
 	var m metrics.Recorder = r
 	m.EventRecorded("payment", "stripe", "applied")

@@ -46,6 +46,8 @@ const (
 // Where says which entry points read a setting.
 type Where uint8
 
+// The entry points, as bits: Local is `orderwire serve`, Lambda the functions on AWS, Both
+// either.
 const (
 	Local  Where = 1 << iota // `orderwire serve`
 	Lambda                   // the functions on AWS
@@ -56,6 +58,7 @@ const (
 // (internal/deploytest checks the template against it).
 type OnAWS uint8
 
+// What template.yaml does with a setting, one value per setting (each described beside it).
 const (
 	NotOnAWS  OnAWS = iota // not a function's setting
 	Set                    // the template sets it on every function that reads it

@@ -25,7 +25,7 @@ type barrierSecrets struct {
 	content map[string]string // by ARN
 }
 
-func (b *barrierSecrets) GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+func (b *barrierSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
 	if b.arrived.Add(1) == b.want {
 		close(b.all)
 	}

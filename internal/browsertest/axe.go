@@ -26,7 +26,7 @@ type Violation struct {
 func (v Violation) Blocking() bool { return v.Impact == "serious" || v.Impact == "critical" }
 
 // String is the violation in a few lines: rule, impact, help and each element's selector
-// and first line of failure summary (element HTML cut to 160 bytes; the console masks
+// and failure summary (on one line) (element HTML cut to 160 bytes; the console masks
 // buyer contact details, so none are printed).
 func (v Violation) String() string {
 	var s strings.Builder
@@ -36,7 +36,7 @@ func (v Violation) String() string {
 		if len(html) > 160 {
 			html = html[:160] + "…"
 		}
-		summary, _, _ := strings.Cut(n.FailureSummary, "\n")
+		summary := strings.Join(strings.Fields(strings.ReplaceAll(n.FailureSummary, "\n", " | ")), " ")
 		fmt.Fprintf(&s, "\n    %v %s\n      %s", n.Target, html, summary)
 	}
 	return s.String()

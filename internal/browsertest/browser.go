@@ -52,10 +52,13 @@ type Browser struct {
 	axe      string          // axe.min.js
 	shotDir  string          // <repo>/bin/screenshots
 	output   *lockedBuffer   // what the browser printed, shown when a step fails
-	download struct {
-		once sync.Once
-		dir  string
-	}
+	download *downloads      // shared by the copies For makes
+}
+
+// downloads is where a Browser's downloads go, set up on the first one.
+type downloads struct {
+	once sync.Once
+	dir  string
 }
 
 // ChromiumPath returns the Chromium to drive: $ORDERWIRE_CHROMIUM when set, else the first
@@ -125,13 +128,14 @@ func RepoRoot(tb testing.TB) string {
 func Start(tb testing.TB, o Options) *Browser {
 	tb.Helper()
 	exe := ChromiumPath(tb)
-	b := &Browser{tb: tb, axe: AxeSource(tb), output: &lockedBuffer{}}
+	b := &Browser{tb: tb, axe: AxeSource(tb), output: &lockedBuffer{}, download: &downloads{}}
 	b.shotDir = filepath.Join(RepoRoot(tb), "bin", "screenshots")
 	lang := o.AcceptLanguage
 	if lang == "" {
 		lang = "en-US"
 	}
 	profile := tb.TempDir() // removed after the cleanup below has killed the browser
+	b.download.dir = tb.TempDir()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe),
 		chromedp.Headless,

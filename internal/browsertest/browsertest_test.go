@@ -22,7 +22,8 @@ const goodPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><ti
 <body><main><h1>Good page</h1><p id="lang">%s</p>
 <form id="f" method="post" action="/post"><label for="name">Name</label>
 <input id="name" name="name" type="text"><button type="submit">Send</button></form>
-<a id="file" href="/file">Download</a></main></body></html>`
+<a id="file" href="/file">Download</a>
+<ul><li class="i" data-k="a"> one  </li><li class="i">two</li></ul></main></body></html>`
 
 // badPage has an input with no label (axe rule label, critical), grey-on-white text
 // (color-contrast, serious) and no lang attribute (html-has-lang, serious).
@@ -35,6 +36,7 @@ var fileBody = []byte("PK\x03\x04 not really a zip, but bytes to compare \x00\x0
 func server(t *testing.T) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /good", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "v1", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, goodPage, r.Header.Get("Accept-Language"))
 	})
@@ -82,6 +84,29 @@ func TestHarness(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) || !strings.Contains(shot, "bin/screenshots/TestHarness-good.png") {
 		t.Errorf("screenshot %s: %d bytes, %v", shot, len(png), err)
 	}
+
+	// The DOM helpers read the page as it is, and the cookie jar with HttpOnly cookies.
+	if n, texts, keys := b.Count("li.i"), b.Texts("li.i"), b.Attrs("li.i", "data-k"); n != 2 ||
+		!slices.Equal(texts, []string{"one", "two"}) || !slices.Equal(keys, []string{"a"}) {
+		t.Errorf("li.i: count %d, texts %q, data-k %q", n, texts, keys)
+	}
+	if n, text := b.Count("#missing"), b.Text("#missing"); n != 0 || text != "" {
+		t.Errorf("#missing: count %d, text %q", n, text)
+	}
+	if c := b.Cookie(srv.URL+"/", "sid"); c == nil || c.Value != "v1" || !c.HTTPOnly || c.SameSite != "Strict" {
+		t.Errorf("cookie sid: %+v", c)
+	}
+	if code := b.Fetch("POST", "/post", map[string]string{"name": "Eve"}); code != 401 {
+		t.Errorf("fetch POST /post: %d, want 401", code)
+	}
+	if code := b.Fetch("POST", "/post", map[string]string{"name": "Ada"}); code != 0 {
+		t.Errorf("fetch POST /post redirecting: %d, want 0 (opaque redirect)", code)
+	}
+	t.Run("sub", func(t *testing.T) {
+		if h1 := b.For(t).Text("h1"); h1 != "Good page" {
+			t.Errorf("h1 through For: %q", h1)
+		}
+	})
 
 	// A form whose POST is refused, then one that redirects: Load reports the final status.
 	b.Do("type a wrong name", chromedp.SendKeys(chromedp.ID("name"), "Bob"))

@@ -18,7 +18,6 @@ func (b *Browser) Download(sel chromedp.CSS) (name string, data []byte) {
 	ctx, cancel := b.Context()
 	defer cancel()
 	b.download.once.Do(func() {
-		b.download.dir = b.tb.TempDir()
 		events := true
 		if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 			Behavior:      browser.SetDownloadBehaviorBehaviorAllowAndName, // saved as <dir>/<guid>

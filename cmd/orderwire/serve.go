@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/orderwire/orderwire/internal/console"
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/evidencepack"
@@ -124,6 +125,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	sellerSettings, err := console.SettingsFromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	st, where, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -141,12 +146,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("notification settings: %w", err)
 	}
 	defer notes.Close()
+	orders := &seller.Service{Orders: st, Policy: &policy}
+	packs := &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
+		PDF: summarypdf.Write}
+	consoleCfg := console.Config{Orders: orders, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
+		Tokens: cfg.Tokens, TimeZone: sellerSettings.TimeZone, UnshippedAfter: sellerSettings.UnshippedAfter, Logger: logger}
+	if l, ok := st.(console.Lister); ok { // the order listing (store.OrderLister)
+		consoleCfg.List = l
+	}
 	apiCfg := httpapi.Config{
-		Orders: &seller.Service{Orders: st, Policy: &policy}, Tokens: cfg.Tokens,
+		Orders: orders, Tokens: cfg.Tokens,
 		Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
-		Evidence: &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
-			PDF: summarypdf.Write},
+		Evidence: packs, Console: console.New(consoleCfg),
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
 	}
 	if cfg.Dev { // the /local/* routes: without them they are 404
@@ -172,6 +184,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stdout, "production mode: the /local/* routes are off (run with --dev to try orderwire out locally)")
 	}
 	fmt.Fprintf(stdout, "orderwire listening on http://%s (store: %s)\n", ln.Addr(), where)
+	fmt.Fprintf(stdout, "console: http://%s/console/\n", ln.Addr())
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

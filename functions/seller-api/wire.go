@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/orderwire/orderwire/internal/console"
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
@@ -32,6 +33,17 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
 	// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
 	packs := &evidencepack.Packer{Source: st, PDF: summarypdf.Write}
-	return httpapi.New(httpapi.Config{Orders: &seller.Service{Orders: st}, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Evidence: packs, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens, Logger: logger}), nil
+	settings, err := console.SettingsFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	orders := &seller.Service{Orders: st}
+	consoleCfg := console.Config{Orders: orders, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
+		Tokens: tokens, TimeZone: settings.TimeZone, UnshippedAfter: settings.UnshippedAfter, Logger: logger}
+	if l, ok := any(st).(console.Lister); ok { // the order listing (store.OrderLister)
+		consoleCfg.List = l
+	}
+	return httpapi.New(httpapi.Config{Orders: orders, Preferences: st, Unsubscribe: signer, Unfiled: st,
+		Evidence: packs, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens,
+		Console: console.New(consoleCfg), Logger: logger}), nil
 }

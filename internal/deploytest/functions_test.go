@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/console"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/order"
@@ -366,7 +367,7 @@ func TestRoutesExist(t *testing.T) {
 	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}},
 		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}, Preferences: probePreferences{},
 		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}, Evidence: probeEvidence{},
-		BuyerData: httpapi.BuyerDataConfig{Store: probeBuyerData{}}})
+		BuyerData: httpapi.BuyerDataConfig{Store: probeBuyerData{}}, Console: console.New(console.Config{})})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -412,7 +413,7 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api": {"DELETE /v1/buyers/{buyer_id}", "GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/buyers/{buyer_id}/export", "GET /v1/events", "GET /v1/orders/{order_id}", "GET /v1/orders/{order_id}/evidence", "POST /unsubscribe",
+		"seller-api": {"DELETE /v1/buyers/{buyer_id}", "GET /console", "GET /console/{proxy+}", "GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/buyers/{buyer_id}/export", "GET /v1/events", "GET /v1/orders/{order_id}", "GET /v1/orders/{order_id}/evidence", "POST /console/{proxy+}", "POST /unsubscribe",
 			"POST /v1/events/{provider}/{event_id}/assign",
 			"POST /v1/orders/{order_id}/shipments", "PUT /v1/buyers/{buyer_id}/preferences", "PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},

@@ -19,6 +19,7 @@ import (
 	"github.com/orderwire/orderwire/internal/notifier"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/sesevents"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // Step 1 of the derivation (needs_test.go): what a function's entry point wires, read from
@@ -83,7 +84,18 @@ func functionUses(t *testing.T, name string) use {
 		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
-	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true}
+	// Console: its console.Config literal is read on its own (consoleFields).
+	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
+		"Console": true}
+	consoleFields := map[string]reflect.Type{
+		"Orders":   reflect.TypeFor[seller.Orders](), // a seller.Service over the store
+		"Messages": reflect.TypeFor[evidencepack.Source](),
+		"Evidence": reflect.TypeFor[evidencepack.Source](), // an evidencepack.Packer over the store
+		"Unfiled":  reflect.TypeFor[httpapi.UnfiledDesk](),
+		"Buyers":   reflect.TypeFor[httpapi.PreferenceStore](),
+		"List":     reflect.TypeFor[store.OrderLister](),
+	}
+	consoleNoAWS := map[string]bool{"Tokens": true, "TimeZone": true, "UnshippedAfter": true, "Now": true, "Logger": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true}
 	var u use
 	streamTypes := map[string]bool{}
@@ -146,6 +158,20 @@ func functionUses(t *testing.T, name string) use {
 					if usesStore(t, name, lit, n, notifierNoAWS) {
 						u.notifier = true
 						u.interfaces = appendNew(u.interfaces, notifierStore())
+					}
+				case "console.Config":
+					for _, e := range n.Elts {
+						kv, ok := e.(*ast.KeyValueExpr)
+						if !ok {
+							t.Errorf("functions/%s: a console.Config literal without field names", name)
+							continue
+						}
+						field := fmt.Sprint(kv.Key)
+						if iface, ok := consoleFields[field]; ok {
+							u.interfaces = appendNew(u.interfaces, iface)
+						} else if !consoleNoAWS[field] {
+							t.Errorf("functions/%s sets console.Config.%s: teach deploytest what it calls", name, field)
+						}
 					}
 				case "httpapi.Config":
 					for _, e := range n.Elts {
@@ -249,8 +275,8 @@ func callsAWS(t *testing.T, pkg string) bool {
 // reading itself, with what is known of today's functions).
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
-		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk](),
-			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true},
+		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.UnfiledDesk](),
+			reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true},
 		"payment-webhook":  {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true},
 		"tracking-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.TrackingRecorder]()}, secret: true},
 		"reminders":        {sweep: true},

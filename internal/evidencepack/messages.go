@@ -1,14 +1,12 @@
 package evidencepack
 
 import (
-	"errors"
-	"sort"
+	"context"
 	"strconv"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify/templates"
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/sentmessage"
 )
 
 // message is one messages/<kind>-<seq>.json and what the summary and submissions use.
@@ -55,54 +53,28 @@ type smsView struct {
 	Text string `json:"text"`
 }
 
-// renderingNote says how the texts were obtained.
-const renderingNote = "re-rendered with orderwire's templates from the order as it is now, the buyer's " +
-	"language and time zone, and the send time; the unsubscribe link is left out"
-
-// messages builds every outbox row's message, in the store's order (kind, then sequence).
+// messages builds every buyer outbox row's message, in the store's order (kind, then
+// sequence), with the texts internal/sentmessage renders.
 func (pk *Pack) messages() []message {
-	rows := append([]order.Notification(nil), pk.rows...)
-	reminders := 0
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Seq < rows[j].Seq }) // reminders in sending order
-	numbers := map[string]int{}
-	for _, r := range rows {
-		if r.Kind == order.NotifyPaymentReminder {
-			reminders++
-			numbers[r.Ref().String()] = reminders
-		}
-	}
-	var out []message
-	for _, r := range pk.rows {
+	rendered := sentmessage.Render(pk.ord, pk.buyer, pk.rows, sentmessage.Seller{Name: pk.p.SellerName, Address: pk.p.SellerAddress})
+	out := make([]message, 0, len(rendered))
+	for _, m := range rendered {
+		r := m.Row
 		v := messageView{ID: r.Ref().String(), Kind: string(r.Kind), Status: r.Status, Reason: r.Reason,
-			CreatedAt: r.CreatedAt.UTC(), Parcel: r.Parcel, Channels: []channelView{}}
+			CreatedAt: r.CreatedAt.UTC(), SentAt: m.SentAt, Parcel: r.Parcel, Channels: []channelView{},
+			Locale: m.Locale, Rendering: m.Rendering}
 		if r.CauseEventID != "" {
 			v.Cause = map[string]any{"provider": r.CauseSource, "provider_event_id": r.CauseEventID}
 		}
 		for _, d := range r.Deliveries {
 			v.Channels = append(v.Channels, channelView{Channel: d.Channel, Status: d.Status,
 				ProviderMessageID: d.MessageID, At: d.At.UTC(), Reason: d.Reason})
-			if d.Status != order.NotificationSent {
-				continue
-			}
-			if v.SentAt.IsZero() || d.At.Before(v.SentAt) {
-				v.SentAt = d.At.UTC()
-			}
-			msg, err := templates.Render(pk.templateData(r, d.At, numbers[r.Ref().String()]))
-			if err != nil {
-				if errors.Is(err, templates.ErrUnknownKind) {
-					v.Rendering = "not a buyer message kind the templates know: no text"
-				} else {
-					v.Rendering = "could not be re-rendered: " + err.Error()
-				}
-				continue
-			}
-			v.Locale, v.Rendering = msg.Locale, renderingNote
-			switch d.Channel {
-			case "email":
-				v.Email = &emailView{Subject: msg.Subject, Text: msg.Text}
-			case "sms":
-				v.SMS = &smsView{Text: msg.SMS}
-			}
+		}
+		if m.Email != nil {
+			v.Email = &emailView{Subject: m.Email.Subject, Text: m.Email.Text}
+		}
+		if m.SMS != nil {
+			v.SMS = &smsView{Text: m.SMS.Text}
 		}
 		out = append(out, message{file: SafeName(string(r.Kind)) + "-" + strconv.FormatInt(r.Seq, 10) + ".json",
 			row: v.ID, view: v})
@@ -110,28 +82,21 @@ func (pk *Pack) messages() []message {
 	return out
 }
 
-// templateData is what the notifier gives the templates for row r sent at sentAt (see
-// internal/notifier's claim.data): the same inputs, minus the unsubscribe link.
-func (pk *Pack) templateData(r order.Notification, sentAt time.Time, reminderNumber int) templates.Data {
-	o, b := pk.ord, pk.buyer
-	tz := "UTC"
-	for _, name := range []string{b.TimeZone, o.BuyerTimeZone} {
-		if name == "" || name == "Local" {
-			continue
-		}
-		if _, err := time.LoadLocation(name); err == nil {
-			tz = name
-			break
-		}
+// BuyerMessages is what the buyer of order orderID was sent (GET
+// /v1/orders/{order_id}/messages): every buyer outbox row with its texts, in the store's
+// order; seller alerts are left out. An unknown order is CodeNotFound.
+func (p *Packer) BuyerMessages(ctx context.Context, orderID string) ([]sentmessage.Message, error) {
+	o, err := p.Source.GetOrder(ctx, orderID)
+	if err != nil {
+		return nil, err
 	}
-	d := templates.Data{Kind: r.Kind, Locale: b.Locale, TimeZone: tz, BuyerName: b.Name, OrderID: o.ID,
-		AmountMinor: o.AmountMinor, Currency: o.Currency, PaidMinor: o.PaidMinor, DueAt: o.PaymentDueAt,
-		Now: sentAt, SellerName: pk.p.SellerName, SellerAddress: pk.p.SellerAddress, ReminderNumber: reminderNumber}
-	for _, sh := range o.Shipments {
-		if r.Parcel != "" && sh.TrackingNumber == r.Parcel {
-			d.Carrier, d.TrackingNumber = notifier.CarrierName(sh.Carrier), sh.TrackingNumber
-			break
-		}
+	b, err := p.Source.GetBuyer(ctx, o.BuyerID)
+	if err != nil && order.ErrorCode(err) != order.CodeNotFound {
+		return nil, err
 	}
-	return d
+	rows, err := p.Source.Notifications(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return sentmessage.Render(o, b, rows, sentmessage.Seller{Name: p.SellerName, Address: p.SellerAddress}), nil
 }

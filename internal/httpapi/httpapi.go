@@ -60,6 +60,10 @@ type Config struct {
 	// LocalAlerts, when set (local server only), serves GET /local/alerts: the seller alerts
 	// the local alerts sink has captured.
 	LocalAlerts OutboxLister
+	// Console, when set, serves the seller console: GET and POST under /console/ (see
+	// internal/console; it does its own session authentication), and GET /console redirects
+	// there.
+	Console http.Handler
 	// Now is the clock for signature time windows, unsubscribe-link expiry and preference
 	// timestamps; nil means time.Now.
 	Now func() time.Time
@@ -140,6 +144,11 @@ func New(cfg Config) http.Handler {
 	}
 	if a.alerts != nil {
 		mux.Handle("GET /local/alerts", a.authenticated(a.localList(a.alerts)))
+	}
+	if cfg.Console != nil {
+		mux.Handle("GET /console/", cfg.Console)
+		mux.Handle("POST /console/", cfg.Console)
+		mux.Handle("GET /console", http.RedirectHandler("/console/today", http.StatusSeeOther))
 	}
 	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
 	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)

@@ -1,0 +1,30 @@
+// Package console is the seller console: server-rendered HTML pages under /console/ where
+// the seller runs the day (Today, Orders, Order, Inbox, Buyer), in English and Simplified
+// Chinese. The same http.Handler (New) is mounted by internal/httpapi, so `orderwire serve`
+// and the seller-api Lambda serve it alike.
+//
+// Deviations from the console contract (prompts/console-contract.md):
+//   - GET /console/lang requires a session like every other page (the contract lists only
+//     signin and static as open), so the sign-in page has no language switch: it follows the
+//     ow_lang cookie, else Accept-Language.
+//   - The sign-in form's csrf value is not bound to a session (there is none yet): it is a
+//     signed expiry (one hour) MACed with a key derived from every configured token. A POST
+//     /console/signin without a valid one is 403. (Login CSRF gains an attacker nothing here:
+//     whoever holds a token is the seller.)
+//   - GET /console/lang with a `back` that is not a /console/ path is refused with 400.
+//
+// Security model:
+//   - Sessions are stateless, so a Lambda behind API Gateway needs no table: the cookie
+//     ow_session is base64url(expiry ‖ random id ‖ HMAC-SHA256). The MAC key is derived from
+//     the token the seller signed in with, so removing a token from the configuration ends
+//     every session opened with it. Signing out clears the cookie; a copied cookie stays
+//     valid until it expires (8 h) or its token is rotated out.
+//   - The CSRF value of every form is HMAC(session key, "csrf" ‖ session id), compared in
+//     constant time on every POST; a POST without a session is 403, a GET is 303 to the
+//     sign-in page.
+//   - Every page is html/template (contextual auto-escaping); nothing a provider or buyer
+//     controls is ever marked safe. Buyer email addresses and phone numbers are masked
+//     (MaskEmail, MaskPhone) before they reach a template.
+//   - Responses carry a Content-Security-Policy without inline script, frame-ancestors
+//     'none', and Cache-Control: no-store.
+package console

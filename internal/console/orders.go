@@ -1,0 +1,109 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// ordersPage is how many orders the Orders page lists at a time.
+const ordersPage = store.DefaultOrderPage
+
+// paymentStatuses lists every payment status, for the filter.
+var paymentStatuses = []order.PaymentStatus{order.PaymentUnpaid, order.PaymentProcessing, order.PaymentFailed,
+	order.PaymentCanceled, order.PaymentPaid, order.PaymentPartiallyRefunded, order.PaymentRefunded}
+
+// attentionFilters are the attention filter's values: any kind, then each kind.
+var attentionFilters = append([]string{"any"}, order.AttentionKinds...)
+
+type ordersData struct {
+	NoList bool
+	// The filters as given, and their choices.
+	Status, PaymentStatus, Attention, Q string
+	Statuses                            []order.Status
+	PaymentStatuses                     []order.PaymentStatus
+	Attentions                          []string
+	Rows                                []orderRow
+	Next                                string // the next page's URL, "" on the last page
+	Searched                            bool   // q was given
+}
+
+// orders is the Orders page: filters (status, payment status, attention), search by order
+// id or buyer id (q), newest first, one page at a time (cursor).
+func (c *console) orders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := ordersData{NoList: c.cfg.List == nil, Status: q.Get("status"), PaymentStatus: q.Get("payment_status"),
+		Attention: q.Get("attention"), Q: strings.TrimSpace(q.Get("q")), Statuses: order.Statuses,
+		PaymentStatuses: paymentStatuses, Attentions: attentionFilters}
+	d.Searched = d.Q != ""
+	v := c.view(r, "orders.title")
+	v.Nav, v.Data = "orders", &d
+	l := v.L
+	var bad []string
+	if d.Status != "" && !order.Status(d.Status).Valid() {
+		bad = append(bad, l.T("orders.status"))
+	}
+	if d.PaymentStatus != "" && !slices.Contains(paymentStatuses, order.PaymentStatus(d.PaymentStatus)) {
+		bad = append(bad, l.T("orders.payment_status"))
+	}
+	if d.Attention != "" && !slices.Contains(attentionFilters, d.Attention) {
+		bad = append(bad, l.T("orders.attention"))
+	}
+	if d.Q != "" && !order.ValidID(d.Q) {
+		bad = append(bad, l.T("orders.q"))
+	}
+	if len(bad) > 0 {
+		v.Error = l.T("orders.bad_filter") + ": " + strings.Join(bad, ", ")
+		c.render(w, http.StatusBadRequest, "orders", v)
+		return
+	}
+	if c.cfg.List == nil {
+		c.render(w, http.StatusOK, "orders", v)
+		return
+	}
+	cursor := q.Get("cursor")
+	seen := ""
+	if d.Q != "" && cursor == "" { // the order with that id, first
+		o, _, err := c.cfg.Orders.GetOrder(r.Context(), d.Q)
+		switch order.ErrorCode(err) {
+		case "":
+			d.Rows, seen = append(d.Rows, rowOf(o)), o.ID
+		case order.CodeNotFound:
+		default:
+			c.fail(w, r, err)
+			return
+		}
+	}
+	page, err := c.cfg.List.ListOrders(r.Context(), store.OrderQuery{Status: order.Status(d.Status),
+		PaymentStatus: order.PaymentStatus(d.PaymentStatus), Attention: d.Attention, BuyerID: d.Q,
+		Now: c.now(), UnshippedAfter: c.cfg.UnshippedAfter, Limit: ordersPage, Cursor: cursor})
+	if err != nil {
+		if order.ErrorCode(err) == order.CodeInvalid {
+			v.Error = l.T("orders.bad_cursor")
+			c.render(w, http.StatusBadRequest, "orders", v)
+			return
+		}
+		c.fail(w, r, err)
+		return
+	}
+	for _, o := range page.Orders {
+		if o.ID != seen {
+			d.Rows = append(d.Rows, rowOf(o))
+		}
+	}
+	if page.Next != "" {
+		next := url.Values{}
+		for k, val := range map[string]string{"status": d.Status, "payment_status": d.PaymentStatus,
+			"attention": d.Attention, "q": d.Q, "cursor": page.Next} {
+			if val != "" {
+				next.Set(k, val)
+			}
+		}
+		d.Next = "/console/orders?" + next.Encode()
+	}
+	c.render(w, http.StatusOK, "orders", v)
+}

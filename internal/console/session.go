@@ -1,0 +1,229 @@
+package console
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// The cookies and the session's life.
+const (
+	SessionCookie = "ow_session"
+	LangCookie    = "ow_lang"
+	// SessionTTL is how long a session lasts after signing in.
+	SessionTTL = 8 * time.Hour
+	// signinFormTTL is how long a sign-in form's csrf value is accepted.
+	signinFormTTL = time.Hour
+	// maxFormBytes bounds every POST body of the console.
+	maxFormBytes = 64 << 10
+)
+
+const (
+	idLen     = 16
+	macLen    = sha256.Size
+	cookieLen = 8 + idLen + macLen
+)
+
+// keyring holds, per configured token, its SHA-256 (to check a sign-in in constant time)
+// and the session key derived from it; signin is the key of the sign-in forms' csrf
+// values, derived from every token.
+type keyring struct {
+	hashes [][sha256.Size]byte
+	keys   [][]byte
+	signin []byte
+}
+
+func newKeyring(tokens []string) keyring {
+	var k keyring
+	all := hmac.New(sha256.New, []byte("orderwire console sign-in form v1"))
+	for _, t := range tokens {
+		if t == "" {
+			continue
+		}
+		k.hashes = append(k.hashes, sha256.Sum256([]byte(t)))
+		k.keys = append(k.keys, mac([]byte(t), []byte("orderwire console session v1")))
+		all.Write(mac([]byte(t), []byte("orderwire console sign-in v1")))
+	}
+	k.signin = all.Sum(nil)
+	return k
+}
+
+func mac(key []byte, parts ...[]byte) []byte {
+	m := hmac.New(sha256.New, key)
+	for _, p := range parts {
+		m.Write(p)
+	}
+	return m.Sum(nil)
+}
+
+// tokenKey returns the session key of the token, comparing against every configured token
+// in constant time (neither content nor length leaks), or nil.
+func (k keyring) tokenKey(token string) []byte {
+	if token == "" {
+		return nil
+	}
+	got := sha256.Sum256([]byte(token))
+	var key []byte
+	for i, want := range k.hashes {
+		if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
+			key = k.keys[i]
+		}
+	}
+	return key
+}
+
+// session is a verified session: its id and the key of the token it was opened with.
+type session struct {
+	id  []byte
+	key []byte
+}
+
+// csrf is the CSRF value of the session's forms.
+func (s session) csrf() string {
+	return base64.RawURLEncoding.EncodeToString(mac(s.key, []byte("csrf\x00"), s.id))
+}
+
+// newCookieValue opens a session with key, expiring at exp.
+func newCookieValue(key []byte, exp time.Time) string {
+	buf := make([]byte, 8+idLen, cookieLen)
+	binary.BigEndian.PutUint64(buf, uint64(exp.Unix()))
+	if _, err := rand.Read(buf[8:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	buf = append(buf, mac(key, buf)...)
+	return base64.RawURLEncoding.EncodeToString(buf)
+}
+
+// verify checks a cookie value against every token's key (all of them, so the time taken
+// does not say which token opened it) and the expiry.
+func (k keyring) verify(value string, now time.Time) (session, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(value)
+	if err != nil || len(raw) != cookieLen {
+		return session{}, false
+	}
+	body, sum := raw[:8+idLen], raw[8+idLen:]
+	var found []byte
+	for _, key := range k.keys {
+		if hmac.Equal(mac(key, body), sum) {
+			found = key
+		}
+	}
+	exp := time.Unix(int64(binary.BigEndian.Uint64(body)), 0)
+	if found == nil || !now.Before(exp) || exp.After(now.Add(SessionTTL+time.Minute)) {
+		return session{}, false
+	}
+	return session{id: body[8:], key: found}, true
+}
+
+type sessionKey struct{}
+
+// sessionOf returns the request's verified session (set by (*console).session).
+func sessionOf(r *http.Request) (session, bool) {
+	s, ok := r.Context().Value(sessionKey{}).(session)
+	return s, ok
+}
+
+// session admits a request only with a valid session cookie: without one a GET (or HEAD)
+// is sent to the sign-in page (303) and anything else is 403. A POST must also carry the
+// session's csrf form value.
+func (c *console) session(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var s session
+		ok := false
+		if ck, err := r.Cookie(SessionCookie); err == nil {
+			s, ok = c.keys.verify(ck.Value, c.now())
+		}
+		safe := r.Method == http.MethodGet || r.Method == http.MethodHead
+		if !ok {
+			if safe {
+				http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+				return
+			}
+			http.Error(w, "403 forbidden: sign in first", http.StatusForbidden)
+			return
+		}
+		if !safe {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			got := r.PostFormValue("csrf")
+			if subtle.ConstantTimeCompare([]byte(got), []byte(s.csrf())) != 1 {
+				http.Error(w, "403 forbidden: the form is stale or not from this console; reload the page", http.StatusForbidden)
+				return
+			}
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, s)))
+	})
+}
+
+// secure reports whether the request came over https (directly, or through API Gateway or
+// a proxy that says so).
+func secure(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func (c *console) setSession(w http.ResponseWriter, r *http.Request, value string, exp time.Time) {
+	ck := &http.Cookie{Name: SessionCookie, Value: value, Path: "/console/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: secure(r)}
+	if value == "" {
+		ck.MaxAge = -1
+	} else {
+		ck.Expires, ck.MaxAge = exp.UTC(), int(exp.Sub(c.now())/time.Second)
+	}
+	http.SetCookie(w, ck)
+}
+
+// signinCSRF is the csrf value of a sign-in form shown at now: its expiry and a MAC.
+func (c *console) signinCSRF(now time.Time) string {
+	buf := binary.BigEndian.AppendUint64(nil, uint64(now.Add(signinFormTTL).Unix()))
+	return base64.RawURLEncoding.EncodeToString(append(buf, mac(c.keys.signin, buf)...))
+}
+
+func (c *console) signinCSRFValid(v string, now time.Time) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(raw) != 8+macLen {
+		return false
+	}
+	exp := time.Unix(int64(binary.BigEndian.Uint64(raw)), 0)
+	return hmac.Equal(mac(c.keys.signin, raw[:8]), raw[8:]) && now.Before(exp)
+}
+
+func (c *console) signinPage(w http.ResponseWriter, r *http.Request) {
+	c.renderSignin(w, r, http.StatusOK, "")
+}
+
+func (c *console) renderSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	v := c.view(r, "signin.title")
+	v.CSRF, v.Error = c.signinCSRF(c.now()), msg
+	c.render(w, status, "signin", v)
+}
+
+// signin exchanges an API token for a session (303 to Today); a wrong token is 401 with
+// the form again.
+func (c *console) signin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if !c.signinCSRFValid(r.PostFormValue("csrf"), c.now()) {
+		http.Error(w, "403 forbidden: the sign-in form is stale; reload it", http.StatusForbidden)
+		return
+	}
+	key := c.keys.tokenKey(strings.TrimSpace(r.PostFormValue("token")))
+	if key == nil {
+		c.log.Warn("console sign-in refused")
+		c.renderSignin(w, r, http.StatusUnauthorized, c.locale(r).T("signin.wrong"))
+		return
+	}
+	exp := c.now().Add(SessionTTL)
+	c.setSession(w, r, newCookieValue(key, exp), exp)
+	c.log.Info("console sign-in")
+	http.Redirect(w, r, "/console/today", http.StatusSeeOther)
+}
+
+func (c *console) signout(w http.ResponseWriter, r *http.Request) {
+	c.setSession(w, r, "", time.Time{})
+	http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+}

@@ -137,20 +137,25 @@ func consoleToday(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	}
 	visit(t, b, "today")
 	needListing(t)
-	rows := `section#attention table#attention-dispute_response tr[data-order-id="` + cwDisputed + `"]`
-	if n := b.Count(rows); n != 1 {
-		t.Fatalf("Today: %d dispute rows for %s, want 1", n, cwDisputed)
+	disputes := `section#attention table#attention-dispute_response tbody tr[data-order-id]`
+	if ids := b.Attrs(disputes, "data-order-id"); !slices.Equal(ids, []string{cwEarlier, cwDisputed}) {
+		t.Fatalf("Today: dispute rows %v, want [%s %s] (earliest deadline first)", ids, cwEarlier, cwDisputed)
 	}
-	deadline := b.Attr(rows+` time`, "datetime")
-	if at, err := time.Parse(time.RFC3339, deadline); err != nil || !at.Equal(w.dueBy) {
-		t.Errorf("Today: the dispute's deadline is <time datetime=%q> (%v), want %s", deadline, err, w.dueBy.Format(time.RFC3339))
+	deadline := b.Attrs(disputes+` time`, "datetime")
+	if len(deadline) != 2 {
+		t.Fatalf("Today: deadlines %q, want one <time> per dispute row", deadline)
+	}
+	for i, due := range []time.Time{w.earlierDue, w.dueBy} {
+		if at, err := time.Parse(time.RFC3339, deadline[i]); err != nil || !at.Equal(due) {
+			t.Errorf("Today: dispute row %d has <time datetime=%q> (%v), want %s", i, deadline[i], err, due.Format(time.RFC3339))
+		}
 	}
 	if first := b.Attr(`section#attention table`, "id"); first != "attention-dispute_response" {
 		t.Errorf("Today: the first table is #%s, want disputes first", first)
 	}
 	counts := b.Texts(`section#attention span.count`)
-	if len(counts) == 0 || !slices.Contains(counts, "1") {
-		t.Errorf("Today: counts %q, want a 1 (one dispute, one unfiled event)", counts)
+	if len(counts) == 0 || counts[0] != "2" || !slices.Contains(counts, "1") {
+		t.Errorf("Today: counts %q, want 2 disputes first and 1 unfiled event", counts)
 	}
 }
 
@@ -164,8 +169,8 @@ func orderIDs(b *browsertest.Browser) []string {
 func consoleOrders(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	needListing(t)
 	b.Open(w.base + "/console/orders")
-	if ids := orderIDs(b); !slices.Equal(ids, []string{cwDisputed, cwUnpaid, cwPaid}) {
-		t.Errorf("Orders: %v, want all three", ids)
+	if ids := orderIDs(b); !slices.Equal(ids, []string{cwDisputed, cwUnpaid, cwPaid, cwEarlier}) {
+		t.Errorf("Orders: %v, want all four", ids)
 	}
 	visit(t, b, "orders")
 
@@ -176,8 +181,8 @@ func consoleOrders(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	if !strings.Contains(b.Location(), "status=awaiting_shipment") {
 		t.Errorf("filtered page at %s, want status=awaiting_shipment in the URL (a GET form)", b.Location())
 	}
-	if ids := orderIDs(b); !slices.Equal(ids, []string{cwPaid}) {
-		t.Errorf("Orders with status awaiting_shipment: %v, want [%s]", ids, cwPaid)
+	if ids := orderIDs(b); !slices.Equal(ids, []string{cwPaid, cwEarlier}) {
+		t.Errorf("Orders with status awaiting_shipment: %v, want [%s %s]", ids, cwPaid, cwEarlier)
 	}
 	visit(t, b, "orders-awaiting_shipment")
 

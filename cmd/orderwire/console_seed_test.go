@@ -23,12 +23,15 @@ import (
 //     naming only the charge, evidence_details.due_by = dueBy;
 //   - cwUnpaid: registered, never paid (pending_payment);
 //   - cwPaid: paid, no parcel (awaiting_shipment); its buyer's name is an HTML tag;
+//   - cwEarlier: paid, no parcel, disputed with an earlier deadline (earlierDue) than
+//     cwDisputed's, so it comes first on Today;
 //   - one Stripe payment_intent.succeeded (unfiledID, cwUnpaid's amount) whose payment
 //     intent no order names: unfiled, reference_not_bound.
 type consoleWorld struct {
 	base, token string
 	api         apiFunc
-	dueBy       time.Time
+	dueBy       time.Time // cwDisputed's dispute deadline
+	earlierDue  time.Time // cwEarlier's, before dueBy
 	unfiledID   string
 	stop        func() int
 }
@@ -37,6 +40,7 @@ const (
 	cwDisputed  = "CW-1001"
 	cwUnpaid    = "CW-1002"
 	cwPaid      = "CW-1003"
+	cwEarlier   = "CW-1004"
 	cwParcel    = "RR123456785CN" // a valid UPU S10 number (check digit 5)
 	cwNewParcel = "RR876543216CN" // another (check digit 6), registered from the console
 	cwEmail     = "dana.walker@example.com"
@@ -94,6 +98,7 @@ func seedConsole(t *testing.T) *consoleWorld {
 	put(cwDisputed, "buyer-cw1", "Dana Walker", fmt.Sprintf(`"email":%q,"phone":%q,`, cwEmail, cwPhone), 4999)
 	put(cwUnpaid, "buyer-cw2", "Li Wei", `"email":"li.wei@example.com",`, 2500)
 	put(cwPaid, "buyer-cw3", cwTagName, `"email":"lee@example.com",`, 1200)
+	put(cwEarlier, "buyer-cw4", "Ana Souza", `"email":"ana@example.com",`, 3300)
 
 	pay := func(o *stormOrder, eventID string, metadata map[string]any, at time.Time) {
 		t.Helper()
@@ -126,23 +131,32 @@ func seedConsole(t *testing.T) *consoleWorld {
 		deliver("aftership "+id, keys.signCarrier("aftership", id, body, time.Now()))
 	}
 
-	w.dueBy = now.Add(7 * 24 * time.Hour)
-	disputeID := "evt_1ConsDisp2eZvKYlo2Cdcre02"
-	dispute := loadJSON(t, "payment", "stripe", "charge.dispute.created.no_metadata.json").set("id", disputeID,
-		"created", num(now.Add(-10*time.Minute).Unix()), "data.object.id", disputed.disputeRef,
-		"data.object.created", num(now.Add(-11*time.Minute).Unix()), "data.object.charge", disputed.chargeRef,
-		"data.object.payment_intent", nil, "data.object.amount", num(disputed.amount), "data.object.currency", "usd",
-		"data.object.evidence_details.due_by", num(w.dueBy.Unix())).bytes()
-	deliver("stripe dispute", keys.signPayment(t, "stripe", disputeID, dispute, time.Now()))
+	dispute := func(o *stormOrder, eventID string, due time.Time) {
+		t.Helper()
+		body := loadJSON(t, "payment", "stripe", "charge.dispute.created.no_metadata.json").set("id", eventID,
+			"created", num(now.Add(-10*time.Minute).Unix()), "data.object.id", o.disputeRef,
+			"data.object.created", num(now.Add(-11*time.Minute).Unix()), "data.object.charge", o.chargeRef,
+			"data.object.payment_intent", nil, "data.object.amount", num(o.amount), "data.object.currency", "usd",
+			"data.object.evidence_details.due_by", num(due.Unix())).bytes()
+		deliver("stripe dispute "+eventID, keys.signPayment(t, "stripe", eventID, body, time.Now()))
+	}
+	w.dueBy, w.earlierDue = now.Add(7*24*time.Hour), now.Add(3*24*time.Hour)
+	dispute(disputed, "evt_1ConsDisp2eZvKYlo2Cdcre02", w.dueBy)
+	earlier := &stormOrder{id: cwEarlier, amount: 3300, currency: "USD", paymentRef: "pi_3ConsT2eZvKYlo2C4e4e4e4e",
+		chargeRef: "ch_3ConsT2eZvKYlo2C4f4f4f4f", disputeRef: "dp_1ConsD2eZvKYlo2C0disp04"}
+	pay(earlier, "evt_3ConsPay2eZvKYlo2C4gHiJkLm", map[string]any{"order_id": cwEarlier}, now.Add(-45*time.Minute))
+	dispute(earlier, "evt_1ConsDisp2eZvKYlo2Cdcre04", w.earlierDue)
 
 	// The world is as described, through the API, before any page is looked at.
-	for id, want := range map[string]string{cwDisputed: "delivered", cwUnpaid: "pending_payment", cwPaid: "awaiting_shipment"} {
+	for id, want := range map[string]string{cwDisputed: "delivered", cwUnpaid: "pending_payment", cwPaid: "awaiting_shipment",
+		cwEarlier: "awaiting_shipment"} {
 		var got walkOrder
 		if code, raw := w.api("GET", "/v1/orders/"+id, "", &got); code != 200 || got.Status != want {
 			t.Fatalf("seed: %s is %q (%d, %d bytes), want %s", id, got.Status, code, len(raw), want)
 		}
-		if id == cwDisputed && (len(got.Disputes) != 1 || got.Disputes[0].RespondBy == nil || !got.Disputes[0].RespondBy.Equal(w.dueBy)) {
-			t.Fatalf("seed: %s disputes %+v, want one due by %s", id, got.Disputes, w.dueBy)
+		due := map[string]time.Time{cwDisputed: w.dueBy, cwEarlier: w.earlierDue}[id]
+		if !due.IsZero() && (len(got.Disputes) != 1 || got.Disputes[0].RespondBy == nil || !got.Disputes[0].RespondBy.Equal(due)) {
+			t.Fatalf("seed: %s disputes %+v, want one due by %s", id, got.Disputes, due)
 		}
 	}
 	var unfiled struct {

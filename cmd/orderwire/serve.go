@@ -125,7 +125,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	sellerSettings, err := console.SettingsFromEnv(getenv)
+	sellerZone, err := console.TimeZoneFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	unshippedAfter, err := httpapi.UnshippedAfterFromEnv(getenv)
 	if err != nil {
 		return err
 	}
@@ -150,7 +154,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	packs := &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
 		PDF: summarypdf.Write}
 	consoleCfg := console.Config{Orders: orders, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
-		Tokens: cfg.Tokens, TimeZone: sellerSettings.TimeZone, UnshippedAfter: sellerSettings.UnshippedAfter, Logger: logger}
+		Tokens: cfg.Tokens, TimeZone: sellerZone, UnshippedAfter: unshippedAfter, Logger: logger}
 	if l, ok := st.(console.Lister); ok { // the order listing (store.OrderLister)
 		consoleCfg.List = l
 	}

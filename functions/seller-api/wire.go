@@ -33,13 +33,17 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
 	// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
 	packs := &evidencepack.Packer{Source: st, PDF: summarypdf.Write}
-	settings, err := console.SettingsFromEnv(getenv)
+	sellerZone, err := console.TimeZoneFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	unshippedAfter, err := httpapi.UnshippedAfterFromEnv(getenv)
 	if err != nil {
 		return nil, err
 	}
 	orders := &seller.Service{Orders: st}
 	consoleCfg := console.Config{Orders: orders, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
-		Tokens: tokens, TimeZone: settings.TimeZone, UnshippedAfter: settings.UnshippedAfter, Logger: logger}
+		Tokens: tokens, TimeZone: sellerZone, UnshippedAfter: unshippedAfter, Logger: logger}
 	if l, ok := any(st).(console.Lister); ok { // the order listing (store.OrderLister)
 		consoleCfg.List = l
 	}

@@ -79,10 +79,11 @@ type Config struct {
 const DefaultUnshippedAfter = 3 * 24 * time.Hour
 
 type console struct {
-	cfg   Config
-	keys  keyring
-	pages pages
-	log   *slog.Logger
+	cfg      Config
+	keys     keyring
+	pages    pages
+	throttle throttle
+	log      *slog.Logger
 }
 
 // New returns the handler of every /console/ route (see the package doc and the contract).

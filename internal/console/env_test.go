@@ -46,11 +46,13 @@ var (
 // another branch): filters as OrderQuery says, attention derived like order.AttentionKinds
 // describe, newest first, cursor = offset.
 type fakeLister struct {
-	st  *memstore.Store
-	ids []string
+	st   *memstore.Store
+	ids  []string
+	last store.OrderQuery // the last query asked
 }
 
 func (f *fakeLister) ListOrders(ctx context.Context, q store.OrderQuery) (store.OrderPage, error) {
+	f.last = q
 	var all []order.Order
 	for _, id := range f.ids {
 		o, err := f.st.GetOrder(ctx, id)
@@ -108,6 +110,7 @@ type env struct {
 	st      *memstore.Store
 	cfg     console.Config
 	handler http.Handler
+	at      *time.Time // the console's clock reads it
 }
 
 // newEnv builds the world: orderID paid by Stripe, disputed, shipped with a parcel in
@@ -121,7 +124,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	clock := func() time.Time { return now }
+	at := now
+	clock := func() time.Time { return at }
 	svc := &seller.Service{Orders: st, Now: clock}
 	buyer := order.Buyer{ID: buyerID, Name: evilName, Email: email, Phone: phone, Locale: "en", TimeZone: "Asia/Shanghai", Country: "CN"}
 	for _, id := range []string{orderID, unpaidID} {
@@ -161,7 +165,7 @@ func newEnv(t *testing.T) *env {
 	cfg := console.Config{Orders: svc, List: &fakeLister{st: st, ids: []string{orderID, unpaidID}},
 		Messages: packs, Unfiled: st, Buyers: st, Evidence: packs, Tokens: []string{"other-token", token},
 		TimeZone: time.UTC, Now: clock}
-	return &env{t: t, st: st, cfg: cfg, handler: console.New(cfg)}
+	return &env{t: t, st: st, cfg: cfg, handler: console.New(cfg), at: &at}
 }
 
 // deliverFirstRow records the order's first buyer outbox row as sent by email, as the

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // pageWants are the contract's elements each page must hold (console-contract.md).
@@ -143,5 +144,22 @@ func TestOrdersPaging(t *testing.T) {
 	}
 	if rows := strings.Count(c.do("GET", next, nil).Body.String(), `<tr data-order-id=`); rows != 10 {
 		t.Errorf("second page: %d rows, want 10", rows)
+	}
+}
+
+func TestTimesInTheSellersZoneAndTheUnshippedSetting(t *testing.T) {
+	e := newEnv(t)
+	lister := &fakeLister{st: e.st, ids: []string{orderID, unpaidID}}
+	cfg := e.cfg
+	cfg.TimeZone, _ = time.LoadLocation("Asia/Shanghai")
+	cfg.UnshippedAfter = 5 * 24 * time.Hour
+	cfg.List = lister
+	e.handler = console.New(cfg)
+	body := e.signedIn().do("GET", "/console/today", nil).Body.String()
+	if !strings.Contains(body, `<time datetime="2026-12-13T07:59:00&#43;08:00">2026-12-13 07:59 CST</time>`) {
+		t.Errorf("the deadline is not in the seller's zone:\n%s", body)
+	}
+	if lister.last.UnshippedAfter != 5*24*time.Hour || !lister.last.Now.Equal(now) {
+		t.Errorf("the listing was asked with %+v", lister.last)
 	}
 }

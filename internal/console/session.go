@@ -211,8 +211,15 @@ func (c *console) signin(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "403 forbidden: the sign-in form is stale; reload it", http.StatusForbidden)
 		return
 	}
+	client := clientOf(r)
+	if c.throttle.blocked(client, c.now()) {
+		c.log.Warn("console sign-in throttled")
+		c.renderSignin(w, r, http.StatusTooManyRequests, c.locale(r).T("signin.throttled"))
+		return
+	}
 	key := c.keys.tokenKey(strings.TrimSpace(r.PostFormValue("token")))
 	if key == nil {
+		c.throttle.fail(client, c.now())
 		c.log.Warn("console sign-in refused")
 		c.renderSignin(w, r, http.StatusUnauthorized, c.locale(r).T("signin.wrong"))
 		return

@@ -48,6 +48,13 @@ type Config struct {
 	Unfiled UnfiledDesk
 	// Evidence, when set, serves GET /v1/orders/{order_id}/evidence (the evidence pack).
 	Evidence EvidencePacks
+	// OrderList, when set, serves GET /v1/orders (the seller's order list and its filters).
+	OrderList OrderLister
+	// UnshippedAfter is how long after its payment an order with no parcel needs attention
+	// (attention=unshipped); zero means DefaultUnshippedAfter (setting EnvUnshippedDays).
+	UnshippedAfter time.Duration
+	// Messages, when set, serves GET /v1/orders/{order_id}/messages: what the buyer was sent.
+	Messages MessageLog
 	// BuyerData, when its Store is set, serves DELETE /v1/buyers/{buyer_id} (erasure) and
 	// GET /v1/buyers/{buyer_id}/export.
 	BuyerData BuyerDataConfig
@@ -62,7 +69,8 @@ type Config struct {
 	LocalAlerts OutboxLister
 	// Console, when set, serves the seller console: GET and POST under /console/ (see
 	// internal/console; it does its own session authentication), and GET /console redirects
-	// there.
+	// to /console/today. The console's routes are not in the route table (they are HTML
+	// pages, not the seller API that openapi.json documents).
 	Console http.Handler
 	// Now is the clock for signature time windows, unsubscribe-link expiry and preference
 	// timestamps; nil means time.Now.
@@ -74,30 +82,38 @@ type Config struct {
 }
 
 type api struct {
-	orders      OrderService
-	payments    map[string]payment.Provider
-	events      EventRecorder
-	carriers    map[string]tracking.Provider
-	tracking    TrackingRecorder
-	prefs       PreferenceStore
-	verifier    TokenVerifier
-	unfiled     UnfiledDesk
-	sweep       SweepFunc
-	deliver     DeliverFunc
-	outbox      OutboxLister
-	alerts      OutboxLister
-	packs       EvidencePacks
-	buyerData   BuyerDataConfig
-	now         func() time.Time
-	tokenHashes [][sha256.Size]byte
-	log         *slog.Logger
+	orders         OrderService
+	payments       map[string]payment.Provider
+	events         EventRecorder
+	carriers       map[string]tracking.Provider
+	tracking       TrackingRecorder
+	prefs          PreferenceStore
+	verifier       TokenVerifier
+	unfiled        UnfiledDesk
+	sweep          SweepFunc
+	deliver        DeliverFunc
+	outbox         OutboxLister
+	alerts         OutboxLister
+	packs          EvidencePacks
+	lister         OrderLister
+	messages       MessageLog
+	unshippedAfter time.Duration
+	console        http.Handler
+	buyerData      BuyerDataConfig
+	now            func() time.Time
+	tokenHashes    [][sha256.Size]byte
+	log            *slog.Logger
 }
 
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep, deliver: cfg.LocalDeliver,
-		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, now: cfg.Now, log: cfg.Logger}
+		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, now: cfg.Now, log: cfg.Logger,
+		lister: cfg.OrderList, messages: cfg.Messages, unshippedAfter: cfg.UnshippedAfter, console: cfg.Console}
+	if a.unshippedAfter <= 0 {
+		a.unshippedAfter = DefaultUnshippedAfter
+	}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -109,51 +125,7 @@ func New(cfg Config) http.Handler {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
 		}
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.Handle("GET /v1/orders/{order_id}", a.authenticated(a.order))
-	mux.Handle("PUT /v1/orders/{order_id}", a.authenticated(a.order))
-	mux.Handle("POST /v1/orders/{order_id}/shipments", a.authenticated(a.shipments))
-	mux.Handle("GET /v1/buyers/{buyer_id}", a.authenticated(a.buyer))
-	if a.prefs != nil {
-		mux.Handle("PUT /v1/buyers/{buyer_id}/preferences", a.authenticated(a.putPreferences))
-	}
-	if a.prefs != nil && a.verifier != nil {
-		// The token in the query is the credential: no bearer token.
-		mux.HandleFunc("GET /unsubscribe", a.unsubscribePage)
-		mux.HandleFunc("POST /unsubscribe", a.unsubscribePost)
-	}
-	if a.unfiled != nil {
-		mux.Handle("GET /v1/events", a.authenticated(a.listEvents))
-		mux.Handle("POST /v1/events/{provider}/{event_id}/assign", a.authenticated(a.assignEvent))
-	}
-	if a.packs != nil {
-		mux.Handle("GET /v1/orders/{order_id}/evidence", a.authenticated(a.evidence))
-	}
-	if a.buyerData.Store != nil {
-		mux.Handle("DELETE /v1/buyers/{buyer_id}", a.authenticated(a.eraseBuyer))
-		mux.Handle("GET /v1/buyers/{buyer_id}/export", a.authenticated(a.exportBuyer))
-	}
-	if a.sweep != nil {
-		mux.Handle("POST /local/reminders/run", a.authenticated(a.runReminders))
-	}
-	if a.outbox != nil {
-		mux.Handle("GET /local/outbox", a.authenticated(a.localList(a.outbox)))
-	}
-	if a.alerts != nil {
-		mux.Handle("GET /local/alerts", a.authenticated(a.localList(a.alerts)))
-	}
-	if cfg.Console != nil {
-		mux.Handle("GET /console/", cfg.Console)
-		mux.Handle("POST /console/", cfg.Console)
-		mux.Handle("GET /console", http.RedirectHandler("/console/today", http.StatusSeeOther))
-	}
-	mux.HandleFunc("POST /webhooks/payments/{provider}", a.paymentWebhook)
-	mux.HandleFunc("POST /webhooks/carriers/{provider}", a.carrierWebhook)
-	mux.HandleFunc("/", unrouted(mux)) // 404, or 405 with Allow for a route's other methods
-	return a.logged(mux)
+	return a.logged(a.mux())
 }
 
 // authenticated admits a request only with a valid "Authorization: Bearer <token>". Tokens

@@ -1,0 +1,113 @@
+package console
+
+import (
+	"io/fs"
+	"maps"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/reminder"
+)
+
+// TestCatalogsAreComplete: both catalogs hold the same messages, every message a template
+// asks for (T "id") exists, and every value a template labels (Tf "prefix." value) has a
+// label in both languages.
+func TestCatalogsAreComplete(t *testing.T) {
+	en, zh := locales()[LangEN].msgs, locales()[LangZH].msgs
+	for id := range en {
+		if _, ok := zh[id]; !ok {
+			t.Errorf("zh-CN lacks %s", id)
+		}
+	}
+	for id := range zh {
+		if _, ok := en[id]; !ok {
+			t.Errorf("en lacks %s", id)
+		}
+	}
+	used := regexp.MustCompile(`\.T "([^"]+)"`)
+	files, _ := fs.Glob(templateFiles, "templates/*.html")
+	for _, f := range files {
+		src, _ := fs.ReadFile(templateFiles, f)
+		for _, m := range used.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := en[m[1]]; !ok {
+				t.Errorf("%s asks for %s, which no catalog has", f, m[1])
+			}
+		}
+	}
+	// Messages the Go code asks for.
+	for _, id := range []string{"signin.wrong", "error.bad_lang", "orders.bad_filter", "orders.bad_cursor", "error.internal"} {
+		if _, ok := en[id]; !ok {
+			t.Errorf("no message %s", id)
+		}
+	}
+	labelled := map[string][]string{"attention.": append(slices.Clone(attentionFilters), "unfiled"), "dispute.": {
+		order.DisputeOpen, order.DisputeWon, order.DisputeLost, order.DisputeNeedsResponse, order.DisputeUnderReview, order.DisputeClosed},
+		"message.": {order.NotificationPending, order.NotificationSending, order.NotificationSent, order.NotificationSkipped,
+			order.NotificationFailed, order.NotificationUnknown},
+		"by.": {"seller", "buyer"}, "error.": {"invalid", "not_found", "conflict", "unauthorized", "too_large"}}
+	add := func(prefix string, values ...any) {
+		for _, v := range values {
+			labelled[prefix] = append(labelled[prefix], toString(v))
+		}
+	}
+	for _, v := range order.Statuses {
+		add("status.", v)
+	}
+	for _, v := range paymentStatuses {
+		add("payment.", v)
+	}
+	for _, v := range order.ShipmentStatuses {
+		add("shipment.", v)
+	}
+	for _, v := range services {
+		add("service.", v)
+	}
+	for _, v := range order.NotificationKinds {
+		add("kind.", v)
+	}
+	for _, v := range reminder.Tiers {
+		add("tier.", v)
+	}
+	for _, v := range channelChoices {
+		add("channel.", v)
+	}
+	for _, prefix := range slices.Sorted(maps.Keys(labelled)) {
+		for _, v := range labelled[prefix] {
+			if v == "" {
+				v = "default"
+			}
+			if _, ok := en[prefix+v]; !ok {
+				t.Errorf("no label %s%s", prefix, v)
+			}
+		}
+	}
+}
+
+func toString(v any) string {
+	switch v := v.(type) {
+	case order.Status:
+		return string(v)
+	case order.PaymentStatus:
+		return string(v)
+	case order.ShipmentStatus:
+		return string(v)
+	case order.Service:
+		return string(v)
+	case order.NotificationKind:
+		return string(v)
+	case reminder.Tier:
+		return string(v)
+	case order.ChannelChoice:
+		return string(v)
+	}
+	panic("toString: a type it does not know")
+}
+
+func TestLocaleFallsBack(t *testing.T) {
+	zh := locales()[LangZH]
+	if zh.T("nav.orders") != "订单" || zh.T("no.such.message") != "no.such.message" || zh.Tf("status.", "made_up") != "made_up" {
+		t.Fatalf("T/Tf: %q %q %q", zh.T("nav.orders"), zh.T("no.such.message"), zh.Tf("status.", "made_up"))
+	}
+}

@@ -1,0 +1,172 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/orderjson"
+	"github.com/orderwire/orderwire/internal/store"
+)
+
+// OrderLister is what GET /v1/orders needs (store.OrderLister; both stores satisfy it).
+type OrderLister interface {
+	ListOrders(ctx context.Context, q store.OrderQuery) (store.OrderPage, error)
+}
+
+// DefaultUnshippedAfter is Config.UnshippedAfter when it is not set: an order paid more than
+// three days ago with no parcel needs attention.
+const DefaultUnshippedAfter = 3 * 24 * time.Hour
+
+// EnvUnshippedDays names the setting of Config.UnshippedAfter, in days.
+const EnvUnshippedDays = "ORDERWIRE_UNSHIPPED_DAYS"
+
+// UnshippedAfterFromEnv reads EnvUnshippedDays: DefaultUnshippedAfter when unset, an error
+// unless it is a whole number of days from 1 to 365.
+func UnshippedAfterFromEnv(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(EnvUnshippedDays))
+	if v == "" {
+		return DefaultUnshippedAfter, nil
+	}
+	days, err := strconv.Atoi(v)
+	if err != nil || days < 1 || days > 365 {
+		return 0, fmt.Errorf("%s must be a whole number of days from 1 to 365, not %q", EnvUnshippedDays, v)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+// paymentStatuses are the values of the payment_status filter.
+var paymentStatuses = []order.PaymentStatus{order.PaymentUnpaid, order.PaymentProcessing, order.PaymentFailed,
+	order.PaymentCanceled, order.PaymentPaid, order.PaymentPartiallyRefunded, order.PaymentRefunded}
+
+// listParams are the query parameters of GET /v1/orders; any other is refused.
+var listParams = []string{"status", "payment_status", "attention", "buyer_id", "updated_since", "limit", "cursor"}
+
+// maxCursorLen bounds the opaque cursor: the stores' cursors are far shorter.
+const maxCursorLen = 1024
+
+// orderListJSON answers GET /v1/orders. Each order has the shape of GET /v1/orders/{id}
+// without its timeline (a page of 200 timelines would be one read per order; the order's
+// own route has it). NextCursor is null on the last page.
+type orderListJSON struct {
+	Orders     []orderjson.Order `json:"orders"`
+	NextCursor *string           `json:"next_cursor"`
+}
+
+// listOrders serves GET /v1/orders: one page of the orders the filters select, newest
+// first (by updated_at), or most urgent first with attention. Every parameter is checked
+// before the store is read: a bad, repeated or unknown one is 400 with every field named.
+func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
+	q, err := a.orderQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	page, err := a.lister.ListOrders(r.Context(), q)
+	if order.ErrorCode(err) == order.CodeInvalid && q.Cursor != "" {
+		// The stores refuse a malformed or foreign cursor; every other field is checked above.
+		err = order.FieldErrors{"cursor": "is not a cursor this listing returned"}.Err("httpapi.listOrders")
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := orderListJSON{Orders: make([]orderjson.Order, 0, len(page.Orders))}
+	for _, o := range page.Orders {
+		out.Orders = append(out.Orders, orderjson.New(o, nil))
+	}
+	if page.Next != "" {
+		out.NextCursor = &page.Next
+	}
+	annotate(w, "orders", len(page.Orders), "attention", q.Attention)
+	writeJSON(w, http.StatusOK, out)
+}
+
+// orderQuery parses and checks GET /v1/orders' query string.
+func (a *api) orderQuery(raw string) (store.OrderQuery, error) {
+	const op = "httpapi.listOrders"
+	q := store.OrderQuery{Now: a.now(), UnshippedAfter: a.unshippedAfter, Limit: store.DefaultOrderPage}
+	var fe order.FieldErrors
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return q, order.Errorf(order.CodeInvalid, op, "the query string is not well formed")
+	}
+	for name, vs := range values {
+		switch {
+		case !slices.Contains(listParams, name):
+			fe.Add(name, "is not a parameter of this route (known: "+strings.Join(listParams, ", ")+")")
+		case len(vs) > 1:
+			fe.Add(name, "appears more than once")
+		}
+	}
+	get := func(name string) (string, bool) {
+		vs := values[name]
+		if len(vs) == 0 {
+			return "", false
+		}
+		return vs[0], true
+	}
+	if v, ok := get("status"); ok {
+		q.Status = order.Status(v)
+		if !q.Status.Valid() {
+			fe.Add("status", "must be one of "+joinValues(order.Statuses))
+		}
+	}
+	if v, ok := get("payment_status"); ok {
+		q.PaymentStatus = order.PaymentStatus(v)
+		if !slices.Contains(paymentStatuses, q.PaymentStatus) {
+			fe.Add("payment_status", "must be one of "+joinValues(paymentStatuses))
+		}
+	}
+	if v, ok := get("attention"); ok {
+		q.Attention = v
+		if v != "any" && !slices.Contains(order.AttentionKinds, v) {
+			fe.Add("attention", "must be any or one of "+strings.Join(order.AttentionKinds, ", "))
+		}
+	}
+	if v, ok := get("buyer_id"); ok {
+		q.BuyerID = v
+		if !order.ValidID(v) {
+			fe.Add("buyer_id", "must be 1-64 characters of A-Z a-z 0-9 . _ : -")
+		}
+	}
+	if v, ok := get("updated_since"); ok {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil || t.Year() < 2000 {
+			fe.Add("updated_since", "must be an RFC 3339 time such as 2026-12-01T00:00:00Z")
+		}
+		q.UpdatedSince = t.UTC()
+	}
+	if v, ok := get("limit"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > store.MaxOrderPage {
+			fe.Add("limit", "must be an integer from 1 to "+strconv.Itoa(store.MaxOrderPage))
+		}
+		q.Limit = n
+	}
+	if v, ok := get("cursor"); ok {
+		q.Cursor = v
+		if v == "" || len(v) > maxCursorLen || strings.ContainsFunc(v, notCursorRune) {
+			fe.Add("cursor", "is not a cursor this listing returned")
+		}
+	}
+	return q, fe.Err(op)
+}
+
+// notCursorRune reports runes no cursor has: the stores' cursors are printable ASCII
+// (URL-safe base64 and the like).
+func notCursorRune(r rune) bool { return r <= ' ' || r > '~' }
+
+func joinValues[T ~string](list []T) string {
+	s := make([]string, len(list))
+	for i, v := range list {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
+}

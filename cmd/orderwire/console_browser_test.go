@@ -97,12 +97,7 @@ func consoleSignIn(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	}
 	visit(t, b, "signin-refused")
 
-	b.Do("type the token", chromedp.Clear(chromedp.CSS(`form#signin input[name=token]`)),
-		chromedp.SendKeys(chromedp.CSS(`form#signin input[name=token]`), w.token))
-	if code := b.Load("sign in", chromedp.Click(chromedp.CSS(`form#signin button[type=submit]`))); code != 200 ||
-		!strings.HasSuffix(b.Location(), "/console/today") {
-		t.Fatalf("sign in: %d at %s, want /console/today", code, b.Location())
-	}
+	signIn(t, b, w.base, w.token)
 	c := b.Cookie(w.base+"/console/", "ow_session")
 	if c == nil {
 		t.Fatal("signed in, but no ow_session cookie")

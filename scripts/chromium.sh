@@ -8,8 +8,9 @@
 # - $ORDERWIRE_CHROMIUM, when set, must name an executable: it is used as is (exit 1 if not);
 # - otherwise the first of chromium, chromium-browser on PATH (Debian: /usr/bin/chromium);
 # - when none is found and we are root with apt-get, installs Debian's `chromium` package
-#   (apt-get update, then apt-get install -y --no-install-recommends chromium) and checks it
-#   starts (`chromium --version`);
+#   and a font with Chinese glyphs, fonts-droid-fallback, so that the zh-CN screenshots are
+#   legible (apt-get update, then apt-get install -y --no-install-recommends), and checks
+#   Chromium starts (`chromium --version`);
 # - otherwise exits 1 saying exactly what to install; never downloads a browser build of its
 #   own (no network but the package registries here).
 set -euo pipefail
@@ -48,10 +49,10 @@ if [ "${EUID:-$(id -u)}" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 
-say "installing Debian's chromium package (apt-get)"
+say "installing Debian's chromium and fonts-droid-fallback packages (apt-get)"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
-apt-get install -y -q --no-install-recommends chromium >&2
+apt-get install -y -q --no-install-recommends chromium fonts-droid-fallback >&2
 
 if ! path="$(find_chromium)"; then
   say "apt-get installed chromium but no chromium executable is on PATH"

@@ -203,14 +203,22 @@ func consoleOrder(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	if cps := b.Texts(parcel + ` li.checkpoint`); len(cps) < 3 {
 		t.Errorf("checkpoints %q: want at least the three AfterShip updates", cps)
 	}
-	statuses := b.Texts(`section#messages tr.message td.status`)
-	if len(statuses) < 3 {
-		t.Errorf("messages: statuses %q, want payment_received and the shipment messages", statuses)
-	}
-	for _, s := range statuses {
-		if !contains(s, "sent") && !strings.Contains(s, "已发送") {
-			t.Errorf("message status %q, want sent (the local outbox took every message)", s)
+	// Each row: what was sent, then its status. The payment and delivery messages are in
+	// the local outbox before the walk starts (seedConsole waits for the delivery's); the
+	// shipped and out-for-delivery ones may be skipped when the delivery overtakes them.
+	messages := browsertest.Get(b, "message rows", chromedp.Evaluate[[][2]string](`Array.from(
+		document.querySelectorAll('section#messages tr.message'),
+		tr => [tr.cells[0].textContent.trim(), tr.querySelector('td.status').textContent.trim()])`))
+	sent := map[string]bool{}
+	for _, m := range messages {
+		for _, kind := range []string{"Payment received", "Delivered"} {
+			if strings.HasPrefix(m[0], kind) && contains(m[1], "sent") {
+				sent[kind] = true
+			}
 		}
+	}
+	if !sent["Payment received"] || !sent["Delivered"] {
+		t.Errorf("messages %q: want Payment received and Delivered, each with the status sent", messages)
 	}
 	if at, err := time.Parse(time.RFC3339, b.Attr(`section#disputes time`, "datetime")); err != nil || !at.Equal(w.dueBy) {
 		t.Errorf("disputes: deadline %v (%v), want %s", at, err, w.dueBy)
@@ -320,8 +328,8 @@ func consoleEvidence(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	if err != nil || m.OrderID != cwDisputed {
 		t.Fatalf("the downloaded pack: Verify %v, order %q", err, m.OrderID)
 	}
-	if len(m.Events) < 5 || len(m.Messages) < 3 {
-		t.Errorf("the pack holds %d events and %d messages, want the payment, 3 carrier updates, the dispute and the messages",
+	if len(m.Events) < 5 || len(m.Messages) < 2 {
+		t.Errorf("the pack holds %d events and %d messages, want the payment, 3 carrier updates, the dispute and at least the payment and delivery messages",
 			len(m.Events), len(m.Messages))
 	}
 }

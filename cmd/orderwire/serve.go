@@ -153,11 +153,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	orders := &seller.Service{Orders: st, Policy: &policy}
 	packs := &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
 		PDF: summarypdf.Write}
-	consoleCfg := console.Config{Orders: orders, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
+	consoleCfg := console.Config{Orders: orders, List: st, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
 		Tokens: cfg.Tokens, TimeZone: sellerZone, UnshippedAfter: unshippedAfter, Logger: logger}
-	if l, ok := st.(console.Lister); ok { // the order listing (store.OrderLister)
-		consoleCfg.List = l
-	}
 	apiCfg := httpapi.Config{
 		Orders: orders, Tokens: cfg.Tokens,
 		Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,

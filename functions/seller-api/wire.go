@@ -42,11 +42,8 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 		return nil, err
 	}
 	orders := &seller.Service{Orders: st}
-	consoleCfg := console.Config{Orders: orders, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
+	consoleCfg := console.Config{Orders: orders, List: st, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
 		Tokens: tokens, TimeZone: sellerZone, UnshippedAfter: unshippedAfter, Logger: logger}
-	if l, ok := any(st).(console.Lister); ok { // the order listing (store.OrderLister)
-		consoleCfg.List = l
-	}
 	return httpapi.New(httpapi.Config{Orders: orders, Preferences: st, Unsubscribe: signer, Unfiled: st,
 		Evidence: packs, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens,
 		Console: console.New(consoleCfg), Logger: logger}), nil

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
 )
@@ -117,5 +118,41 @@ func TestDownloadTheEvidencePack(t *testing.T) {
 	}
 	if rec := c.do("GET", "/console/orders/AE-404/evidence", nil); rec.Code != http.StatusNotFound {
 		t.Errorf("an unknown order's pack: %d", rec.Code)
+	}
+}
+
+func TestFailedMessagesShowInTheInboxAndToday(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	rows, err := e.st.Notifications(ctx, orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := false
+	for _, r := range rows {
+		if r.Kind != order.NotifyShipmentException {
+			continue
+		}
+		n, err := e.st.ClaimNotification(ctx, r.Ref(), "test-notifier", now, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Status, n.Reason, n.UpdatedAt = order.NotificationFailed, "mailbox does not exist", now
+		n.Deliveries = []order.Delivery{{Channel: "email", Status: order.NotificationFailed, Reason: "550 5.1.1", At: now}}
+		if err := e.st.FinishNotification(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		failed = true
+	}
+	if !failed {
+		t.Fatal("no shipment_exception row to fail")
+	}
+	c := e.signedIn()
+	inbox := c.do("GET", "/console/inbox", nil).Body.String()
+	if !strings.Contains(inbox, `<tr class="message" data-order-id="AE-1001">`) || !strings.Contains(inbox, "mailbox does not exist") {
+		t.Errorf("the inbox does not list the failed message:\n%s", inbox)
+	}
+	if today := c.do("GET", "/console/today", nil).Body.String(); !strings.Contains(today, `<table id="attention-message_problem"`) {
+		t.Error("Today has no message problem table")
 	}
 }

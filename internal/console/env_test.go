@@ -6,8 +6,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,67 +40,15 @@ var (
 	respondBy = time.Date(2026, 12, 12, 23, 59, 0, 0, time.UTC)
 )
 
-// fakeLister lists the orders of a memstore by id (store.OrderLister is implemented on
-// another branch): filters as OrderQuery says, attention derived like order.AttentionKinds
-// describe, newest first, cursor = offset.
-type fakeLister struct {
-	st   *memstore.Store
-	ids  []string
-	last store.OrderQuery // the last query asked
+// recordingLister is the store's ListOrders, remembering the last query.
+type recordingLister struct {
+	console.Lister
+	last store.OrderQuery
 }
 
-func (f *fakeLister) ListOrders(ctx context.Context, q store.OrderQuery) (store.OrderPage, error) {
-	f.last = q
-	var all []order.Order
-	for _, id := range f.ids {
-		o, err := f.st.GetOrder(ctx, id)
-		if err != nil {
-			return store.OrderPage{}, err
-		}
-		if (q.Status == "" || o.Status == q.Status) && (q.PaymentStatus == "" || o.PaymentStatus == q.PaymentStatus) &&
-			(q.BuyerID == "" || o.BuyerID == q.BuyerID) && (q.Attention == "" || needs(o, q.Attention)) {
-			all = append(all, o)
-		}
-	}
-	slices.SortFunc(all, func(a, b order.Order) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
-	start := 0
-	if q.Cursor != "" {
-		n, err := strconv.Atoi(q.Cursor)
-		if err != nil || n < 0 || n > len(all) {
-			return store.OrderPage{}, order.Errorf(order.CodeInvalid, "fake", "bad cursor")
-		}
-		start = n
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = store.DefaultOrderPage
-	}
-	end := min(start+limit, len(all))
-	page := store.OrderPage{Orders: all[start:end]}
-	if end < len(all) {
-		page.Next = strconv.Itoa(end)
-	}
-	return page, nil
-}
-
-func needs(o order.Order, kind string) bool {
-	switch kind {
-	case order.AttentionDispute:
-		for _, d := range o.Disputes {
-			if d.Status == order.DisputeNeedsResponse {
-				return true
-			}
-		}
-	case order.AttentionParcel:
-		for _, sh := range o.Shipments {
-			if sh.Status == order.ShipmentException {
-				return true
-			}
-		}
-	case "any":
-		return needs(o, order.AttentionDispute) || needs(o, order.AttentionParcel)
-	}
-	return false
+func (r *recordingLister) ListOrders(ctx context.Context, q store.OrderQuery) (store.OrderPage, error) {
+	r.last = q
+	return r.Lister.ListOrders(ctx, q)
 }
 
 type env struct {
@@ -162,7 +108,7 @@ func newEnv(t *testing.T) *env {
 	}
 	deliverFirstRow(t, st, orderID)
 	packs := &evidencepack.Packer{Source: st, Now: clock}
-	cfg := console.Config{Orders: svc, List: &fakeLister{st: st, ids: []string{orderID, unpaidID}},
+	cfg := console.Config{Orders: svc, List: &recordingLister{Lister: st},
 		Messages: packs, Unfiled: st, Buyers: st, Evidence: packs, Tokens: []string{"other-token", token},
 		TimeZone: time.UTC, Now: clock}
 	return &env{t: t, st: st, cfg: cfg, handler: console.New(cfg), at: &at}

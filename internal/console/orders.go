@@ -71,7 +71,7 @@ func (c *console) orders(w http.ResponseWriter, r *http.Request) {
 		o, _, err := c.cfg.Orders.GetOrder(r.Context(), d.Q)
 		switch order.ErrorCode(err) {
 		case "":
-			d.Rows, seen = append(d.Rows, rowOf(o)), o.ID
+			d.Rows, seen = append(d.Rows, c.format(l).row(o)), o.ID
 		case order.CodeNotFound:
 		default:
 			c.fail(w, r, err)
@@ -90,9 +90,10 @@ func (c *console) orders(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
+	f := c.format(l)
 	for _, o := range page.Orders {
 		if o.ID != seen {
-			d.Rows = append(d.Rows, rowOf(o))
+			d.Rows = append(d.Rows, f.row(o))
 		}
 	}
 	if page.Next != "" {

@@ -1,9 +1,12 @@
 package console_test
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/orderwire/orderwire/internal/console"
+	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/seller"
 	"net/url"
 	"regexp"
 	"strings"
@@ -125,31 +128,33 @@ func TestOrdersPaging(t *testing.T) {
 	if body := c.do("GET", "/console/orders", nil).Body.String(); strings.Contains(body, `id="next-page"`) {
 		t.Error("a next page link on the only page")
 	}
-	lister := &fakeLister{st: e.st}
-	for range 60 {
-		lister.ids = append(lister.ids, orderID)
+	svc := e.cfg.Orders.(*seller.Service)
+	for i := range 60 {
+		id := fmt.Sprintf("BULK-%03d", i)
+		if _, _, err := svc.PutOrder(t.Context(), id, order.Terms{Buyer: order.Buyer{ID: "bulk-buyer", Name: "Bulk",
+			Email: "bulk@example.org", Locale: "en", TimeZone: "UTC", Country: "DE"}, AmountMinor: 100, Currency: "EUR",
+			PaymentDueAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	cfg := e.cfg
-	cfg.List = lister
-	e.handler = console.New(cfg)
-	body := c.do("GET", "/console/orders?status=shipped", nil).Body.String()
+	body := c.do("GET", "/console/orders?status=pending_payment", nil).Body.String()
 	m := regexp.MustCompile(`<a id="next-page" href="([^"]+)"`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatal("no next page link")
 	}
 	next := strings.ReplaceAll(m[1], "&amp;", "&")
 	u, err := url.Parse(next)
-	if err != nil || u.Query().Get("cursor") != "50" || u.Query().Get("status") != "shipped" {
+	if err != nil || u.Query().Get("cursor") == "" || u.Query().Get("status") != "pending_payment" {
 		t.Fatalf("next page link %q", next)
 	}
-	if rows := strings.Count(c.do("GET", next, nil).Body.String(), `<tr data-order-id=`); rows != 10 {
-		t.Errorf("second page: %d rows, want 10", rows)
+	if rows := strings.Count(c.do("GET", next, nil).Body.String(), `<tr data-order-id=`); rows != 11 {
+		t.Errorf("second page: %d rows, want 11 (61 orders awaiting payment, 50 a page)", rows)
 	}
 }
 
 func TestTimesInTheSellersZoneAndTheUnshippedSetting(t *testing.T) {
 	e := newEnv(t)
-	lister := &fakeLister{st: e.st, ids: []string{orderID, unpaidID}}
+	lister := &recordingLister{Lister: e.st}
 	cfg := e.cfg
 	cfg.TimeZone, _ = time.LoadLocation("Asia/Shanghai")
 	cfg.UnshippedAfter = 5 * 24 * time.Hour

@@ -48,14 +48,9 @@ func mustParsePages(tz *time.Location) pages {
 			}
 			return t.In(tz).Format("2006-01-02 15:04 MST")
 		},
-		"iso": func(t time.Time) string { return t.In(tz).Format(time.RFC3339) },
-		"money": func(minor int64, cur string) string {
-			if cur == "" {
-				return "—"
-			}
-			return order.FormatMinor(minor, cur) + " " + cur
-		},
-		"join": strings.Join,
+		"iso":   func(t time.Time) string { return t.In(tz).Format(time.RFC3339) },
+		"money": money,
+		"join":  strings.Join,
 	}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
 	out := pages{}

@@ -14,32 +14,56 @@ import (
 // unfiled events); when there are more, the count says "50+" and links to the Orders page.
 const todayRows = 50
 
-// orderRow is one order in a table.
+// orderRow is one order in a table, formatted for the page (the tables are long, so the
+// row is formatted in Go rather than by template function calls, which go through reflect).
 type orderRow struct {
-	ID, BuyerID   string
-	Status        order.Status
-	PaymentStatus order.PaymentStatus
-	AmountMinor   int64
-	Currency      string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	// Deadline is the earliest RespondBy of the disputes that need a response (zero: none).
-	Deadline time.Time
-	// Parcels is each parcel as "<tracking number> <status>".
-	Parcels []parcelStatus
+	ID, BuyerID      string
+	Status, Payment  string // labels in the page's language
+	Amount           string
+	Created, Updated string
+	// Deadline is the earliest RespondBy of the disputes that need a response, as shown
+	// and as RFC 3339 in the seller's zone ("" when none).
+	Deadline, DeadlineISO string
+	// Parcels is each parcel as "<tracking number> <status label>".
+	Parcels []string
+
+	deadline time.Time
 }
 
-type parcelStatus struct {
-	TrackingNumber string
-	Status         order.ShipmentStatus
+// format writes times, amounts and labels for one page: the page's language, the seller's
+// zone.
+type format struct {
+	l  *locale
+	tz *time.Location
 }
 
-func rowOf(o order.Order) orderRow {
-	r := orderRow{ID: o.ID, BuyerID: o.BuyerID, Status: o.Status, PaymentStatus: o.PaymentStatus,
-		AmountMinor: o.AmountMinor, Currency: o.Currency, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
-		Deadline: responseDeadline(o)}
+func (c *console) format(l *locale) format { return format{l: l, tz: c.cfg.TimeZone} }
+
+func (f format) when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(f.tz).Format("2006-01-02 15:04 MST")
+}
+
+func (f format) iso(t time.Time) string { return t.In(f.tz).Format(time.RFC3339) }
+
+func money(minor int64, cur string) string {
+	if cur == "" {
+		return "—"
+	}
+	return order.FormatMinor(minor, cur) + " " + cur
+}
+
+func (f format) row(o order.Order) orderRow {
+	r := orderRow{ID: o.ID, BuyerID: o.BuyerID, Status: f.l.Tf("status.", o.Status),
+		Payment: f.l.Tf("payment.", o.PaymentStatus), Amount: money(o.AmountMinor, o.Currency),
+		Created: f.when(o.CreatedAt), Updated: f.when(o.UpdatedAt), deadline: responseDeadline(o)}
+	if !r.deadline.IsZero() {
+		r.Deadline, r.DeadlineISO = f.when(r.deadline), f.iso(r.deadline)
+	}
 	for _, sh := range o.Shipments {
-		r.Parcels = append(r.Parcels, parcelStatus{sh.TrackingNumber, sh.Status})
+		r.Parcels = append(r.Parcels, sh.TrackingNumber+" "+f.l.Tf("shipment.", sh.Status))
 	}
 	return r
 }
@@ -93,6 +117,8 @@ type todayData struct {
 // first (disputes, earliest deadline first), then the unfiled events.
 func (c *console) today(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	v := c.view(r, "today.title")
+	f := c.format(v.L)
 	d := todayData{NoList: c.cfg.List == nil}
 	if c.cfg.List != nil {
 		for _, kind := range order.AttentionKinds {
@@ -107,7 +133,7 @@ func (c *console) today(w http.ResponseWriter, r *http.Request) {
 			}
 			t := attentionTable{Kind: kind, More: page.Next != ""}
 			for _, o := range page.Orders {
-				t.Rows = append(t.Rows, rowOf(o))
+				t.Rows = append(t.Rows, f.row(o))
 			}
 			if kind == order.AttentionDispute {
 				slices.SortStableFunc(t.Rows, byDeadline)
@@ -127,7 +153,6 @@ func (c *console) today(w http.ResponseWriter, r *http.Request) {
 		d.Unfiled = append(d.Unfiled, unfiledRowOf(e))
 	}
 	d.Nothing = len(d.Tables) == 0 && len(d.Unfiled) == 0
-	v := c.view(r, "today.title")
 	v.Nav, v.Data = "today", d
 	c.render(w, http.StatusOK, "today", v)
 }
@@ -135,12 +160,12 @@ func (c *console) today(w http.ResponseWriter, r *http.Request) {
 // byDeadline orders rows by dispute deadline, earliest first, rows without one last.
 func byDeadline(a, b orderRow) int {
 	switch {
-	case a.Deadline.IsZero() && b.Deadline.IsZero():
+	case a.deadline.IsZero() && b.deadline.IsZero():
 		return 0
-	case a.Deadline.IsZero():
+	case a.deadline.IsZero():
 		return 1
-	case b.Deadline.IsZero():
+	case b.deadline.IsZero():
 		return -1
 	}
-	return a.Deadline.Compare(b.Deadline)
+	return a.deadline.Compare(b.deadline)
 }

@@ -157,6 +157,10 @@ func (sc scenario) argSets(fn reflect.Type) [][]reflect.Value {
 		reflect.TypeFor[order.Evidence](): of(order.Evidence{Body: []byte(`{"id":"evt"}`),
 			Headers: map[string]string{"stripe-signature": "t=1,v1=00"}}),
 		reflect.TypeFor[func(store.StoredEvidence) error](): of(func(store.StoredEvidence) error { return nil }), // EachEvidence
+		// ListOrders: each index it can read (store.RunListOrders' plans) and a bounded read.
+		reflect.TypeFor[store.OrderQuery](): of(store.OrderQuery{}, store.OrderQuery{Status: sc.order.Status},
+			store.OrderQuery{PaymentStatus: order.PaymentPaid, UpdatedSince: sc.now}, store.OrderQuery{BuyerID: sc.buyer.ID},
+			store.OrderQuery{Attention: "any", Now: sc.now}),
 	}
 	for _, ev := range sc.events {
 		values[reflect.TypeFor[order.Event]()] = append(values[reflect.TypeFor[order.Event]()], reflect.ValueOf(ev))

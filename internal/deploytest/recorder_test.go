@@ -18,7 +18,7 @@ import (
 // recordingDynamo is a hand-written dynamo.API that records the operations the store
 // performs. Reads are answered from table (PK → SK → item): GetItem by key, Query by
 // partition and sort-key prefix, in sort-key order, in one page; a Query of an index X by
-// its keys XPK = :pk AND XSK <= :upto (the due index), in index-key order, up to Limit.
+// its keys (queryIndex), in index-key order, up to Limit.
 // While keep is set, every item a transaction or a PutItem puts is stored in table (that is
 // how a state is set up); otherwise writes only are recorded. Conditions are not evaluated:
 // every write succeeds, except that the next conflicts writes (transactions, PutItem,
@@ -94,27 +94,47 @@ func (r *recordingDynamo) Query(_ context.Context, in *dynamodb.QueryInput, _ ..
 	return out, nil
 }
 
-// queryIndex answers a Query of index by its keys (<index>PK, <index>SK), as the due index
-// is read: one partition, index sort keys up to :upto.
+// queryIndex answers a Query of index by its keys (<index>PK, <index>SK): one partition,
+// index sort keys within the key condition's range, in index-key order (reversed when
+// ScanIndexForward is false), up to Limit. The conditions it knows are those the store
+// writes: the due indexes (<= :upto), the unfiled-events listing (> :after) and the order
+// list (dynamo/orderlist.go: <, >, <=, >= or BETWEEN).
 func (r *recordingDynamo) queryIndex(index string, in *dynamodb.QueryInput) *dynamodb.QueryOutput {
 	pkAttr, skAttr := index+"PK", index+"SK"
-	pk, upTo, after := str(in.ExpressionAttributeValues[":pk"]), str(in.ExpressionAttributeValues[":upto"]), str(in.ExpressionAttributeValues[":after"])
-	switch cond := aws.ToString(in.KeyConditionExpression); cond {
-	case pkAttr + " = :pk AND " + skAttr + " <= :upto": // the due indexes
-	case pkAttr + " = :pk", pkAttr + " = :pk AND " + skAttr + " > :after": // the unfiled-events listing
-		upTo = "\uffff"
+	v := func(name string) string { return str(in.ExpressionAttributeValues[name]) }
+	pk := v(":pk")
+	inRange := func(sk string) bool { return true }
+	switch cond := aws.ToString(in.KeyConditionExpression); strings.TrimPrefix(cond, pkAttr+" = :pk") {
+	case "":
+	case " AND " + skAttr + " <= :upto": // the due indexes
+		inRange = func(sk string) bool { return sk <= v(":upto") }
+	case " AND " + skAttr + " > :after": // the unfiled-events listing
+		inRange = func(sk string) bool { return sk > v(":after") }
+	case " AND " + skAttr + " < :a":
+		inRange = func(sk string) bool { return sk < v(":a") }
+	case " AND " + skAttr + " > :a":
+		inRange = func(sk string) bool { return sk > v(":a") }
+	case " AND " + skAttr + " <= :b":
+		inRange = func(sk string) bool { return sk <= v(":b") }
+	case " AND " + skAttr + " >= :b":
+		inRange = func(sk string) bool { return sk >= v(":b") }
+	case " AND " + skAttr + " BETWEEN :low AND :high":
+		inRange = func(sk string) bool { return v(":low") <= sk && sk <= v(":high") }
 	default:
 		r.t.Errorf("recordingDynamo cannot answer the key condition %q on index %s: teach it", cond, index)
 	}
 	var items []map[string]types.AttributeValue
 	for _, partition := range r.table {
 		for _, item := range partition {
-			if sk := str(item[skAttr]); str(item[pkAttr]) == pk && sk != "" && sk <= upTo && sk > after {
+			if sk := str(item[skAttr]); str(item[pkAttr]) == pk && sk != "" && inRange(sk) {
 				items = append(items, item)
 			}
 		}
 	}
 	slices.SortFunc(items, func(a, b map[string]types.AttributeValue) int { return strings.Compare(str(a[skAttr]), str(b[skAttr])) })
+	if in.ScanIndexForward != nil && !*in.ScanIndexForward {
+		slices.Reverse(items)
+	}
 	if in.Limit != nil && len(items) > int(*in.Limit) {
 		items = items[:*in.Limit]
 	}

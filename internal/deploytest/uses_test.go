@@ -275,7 +275,7 @@ func callsAWS(t *testing.T, pkg string) bool {
 // reading itself, with what is known of today's functions).
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
-		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.UnfiledDesk](),
+		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[store.OrderLister](), reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.UnfiledDesk](),
 			reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true},
 		"payment-webhook":  {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true},
 		"tracking-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.TrackingRecorder]()}, secret: true},

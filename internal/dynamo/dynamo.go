@@ -1,5 +1,6 @@
 // Package dynamo is the store.Store adapter for AWS: one DynamoDB table, the item layout of
-// ARCHITECTURE.md (PK/SK strings, GSI1 for tracking numbers, GSI2 for due reminders).
+// ARCHITECTURE.md (PK/SK strings; GSI1 for unfiled events and the order list, GSI2 for due
+// reminders and outbox rows, GSI3-GSI6 for the order list's filters: orderlist.go).
 //
 // Every write that must be atomic is one TransactWriteItems call; optimistic locking is a
 // condition on the order item's version. A get is one strongly consistent GetItem.

@@ -47,6 +47,10 @@ type outboxItem struct {
 	Type   string `dynamodbav:"item_type"`
 	GSI2PK string `dynamodbav:"GSI2PK,omitempty"`
 	GSI2SK string `dynamodbav:"GSI2SK,omitempty"`
+	// GSI6 keys a row with a message problem (store.MessageProblemSK), written by the same
+	// Put that sets the status.
+	GSI6PK string `dynamodbav:"GSI6PK,omitempty"`
+	GSI6SK string `dynamodbav:"GSI6SK,omitempty"`
 	store.NotificationRecord
 }
 
@@ -55,6 +59,9 @@ func newOutboxItem(n order.Notification) outboxItem {
 		NotificationRecord: store.NewNotificationRecord(n)}
 	if store.InOutboxDueIndex(n) {
 		it.GSI2PK, it.GSI2SK = store.OutboxDuePK(n.OrderID), store.OutboxDueSK(n)
+	}
+	if sk, ok := store.MessageProblemSK(n); ok {
+		it.GSI6PK, it.GSI6SK = store.AttentionPK(order.AttentionMessage), sk
 	}
 	return it
 }

@@ -29,12 +29,14 @@ func itemKey(pk, sk string) map[string]types.AttributeValue {
 
 // orderItem is the order's META item. While the order awaits payment it carries the due
 // index keys (GSI2, sparse): every Put of the order moves it in the index or takes it out.
+// It always carries its order list keys (listKeys: GSI1 and GSI3-GSI6).
 type orderItem struct {
 	PK     string `dynamodbav:"PK"`
 	SK     string `dynamodbav:"SK"`
 	Type   string `dynamodbav:"item_type"`
 	GSI2PK string `dynamodbav:"GSI2PK,omitempty"`
 	GSI2SK string `dynamodbav:"GSI2SK,omitempty"`
+	listKeys
 	store.OrderRecord
 }
 
@@ -43,6 +45,7 @@ func newOrderItem(o order.Order) orderItem {
 	if store.InDueIndex(o) {
 		it.GSI2PK, it.GSI2SK = store.DuePK(o.ID), store.DueSK(o)
 	}
+	it.listKeys = orderListKeys(o)
 	return it
 }
 

@@ -26,7 +26,8 @@ type TableAPI interface {
 func CreateTable(ctx context.Context, api TableAPI, name string) error {
 	str := types.ScalarAttributeTypeS
 	attrs := []types.AttributeDefinition{}
-	for _, a := range []string{"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"} {
+	for _, a := range []string{"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK",
+		"GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK", "GSI6PK", "GSI6SK"} {
 		attrs = append(attrs, types.AttributeDefinition{AttributeName: aws.String(a), AttributeType: str})
 	}
 	index := func(name, pk, sk string) types.GlobalSecondaryIndex {
@@ -36,12 +37,17 @@ func CreateTable(ctx context.Context, api TableAPI, name string) error {
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		}
 	}
+	// GSI1 unfiled events and every order; GSI2 the due indexes; GSI3-GSI6 the order
+	// list's filters (orderlist.go).
+	indexes := []types.GlobalSecondaryIndex{index("GSI1", "GSI1PK", "GSI1SK"), index("GSI2", "GSI2PK", "GSI2SK"),
+		index("GSI3", "GSI3PK", "GSI3SK"), index("GSI4", "GSI4PK", "GSI4SK"),
+		index("GSI5", "GSI5PK", "GSI5SK"), index("GSI6", "GSI6PK", "GSI6SK")}
 	_, err := api.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:              aws.String(name),
 		AttributeDefinitions:   attrs,
 		KeySchema:              keySchema("PK", "SK"),
 		BillingMode:            types.BillingModePayPerRequest,
-		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{index("GSI1", "GSI1PK", "GSI1SK"), index("GSI2", "GSI2PK", "GSI2SK")},
+		GlobalSecondaryIndexes: indexes,
 		StreamSpecification: &types.StreamSpecification{
 			StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly,
 		},

@@ -18,7 +18,8 @@ func dueKey(o order.Order) []byte {
 }
 
 // putOrder writes o and moves its due-index entry: the old one (from the stored order) is
-// removed, a new one added while o awaits payment.
+// removed, a new one added while o awaits payment; and its order list index entries
+// (putOrderListKeys).
 func putOrder(b KVBucket, o order.Order) error {
 	var prev store.OrderRecord
 	found, err := read(b, orderKey(o.ID), &prev)
@@ -34,6 +35,9 @@ func putOrder(b KVBucket, o order.Order) error {
 		if err := b.Put(dueKey(o), []byte(o.ID)); err != nil {
 			return err
 		}
+	}
+	if err := putOrderListKeys(b, prev.Order(), found, o); err != nil {
+		return err
 	}
 	return write(b, orderKey(o.ID), store.NewOrderRecord(o))
 }

@@ -83,7 +83,11 @@ func Open(dir string, opts Options) (*Store, error) {
 // logic as Open, over another ordered key/value space (internal/memstore's memory).
 // Options.MaxBatchDelay applies only to the bbolt file.
 func OpenKV(kv KV, opts Options) (*Store, error) {
-	if err := backfillBuyerIndex(kv); err != nil {
+	err := backfillBuyerIndex(kv)
+	if err == nil {
+		err = backfillOrderList(kv)
+	}
+	if err != nil {
 		_ = kv.Close()
 		return nil, order.Internal("embedded.OpenKV", err)
 	}

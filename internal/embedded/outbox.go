@@ -40,6 +40,9 @@ func putNotification(b KVBucket, n order.Notification) error {
 			return err
 		}
 	}
+	if err := putMessageListKey(b, prev.Notification(), found, n); err != nil {
+		return err
+	}
 	return write(b, k, store.NewNotificationRecord(n))
 }
 

@@ -148,6 +148,9 @@ type Store interface {
 	// Feedback records what the email provider reports after a send.
 	Feedback
 
+	// OrderLister lists orders for the seller, from indexes (orderlist.go).
+	OrderLister
+
 	// Close releases the store's resources. The store is unusable afterwards.
 	Close() error
 }

@@ -57,6 +57,7 @@ func runAll(t *testing.T, h Harness) {
 	runAlerts(t, h)
 	runEvidence(t, h)
 	runRetention(t, h)
+	runOrderList(t, h)
 	if h.Dump != nil {
 		runErasure(t, h)
 	}

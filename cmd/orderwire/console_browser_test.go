@@ -12,8 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/orderwire/orderwire/internal/browsertest"
-	"github.com/orderwire/orderwire/internal/console"
-	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/evidencepack"
 )
 
@@ -114,24 +112,12 @@ func consoleSignIn(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	}
 }
 
-// needListing skips a step that needs the order listing (store.OrderLister) while the
-// embedded store, which `orderwire serve` runs on here, does not implement it: serve then
-// gives the console no List, and the Today tables and the Orders page stay empty. Under
-// `make test` the skip fails the run (scripts/go-test.sh).
-func needListing(t *testing.T) {
-	t.Helper()
-	if _, ok := any((*embedded.Store)(nil)).(console.Lister); !ok {
-		t.Skip("the embedded store has no ListOrders yet (store.OrderLister): the Today tables and the Orders page cannot list")
-	}
-}
-
 func consoleToday(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	b.Open(w.base + "/console/today")
 	if n := b.Count(`table#attention-unfiled tr[data-event-id="` + w.unfiledID + `"]`); n != 1 {
 		t.Errorf("Today: %d rows for the unfiled event %s, want 1", n, w.unfiledID)
 	}
 	visit(t, b, "today")
-	needListing(t)
 	disputes := `section#attention table#attention-dispute_response tbody tr[data-order-id]`
 	if ids := b.Attrs(disputes, "data-order-id"); !slices.Equal(ids, []string{cwEarlier, cwDisputed}) {
 		t.Fatalf("Today: dispute rows %v, want [%s %s] (earliest deadline first)", ids, cwEarlier, cwDisputed)
@@ -162,7 +148,6 @@ func orderIDs(b *browsertest.Browser) []string {
 }
 
 func consoleOrders(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
-	needListing(t)
 	b.Open(w.base + "/console/orders")
 	if ids := orderIDs(b); !slices.Equal(ids, []string{cwDisputed, cwUnpaid, cwPaid, cwEarlier}) {
 		t.Errorf("Orders: %v, want all four", ids)

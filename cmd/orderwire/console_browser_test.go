@@ -306,6 +306,7 @@ func consoleFileUnfiled(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 func consoleEvidence(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	b.Open(w.base + "/console/orders/" + cwDisputed)
 	name, pack := b.Download(chromedp.CSS("a#evidence-download"))
+	b.Screenshot("after-download") // the page stays: the pack is an attachment
 	if !strings.HasSuffix(name, ".zip") || !bytes.HasPrefix(pack, []byte("PK\x03\x04")) {
 		t.Fatalf("download %q: %d bytes, want a zip", name, len(pack))
 	}

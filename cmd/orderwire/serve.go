@@ -129,7 +129,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	unshippedAfter, err := httpapi.UnshippedAfterFromEnv(getenv)
+	unshipped, err := httpapi.UnshippedAfterFromEnv(getenv)
 	if err != nil {
 		return err
 	}
@@ -154,12 +154,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	packs := &evidencepack.Packer{Source: st, SellerName: notes.sellerName, SellerAddress: notes.sellerAddress,
 		PDF: summarypdf.Write}
 	consoleCfg := console.Config{Orders: orders, List: st, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
-		Tokens: cfg.Tokens, TimeZone: sellerZone, UnshippedAfter: unshippedAfter, Logger: logger}
+		Tokens: cfg.Tokens, TimeZone: sellerZone, UnshippedAfter: unshipped, Logger: logger}
 	apiCfg := httpapi.Config{
 		Orders: orders, Tokens: cfg.Tokens,
 		Payments: providers, Events: st, Carriers: carriers, Tracking: st, Logger: logger,
 		Preferences: st, Unsubscribe: notes.signer, Unfiled: st,
-		Evidence: packs, Console: console.New(consoleCfg),
+		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: unshipped, Console: console.New(consoleCfg),
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window, Local: notes.localErasers()},
 	}
 	if cfg.Dev { // the /local/* routes: without them they are 404

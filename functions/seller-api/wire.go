@@ -29,6 +29,10 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return nil, err
 	}
+	unshipped, err := httpapi.UnshippedAfterFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
 	st := dynamo.New(dynamo.NewClient(env.AWS, ""), env.Config.Table)
 	st.SetRetention(env.Config.Retention) // expiries of what it writes (README: Retention)
 	// No PDF writer yet: packs have no summary.pdf until internal/summarypdf is wired here.
@@ -37,14 +41,10 @@ func coldStart(ctx context.Context, getenv func(string) string, logger *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	unshippedAfter, err := httpapi.UnshippedAfterFromEnv(getenv)
-	if err != nil {
-		return nil, err
-	}
 	orders := &seller.Service{Orders: st}
 	consoleCfg := console.Config{Orders: orders, List: st, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
-		Tokens: tokens, TimeZone: sellerZone, UnshippedAfter: unshippedAfter, Logger: logger}
+		Tokens: tokens, TimeZone: sellerZone, UnshippedAfter: unshipped, Logger: logger}
 	return httpapi.New(httpapi.Config{Orders: orders, Preferences: st, Unsubscribe: signer, Unfiled: st,
-		Evidence: packs, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window}, Tokens: tokens,
-		Console: console.New(consoleCfg), Logger: logger}), nil
+		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: unshipped, BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: window},
+		Tokens: tokens, Console: console.New(consoleCfg), Logger: logger}), nil
 }

@@ -3,12 +3,15 @@ package console
 import (
 	"io/fs"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/reminder"
+	"github.com/orderwire/orderwire/internal/store"
 )
 
 // TestCatalogsAreComplete: both catalogs hold the same messages, every message a template
@@ -37,7 +40,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 		}
 	}
 	// Messages the Go code asks for.
-	for _, id := range []string{"signin.wrong", "error.bad_lang", "orders.bad_filter", "orders.bad_cursor", "error.internal"} {
+	for _, id := range []string{"signin.wrong", "error.bad_lang", "orders.bad_filter", "orders.bad_cursor", "error.internal", "error.no_session", "error.csrf", "signin.throttled"} {
 		if _, ok := en[id]; !ok {
 			t.Errorf("no message %s", id)
 		}
@@ -46,7 +49,8 @@ func TestCatalogsAreComplete(t *testing.T) {
 		order.DisputeOpen, order.DisputeWon, order.DisputeLost, order.DisputeNeedsResponse, order.DisputeUnderReview, order.DisputeClosed},
 		"message.": {order.NotificationPending, order.NotificationSending, order.NotificationSent, order.NotificationSkipped,
 			order.NotificationFailed, order.NotificationUnknown},
-		"by.": {"seller", "buyer"}, "error.": {"invalid", "not_found", "conflict", "unauthorized", "too_large"}}
+		"by.": {"seller", "buyer"}, "why.": {store.WhyOrderNotRegistered, store.WhyReferenceNotBound, store.WhyReferenceConflict,
+			store.WhyNoReference, store.WhyTrackingNotRegistered, store.WhyTrackingAmbiguous}, "error.": {"invalid", "not_found", "conflict", "unauthorized", "too_large"}}
 	add := func(prefix string, values ...any) {
 		for _, v := range values {
 			labelled[prefix] = append(labelled[prefix], toString(v))
@@ -109,5 +113,29 @@ func TestLocaleFallsBack(t *testing.T) {
 	zh := locales()[LangZH]
 	if zh.T("nav.orders") != "订单" || zh.T("no.such.message") != "no.such.message" || zh.Tf("status.", "made_up") != "made_up" {
 		t.Fatalf("T/Tf: %q %q %q", zh.T("nav.orders"), zh.T("no.such.message"), zh.Tf("status.", "made_up"))
+	}
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	c := &console{}
+	for header, want := range map[string]string{"zh": LangZH, "zh-Hans-CN,zh;q=0.9": LangZH, "fr-FR,fr;q=0.9": LangEN,
+		"en-GB": LangEN, "": LangEN, "de;q=0.9,zh-CN;q=0.8": LangZH, "not a header;;": LangEN} {
+		r := httptest.NewRequest("GET", "/console/today", nil)
+		if header != "" {
+			r.Header.Set("Accept-Language", header)
+		}
+		if got := c.locale(r).Lang; got != want {
+			t.Errorf("Accept-Language %q: %s, want %s", header, got, want)
+		}
+	}
+	r := httptest.NewRequest("GET", "/console/today", nil)
+	r.Header.Set("Accept-Language", "zh-CN")
+	r.AddCookie(&http.Cookie{Name: LangCookie, Value: "en"})
+	if got := c.locale(r).Lang; got != LangEN {
+		t.Errorf("the cookie says en, Accept-Language zh-CN: %s", got)
+	}
+	r.Header.Set("Cookie", LangCookie+"=xx")
+	if got := c.locale(r).Lang; got != LangZH {
+		t.Errorf("an unknown cookie value is ignored: %s", got)
 	}
 }

@@ -22,6 +22,8 @@
 //   - The CSRF value of every form is HMAC(session key, "csrf" ‖ session id), compared in
 //     constant time on every POST; a POST without a session is 403, a GET is 303 to the
 //     sign-in page.
+//   - Sign-in failures are counted per client address (throttle.go): ten within 15
+//     minutes block that address's sign-ins (429) until the window ends.
 //   - Every page is html/template (contextual auto-escaping); nothing a provider or buyer
 //     controls is ever marked safe. Buyer email addresses and phone numbers are masked
 //     (MaskEmail, MaskPhone) before they reach a template.

@@ -146,14 +146,15 @@ func (c *console) session(next http.HandlerFunc) http.Handler {
 				http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
 				return
 			}
-			http.Error(w, "403 forbidden: sign in first", http.StatusForbidden)
+			c.renderStatus(w, r, http.StatusForbidden, c.locale(r).T("error.no_session"))
 			return
 		}
 		if !safe {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			got := r.PostFormValue("csrf")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(s.csrf())) != 1 {
-				http.Error(w, "403 forbidden: the form is stale or not from this console; reload the page", http.StatusForbidden)
+				c.renderStatus(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, s)), http.StatusForbidden,
+					c.locale(r).T("error.csrf"))
 				return
 			}
 		}
@@ -208,7 +209,7 @@ func (c *console) renderSignin(w http.ResponseWriter, r *http.Request, status in
 func (c *console) signin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if !c.signinCSRFValid(r.PostFormValue("csrf"), c.now()) {
-		http.Error(w, "403 forbidden: the sign-in form is stale; reload it", http.StatusForbidden)
+		c.renderSignin(w, r, http.StatusForbidden, c.locale(r).T("error.csrf"))
 		return
 	}
 	client := clientOf(r)

@@ -19,6 +19,7 @@ import (
 	"github.com/orderwire/orderwire/internal/lambdaenv"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/payment"
+	"github.com/orderwire/orderwire/internal/sentmessage"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/tracking"
 	"github.com/orderwire/orderwire/internal/unsubscribe"
@@ -330,6 +331,19 @@ func (probeEvidence) PackEvidence(context.Context, string, string) (func(context
 	return nil, order.Errorf(order.CodeNotFound, "probe", "no order")
 }
 
+// probeMessages is a buyer-message log that knows no order; probeLister lists no order.
+type probeMessages struct{}
+
+func (probeMessages) BuyerMessages(context.Context, string) ([]sentmessage.Message, error) {
+	return nil, order.Errorf(order.CodeNotFound, "probe", "no order")
+}
+
+type probeLister struct{}
+
+func (probeLister) ListOrders(context.Context, store.OrderQuery) (store.OrderPage, error) {
+	return store.OrderPage{}, nil
+}
+
 // probeBuyerData is a buyer-data store that knows no buyer.
 type probeBuyerData struct{ probePreferences }
 
@@ -366,8 +380,8 @@ func TestRoutesExist(t *testing.T) {
 	tm := loadTemplate(t)
 	h := httpapi.New(httpapi.Config{Payments: map[string]payment.Provider{"probe": probeProvider{}},
 		Carriers: map[string]tracking.Provider{"probe": probeCarrier{}}, Preferences: probePreferences{},
-		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}, Evidence: probeEvidence{},
-		BuyerData: httpapi.BuyerDataConfig{Store: probeBuyerData{}}, Console: console.New(console.Config{})})
+		Unsubscribe: probeVerifier{}, Unfiled: probeUnfiled{}, Evidence: probeEvidence{}, Messages: probeMessages{},
+		OrderList: probeLister{}, BuyerData: httpapi.BuyerDataConfig{Store: probeBuyerData{}}, Console: console.New(console.Config{})})
 	status := func(method, path string) int {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
@@ -413,7 +427,8 @@ func TestRoutesExist(t *testing.T) {
 		}
 	}
 	for name, want := range map[string][]string{
-		"seller-api": {"DELETE /v1/buyers/{buyer_id}", "GET /console", "GET /console/{proxy+}", "GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/buyers/{buyer_id}/export", "GET /v1/events", "GET /v1/orders/{order_id}", "GET /v1/orders/{order_id}/evidence", "POST /console/{proxy+}", "POST /unsubscribe",
+		"seller-api": {"DELETE /v1/buyers/{buyer_id}", "GET /console", "GET /console/{proxy+}", "GET /healthz", "GET /unsubscribe", "GET /v1/buyers/{buyer_id}", "GET /v1/buyers/{buyer_id}/export", "GET /v1/events", "GET /v1/openapi.json", "GET /v1/orders", "GET /v1/orders/{order_id}", "GET /v1/orders/{order_id}/evidence",
+			"GET /v1/orders/{order_id}/messages", "POST /console/{proxy+}", "POST /unsubscribe",
 			"POST /v1/events/{provider}/{event_id}/assign",
 			"POST /v1/orders/{order_id}/shipments", "PUT /v1/buyers/{buyer_id}/preferences", "PUT /v1/orders/{order_id}"},
 		"payment-webhook":  {"POST /webhooks/payments/{provider}"},

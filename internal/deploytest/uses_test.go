@@ -81,12 +81,14 @@ func functionUses(t *testing.T, name string) use {
 		"Tracking":    reflect.TypeFor[httpapi.TrackingRecorder](),
 		"Preferences": reflect.TypeFor[httpapi.PreferenceStore](),
 		"Unfiled":     reflect.TypeFor[httpapi.UnfiledDesk](),
-		"Evidence":    reflect.TypeFor[evidencepack.Source](),    // an evidencepack.Packer over the store
+		"Evidence":    reflect.TypeFor[evidencepack.Source](), // an evidencepack.Packer over the store
+		"Messages":    reflect.TypeFor[evidencepack.Source](), // the same Packer: GetOrder, GetBuyer, Notifications
+		"OrderList":   reflect.TypeFor[store.OrderLister](),
 		"BuyerData":   reflect.TypeFor[httpapi.BuyerDataStore](), // its Store; DisputeWindow, Batch and Local reach no AWS service
 	}
 	// Console: its console.Config literal is read on its own (consoleFields).
 	noAWS := map[string]bool{"Payments": true, "Carriers": true, "Tokens": true, "Unsubscribe": true, "Logger": true, "Now": true,
-		"Console": true}
+		"UnshippedAfter": true, "Console": true}
 	consoleFields := map[string]reflect.Type{
 		"Orders":   reflect.TypeFor[seller.Orders](), // a seller.Service over the store
 		"Messages": reflect.TypeFor[evidencepack.Source](),
@@ -275,8 +277,11 @@ func callsAWS(t *testing.T, pkg string) bool {
 // reading itself, with what is known of today's functions).
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
-		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[store.OrderLister](), reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[httpapi.UnfiledDesk](),
-			reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true},
+		// In the order wire.go names them: the console.Config literal first (Orders, List,
+		// Messages, Unfiled, Buyers), then httpapi.Config's BuyerData.
+		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[store.OrderLister](), reflect.TypeFor[evidencepack.Source](),
+			reflect.TypeFor[httpapi.UnfiledDesk](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.BuyerDataStore]()},
+			secret: true, unsubscribeKeys: true},
 		"payment-webhook":  {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true},
 		"tracking-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.TrackingRecorder]()}, secret: true},
 		"reminders":        {sweep: true},

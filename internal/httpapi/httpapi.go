@@ -107,6 +107,11 @@ type api struct {
 
 // New returns the handler for every orderwire route.
 func New(cfg Config) http.Handler {
+	a := newAPI(cfg)
+	return a.logged(a.mux())
+}
+
+func newAPI(cfg Config) *api {
 	a := &api{orders: cfg.Orders, payments: cfg.Payments, events: cfg.Events, carriers: cfg.Carriers,
 		tracking: cfg.Tracking, prefs: cfg.Preferences, unfiled: cfg.Unfiled, verifier: cfg.Unsubscribe, sweep: cfg.LocalSweep, deliver: cfg.LocalDeliver,
 		outbox: cfg.LocalOutbox, alerts: cfg.LocalAlerts, packs: cfg.Evidence, buyerData: cfg.BuyerData, now: cfg.Now, log: cfg.Logger,
@@ -125,7 +130,7 @@ func New(cfg Config) http.Handler {
 			a.tokenHashes = append(a.tokenHashes, sha256.Sum256([]byte(t)))
 		}
 	}
-	return a.logged(a.mux())
+	return a
 }
 
 // authenticated admits a request only with a valid "Authorization: Bearer <token>". Tokens

@@ -22,7 +22,7 @@ type OrderLister interface {
 
 // DefaultUnshippedAfter is Config.UnshippedAfter when it is not set: an order paid more than
 // three days ago with no parcel needs attention.
-const DefaultUnshippedAfter = 3 * 24 * time.Hour
+const DefaultUnshippedAfter = order.DefaultUnshippedAfter
 
 // EnvUnshippedDays names the setting of Config.UnshippedAfter, in days.
 const EnvUnshippedDays = "ORDERWIRE_UNSHIPPED_DAYS"
@@ -51,12 +51,28 @@ var listParams = []string{"status", "payment_status", "attention", "buyer_id", "
 // maxCursorLen bounds the opaque cursor: the stores' cursors are far shorter.
 const maxCursorLen = 1024
 
-// orderListJSON answers GET /v1/orders. Each order has the shape of GET /v1/orders/{id}
-// without its timeline (a page of 200 timelines would be one read per order; the order's
-// own route has it). NextCursor is null on the last page.
+// orderListJSON answers GET /v1/orders. NextCursor is null on the last page.
 type orderListJSON struct {
-	Orders     []orderjson.Order `json:"orders"`
+	Orders     []listedOrderJSON `json:"orders"`
 	NextCursor *string           `json:"next_cursor"`
+}
+
+// listedOrderJSON is an order as GET /v1/orders/{id} shows it, without its timeline (a page
+// of 200 timelines would be a read per order; the order's own route has it), with the
+// order's own attention items at the time of the request (order.Attention, with the
+// seller's unshipped setting) in AttentionKinds order, [] when none. A message problem is
+// not on the order (it is in its outbox rows): attention=message_problem selects those
+// orders, and GET /v1/orders/{id}/messages shows the messages.
+type listedOrderJSON struct {
+	orderjson.Order
+	Attention []attentionJSON `json:"attention"`
+}
+
+// attentionJSON is one attention item: for dispute_response At is the response deadline,
+// for the other kinds the time of the cause.
+type attentionJSON struct {
+	Kind string    `json:"kind"`
+	At   time.Time `json:"at"`
 }
 
 // listOrders serves GET /v1/orders: one page of the orders the filters select, newest
@@ -77,9 +93,13 @@ func (a *api) listOrders(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	out := orderListJSON{Orders: make([]orderjson.Order, 0, len(page.Orders))}
+	out := orderListJSON{Orders: make([]listedOrderJSON, 0, len(page.Orders))}
 	for _, o := range page.Orders {
-		out.Orders = append(out.Orders, orderjson.New(o, nil))
+		item := listedOrderJSON{Order: orderjson.New(o, nil), Attention: []attentionJSON{}}
+		for _, it := range order.Attention(o, q.Now, q.UnshippedAfter) {
+			item.Attention = append(item.Attention, attentionJSON{Kind: it.Kind, At: it.At.UTC()})
+		}
+		out.Orders = append(out.Orders, item)
 	}
 	if page.Next != "" {
 		out.NextCursor = &page.Next

@@ -47,7 +47,8 @@ type listAnswer struct {
 
 func TestListOrdersPassesTheFilters(t *testing.T) {
 	l := &fakeLister{page: store.OrderPage{Next: "c2", Orders: []order.Order{
-		{ID: "AE-2", Status: order.StatusAwaitingShipment, PaymentStatus: order.PaymentPaid, Currency: "USD", AmountMinor: 100, BuyerID: "b-1"},
+		{ID: "AE-2", Status: order.StatusAwaitingShipment, PaymentStatus: order.PaymentPaid, Currency: "USD", AmountMinor: 100, BuyerID: "b-1",
+			Disputes: []order.Dispute{{Provider: "stripe", ID: "dp_1", Status: "needs_response", RespondBy: listNow.Add(48 * time.Hour)}}},
 		{ID: "AE-1", Status: order.StatusAwaitingShipment, PaymentStatus: order.PaymentPaid, Currency: "USD", AmountMinor: 200, BuyerID: "b-1"},
 	}}}
 	h := listHandler(l, 5*24*time.Hour)
@@ -75,6 +76,13 @@ func TestListOrdersPassesTheFilters(t *testing.T) {
 	}
 	if ans.Orders[0]["payment_status"] != "paid" || ans.Orders[0]["disputes"] == nil || ans.Orders[0]["shipments"] == nil {
 		t.Errorf("a listed order lacks the order shape's fields: %v", ans.Orders[0])
+	}
+	if a, _ := ans.Orders[0]["attention"].([]any); len(a) != 1 || a[0].(map[string]any)["kind"] != order.AttentionDispute ||
+		a[0].(map[string]any)["at"] != "2026-12-07T08:00:00Z" {
+		t.Errorf("AE-2 attention = %v, want its dispute's deadline", ans.Orders[0]["attention"])
+	}
+	if a, ok := ans.Orders[1]["attention"].([]any); !ok || len(a) != 0 {
+		t.Errorf("AE-1 attention = %v, want []", ans.Orders[1]["attention"])
 	}
 	if ans.NextCursor == nil || *ans.NextCursor != "c2" {
 		t.Errorf("next_cursor = %v, want c2", ans.NextCursor)

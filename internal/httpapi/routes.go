@@ -17,6 +17,7 @@ type route struct {
 func (a *api) routes() []route {
 	rs := []route{
 		{"GET /healthz", false, health},
+		{"GET /v1/openapi.json", false, serveOpenAPI},
 		{"GET /v1/orders/{order_id}", true, a.order},
 		{"PUT /v1/orders/{order_id}", true, a.order},
 		{"POST /v1/orders/{order_id}/shipments", true, a.shipments},

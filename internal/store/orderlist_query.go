@@ -78,7 +78,8 @@ func (q OrderQuery) matches(o order.Order) bool {
 //
 // UpdatedSince bounds the newest-first partitions (no order older is read) and is a check
 // for the others. Each partition is read limit+1 entries at a time (the extra one tells
-// whether a next page exists); a check that fails reads further.
+// whether a next page exists; merged partitions start with their share of that and double
+// it as they are used up); a check that fails reads further.
 func RunListOrders(ctx context.Context, src ListSource, q OrderQuery) (OrderPage, error) {
 	const op = "store.ListOrders"
 	if err := q.Validate(); err != nil {
@@ -171,11 +172,19 @@ type listStream struct {
 	after, bound string
 	buf          []ListEntry
 	done         bool
+	batch        int // the size of the next read (0: the merge's first choice)
 }
 
-func (s *listStream) fill(ctx context.Context, src ListSource, n int) error {
+// fill reads the stream's next batch when its buffer is empty: up to want entries, or, when
+// first, batch; each further read doubles the batch up to want.
+func (s *listStream) fill(ctx context.Context, src ListSource, want int) error {
 	if len(s.buf) > 0 || s.done {
 		return nil
+	}
+	n := want
+	if s.batch > 0 {
+		n = min(s.batch, want)
+		s.batch *= 2
 	}
 	got, err := src.ListIndex(ctx, s.pk, s.desc, s.after, s.bound, n)
 	if err != nil {
@@ -217,6 +226,13 @@ type lister struct {
 func (l *lister) merge(ctx context.Context, streams []*listStream) ([]ranked, error) {
 	var out []ranked
 	want := l.q.Limit + 1
+	if len(streams) > 1 {
+		// Several partitions share the page: each starts with its share (and one more), so
+		// that a page of disputes does not read a page of every other kind too.
+		for _, s := range streams {
+			s.batch = want/len(streams) + 1
+		}
+	}
 	for len(out) < want {
 		var best *listStream
 		for _, s := range streams {

@@ -48,6 +48,10 @@ const (
 	cwTagName   = "<script>alert(1)</script> Lee"
 )
 
+// cwContacts are the seeded buyers' email addresses and phone number, which no console page
+// may show in clear.
+var cwContacts = []string{cwEmail, cwPhone, "li.wei@example.com", "lee@example.com", "ana@example.com"}
+
 // seedConsole starts the server and builds the world; the server stops when the test ends.
 func seedConsole(t *testing.T) *consoleWorld {
 	t.Helper()

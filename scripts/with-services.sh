@@ -6,6 +6,9 @@
 # Guarantees:
 # - installs tools/ from its lockfile (npm ci) only when tools/node_modules is missing or
 #   older than tools/package-lock.json;
+# - finds Chromium for the console's browser tests (scripts/chromium.sh: installs Debian's
+#   chromium package when missing and root; otherwise fails saying what to install) and
+#   exports ORDERWIRE_CHROMIUM;
 # - the command runs only once every service answers, with .test-services/env sourced
 #   (ORDERWIRE_TEST_* endpoints) and ORDERWIRE_REQUIRE_SERVICES=1 exported;
 # - fails loudly (launcher log on stderr) if the services are not up within 180 s;
@@ -27,6 +30,12 @@ if [ ! -f "$installed" ] || [ "$lock" -nt "$installed" ]; then
   echo "with-services: npm ci in tools/" >&2
   npm ci --prefix "$root/tools" --no-audit --no-fund >&2
 fi
+
+if ! ORDERWIRE_CHROMIUM="$(bash "$root/scripts/chromium.sh")"; then
+  echo "with-services: no Chromium for the browser tests (scripts/chromium.sh said why above)" >&2
+  exit 1
+fi
+export ORDERWIRE_CHROMIUM
 
 mkdir -p "$state"
 rm -f "$state/env"

@@ -89,6 +89,7 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	var keys *loadgen.Keys
+	serverPID := 0 // unknown for --url
 	base, token := cfg.URL, getenv("ORDERWIRE_API_TOKEN")
 	if base != "" {
 		if base, err = loadgen.Check(ctx, base); err != nil {
@@ -107,6 +108,9 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 		}
 		defer srv.stop()
 		base, token, keys = srv.base, srv.token, srv.keys
+		if !cfg.InProcess {
+			serverPID = srv.pid
+		}
 		fmt.Fprintf(stdout, "server: orderwire serve --dev (%s) on the embedded store in %s, listening on %s\n", srv.how, srv.dir, base)
 	}
 	if cfg.CPUProfile != "" {
@@ -131,11 +135,13 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 		if err := loadgen.Register(ctx, base, token, plan.Orders, min(clients, 16)); err != nil {
 			return err
 		}
+		serverCPU, selfCPU := processCPU(serverPID), processCPU(os.Getpid())
 		r, err := loadgen.Run(ctx, base, plan.Deliveries, loadgen.Bounds{Clients: clients, Deliveries: cfg.Deliveries, Duration: cfg.Duration})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%v (%d orders; load average after %s)\n", r, cfg.Orders, loadAverage())
+		fmt.Fprintln(stdout, "  "+cpuLine(r, processCPU(serverPID)-serverCPU, processCPU(os.Getpid())-selfCPU, serverPID != 0))
 		if r.Non2xx+r.NoAnswer > 0 {
 			fmt.Fprintf(stdout, "  answers by status (0: none): %v\n", r.ByStatus)
 			failed++
@@ -150,6 +156,25 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("loadtest: %d of %d runs had answers other than 2xx", failed, len(cfg.Clients))
 	}
 	return nil
+}
+
+// cpuLine is the CPU time per answered delivery, of the server process and of this one
+// (the clients, and the server too when it runs in process), and the deliveries/s that
+// this CPU cost allows on all of the machine's cores: a figure the other load on a shared
+// machine moves much less than the wall-clock rate.
+func cpuLine(r loadgen.Result, server, self time.Duration, separate bool) string {
+	n := r.Sent - r.NoAnswer
+	if n == 0 || self <= 0 {
+		return "CPU: not measured"
+	}
+	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(n) }
+	total := per(server) + per(self)
+	ceiling := float64(runtime.NumCPU()) * 1e6 / total
+	if !separate {
+		return fmt.Sprintf("CPU per delivery: %.0f µs (server and clients in this process); all %d cores would allow %.0f deliveries/s", per(self), runtime.NumCPU(), ceiling)
+	}
+	return fmt.Sprintf("CPU per delivery: server %.0f µs, clients %.0f µs; all %d cores would allow %.0f deliveries/s (server alone: %.0f)",
+		per(server), per(self), runtime.NumCPU(), ceiling, float64(runtime.NumCPU())*1e6/per(server))
 }
 
 func writeHeapProfile(path string) error {

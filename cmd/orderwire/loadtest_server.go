@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,6 +26,8 @@ type loadtestServer struct {
 	base, token, dir, how string
 	keys                  *loadgen.Keys
 	stop                  func()
+	// pid is the server's process (this one when in process), for its CPU time.
+	pid int
 }
 
 var listeningLine = regexp.MustCompile(`listening on (http://\S+)`)
@@ -59,10 +62,10 @@ func startLoadtestServer(ctx context.Context, inProcess bool) (*loadtestServer, 
 	var stop func()
 	if inProcess {
 		s.how = "inside this process"
-		stop = s.startInProcess(ctx, args, env, printed, logFile)
+		stop, s.pid = s.startInProcess(ctx, args, env, printed, logFile), os.Getpid()
 	} else {
 		s.how = "child process"
-		if stop, err = startChild(args, env, printed, logFile); err != nil {
+		if stop, s.pid, err = startChild(args, env, printed, logFile); err != nil {
 			os.RemoveAll(dir)
 			return nil, err
 		}
@@ -93,15 +96,15 @@ func (s *loadtestServer) startInProcess(ctx context.Context, args, env []string,
 	return func() { cancel(); <-done }
 }
 
-func startChild(args, env []string, stdout io.WriteCloser, stderr io.Writer) (func(), error) {
+func startChild(args, env []string, stdout io.WriteCloser, stderr io.Writer) (func(), int, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	cmd := exec.Command(self, args...)
 	cmd.Env, cmd.Stdout, cmd.Stderr = env, stdout, stderr
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); stdout.Close(); close(done) }()
@@ -113,7 +116,28 @@ func startChild(args, env []string, stdout io.WriteCloser, stderr io.Writer) (fu
 			_ = cmd.Process.Kill()
 			<-done
 		}
-	}, nil
+	}, cmd.Process.Pid, nil
+}
+
+// processCPU is the user + system CPU time process pid has used so far (Linux: /proc/<pid>/stat,
+// in clock ticks of 10 ms), or 0 when it cannot be read.
+func processCPU(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+	_, rest, ok := strings.Cut(string(raw), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // waitListening reads the server's output until it says where it listens (then keeps

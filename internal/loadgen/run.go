@@ -182,10 +182,10 @@ func register(ctx context.Context, client *http.Client, base, token string, o Or
 	if err != nil {
 		return fmt.Errorf("loadgen: PUT /v1/orders/%s: %w", o.ID, err)
 	}
-	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10)) // read whole, the connection is reused
+	resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("loadgen: PUT /v1/orders/%s: %d %s", o.ID, resp.StatusCode, msg)
+		return fmt.Errorf("loadgen: PUT /v1/orders/%s: %d %.512s", o.ID, resp.StatusCode, msg)
 	}
 	return nil
 }

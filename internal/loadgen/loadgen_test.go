@@ -50,6 +50,10 @@ func TestLoopbackClientRefusesToDialElsewhere(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not a loopback address") {
 		t.Fatalf("dialling 192.0.2.1: %v, want the loopback refusal", err)
 	}
+	c := &conn{host: "192.0.2.1:9"}
+	if _, err := c.do(context.Background(), Delivery{Path: "/", Header: http.Header{}}); err == nil || !strings.Contains(err.Error(), "not a loopback address") {
+		t.Fatalf("a load client dialling 192.0.2.1: %v, want the loopback refusal", err)
+	}
 }
 
 // counting is a loopback server answering 200 (or status) after delay, counting requests.

@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -80,8 +79,7 @@ func Run(ctx context.Context, base string, deliveries []Delivery, b Bounds) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	client := loopbackClient(b.Clients)
-	defer client.CloseIdleConnections()
+	host := strings.TrimPrefix(base, "http://")
 	n := min(len(deliveries), b.Deliveries)
 	status := make([]int, n)
 	latency := make([]time.Duration, n)
@@ -93,12 +91,16 @@ func Run(ctx context.Context, base string, deliveries []Delivery, b Bounds) (Res
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			c := &conn{host: host}
+			defer c.close()
 			for ctx.Err() == nil && time.Now().Before(deadline) {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				status[i], latency[i] = send(ctx, client, base, deliveries[i])
+				began := time.Now()
+				status[i], _ = c.do(ctx, deliveries[i])
+				latency[i] = time.Since(began)
 			}
 		}()
 	}
@@ -123,24 +125,6 @@ func Run(ctx context.Context, base string, deliveries []Delivery, b Bounds) (Res
 		r.P50, r.P99 = answered[len(answered)*50/100], answered[min(len(answered)-1, len(answered)*99/100)]
 	}
 	return r, nil
-}
-
-// send posts one delivery and returns its status (0 when no answer came) and how long the
-// whole answer took.
-func send(ctx context.Context, client *http.Client, base string, d Delivery) (int, time.Duration) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+d.Path, bytes.NewReader(d.Body))
-	if err != nil {
-		return 0, 0
-	}
-	req.Header = d.Header.Clone()
-	began := time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, time.Since(began)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, time.Since(began)
 }
 
 // Register creates the plan's orders through the seller API (PUT /v1/orders/{id} with the

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"syscall"
 	"time"
 )
 
@@ -44,19 +43,11 @@ func Check(ctx context.Context, rawURL string) (string, error) {
 }
 
 // loopbackClient is an HTTP client for clients concurrent keep-alive connections that
-// connects to loopback addresses only (checked on the address actually dialled, after name
-// resolution) and follows no redirect.
+// connects to loopback addresses only (loopbackDialer) and follows no redirect.
 func loopbackClient(clients int) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(network, address string, _ syscall.RawConn) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil || !ap.Addr().Unmap().IsLoopback() {
-			return fmt.Errorf("loadgen: refusing to connect to %s: not a loopback address", address)
-		}
-		return nil
-	}}
 	return &http.Client{
 		Timeout: 30 * time.Second,
-		Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients,
+		Transport: &http.Transport{DialContext: loopbackDialer.DialContext, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients,
 			DisableCompression: true, Proxy: nil},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

@@ -140,7 +140,7 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%v (%d orders; load average after %s)\n", r, cfg.Orders, loadAverage())
+		fmt.Fprintf(stdout, "%v (%d orders %s..%s; load average after %s)\n", r, cfg.Orders, plan.Orders[0].ID, plan.Orders[len(plan.Orders)-1].ID, loadAverage())
 		fmt.Fprintln(stdout, "  "+cpuLine(r, processCPU(serverPID)-serverCPU, processCPU(os.Getpid())-selfCPU, serverPID != 0))
 		if r.Non2xx+r.NoAnswer > 0 {
 			fmt.Fprintf(stdout, "  answers by status (0: none): %v\n", r.ByStatus)

@@ -2,9 +2,10 @@
 // machine, for measuring ingest throughput (`orderwire loadtest`, BENCHMARKS.md) and for the
 // storm tests in cmd/orderwire, which sign with the same code.
 //
-// It talks to loopback addresses only: Check refuses any other URL, and the HTTP client of
-// Run refuses to connect anywhere else or to follow a redirect. A run is bounded both in
-// deliveries and in time, and stops by itself at whichever bound comes first.
+// It talks to loopback addresses only: Check refuses any other URL, and every connection
+// (Run's load clients, Register's HTTP client, which follows no redirect) is dialled to a
+// loopback address or not at all. A run is bounded both in deliveries and in time, and stops
+// by itself at whichever bound comes first.
 package loadgen
 
 import (

@@ -51,8 +51,8 @@ func parseLoadtestConfig(args []string, stderr io.Writer) (loadtestConfig, error
 	if fs.NArg() > 0 {
 		return fail("unexpected argument %q", fs.Arg(0))
 	}
-	for _, s := range splitList(clients) {
-		n, err := strconv.Atoi(s)
+	for _, s := range strings.Split(clients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
 			return fail("--clients %q: %v", clients, err)
 		}

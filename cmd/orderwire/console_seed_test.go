@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/loadgen"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -55,10 +56,10 @@ var cwContacts = []string{cwEmail, cwPhone, "li.wei@example.com", "lee@example.c
 // seedConsole starts the server and builds the world; the server stops when the test ends.
 func seedConsole(t *testing.T) *consoleWorld {
 	t.Helper()
-	keys := &stormKeys{stripe: "whsec_" + randomKey(t), afterShip: randomKey(t)}
+	keys := &stormKeys{&loadgen.Keys{Stripe: "whsec_" + randomKey(t), AfterShip: randomKey(t)}}
 	w := &consoleWorld{token: "tok-console-" + randomKey(t)[:8]}
 	env := map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": w.token,
-		"ORDERWIRE_STRIPE_WEBHOOK_SECRETS": keys.stripe, "ORDERWIRE_AFTERSHIP_WEBHOOK_SECRETS": keys.afterShip}
+		"ORDERWIRE_STRIPE_WEBHOOK_SECRETS": keys.Stripe, "ORDERWIRE_AFTERSHIP_WEBHOOK_SECRETS": keys.AfterShip}
 	base, _, stop := startServeArgs(t, env, "--sweep-every", "0", "--notify-every", "200ms")
 	t.Cleanup(func() { stop() })
 	w.base, w.stop = base, stop
@@ -74,11 +75,11 @@ func seedConsole(t *testing.T) *consoleWorld {
 	}
 	deliver := func(what string, s signed) {
 		t.Helper()
-		req, err := http.NewRequest("POST", base+s.path, bytes.NewReader(s.body))
+		req, err := http.NewRequest("POST", base+s.Path, bytes.NewReader(s.Body))
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Header = s.header.Clone()
+		req.Header = s.Header.Clone()
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

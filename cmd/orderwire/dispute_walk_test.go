@@ -19,6 +19,7 @@ import (
 	"github.com/ledongthuc/pdf"
 
 	"github.com/orderwire/orderwire/internal/evidencepack"
+	"github.com/orderwire/orderwire/internal/loadgen"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/sns"
 	"github.com/orderwire/orderwire/internal/sns/snstest"
@@ -45,10 +46,10 @@ func TestDisputeWalk(t *testing.T) {
 		"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"} {
 		t.Setenv(k, v) // serve builds its SNS client from the process environment
 	}
-	keys := &stormKeys{stripe: "whsec_" + randomKey(t), afterShip: randomKey(t)}
+	keys := &stormKeys{&loadgen.Keys{Stripe: "whsec_" + randomKey(t), AfterShip: randomKey(t)}}
 	const tok = "tok-walk"
 	env := map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": tok,
-		"ORDERWIRE_STRIPE_WEBHOOK_SECRETS": keys.stripe, "ORDERWIRE_AFTERSHIP_WEBHOOK_SECRETS": keys.afterShip,
+		"ORDERWIRE_STRIPE_WEBHOOK_SECRETS": keys.Stripe, "ORDERWIRE_AFTERSHIP_WEBHOOK_SECRETS": keys.AfterShip,
 		"ORDERWIRE_SELLER_ALERTS_TOPIC": topic.ARN}
 	base, _, stop := startServeArgs(t, env, "--sweep-every", "0", "--notify-every", "200ms")
 	defer stop()
@@ -78,11 +79,11 @@ func TestDisputeWalk(t *testing.T) {
 	delivered := map[string][]byte{} // "<provider>/<event id>" → the exact bytes sent
 	deliver := func(provider, id string, s signed) {
 		t.Helper()
-		req, err := http.NewRequest("POST", base+s.path, bytes.NewReader(s.body))
+		req, err := http.NewRequest("POST", base+s.Path, bytes.NewReader(s.Body))
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Header = s.header.Clone()
+		req.Header = s.Header.Clone()
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -91,7 +92,7 @@ func TestDisputeWalk(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s event %s: %d, want 200", provider, id, resp.StatusCode)
 		}
-		delivered[provider+"/"+id] = s.body
+		delivered[provider+"/"+id] = s.Body
 	}
 
 	const (
@@ -236,7 +237,7 @@ func TestDisputeWalk(t *testing.T) {
 		}
 	}
 	if _, ok := files["events/stripe/"+disputeID+".body"]; !ok {
-		t.Errorf("no events/stripe/%s.body", disputeID)
+		t.Errorf("no events/stripe/%s.Body", disputeID)
 	}
 	var submit struct {
 		Evidence struct {

@@ -15,6 +15,7 @@ const usage = `usage: orderwire <command> [flags]
 
 commands:
   serve         run the HTTP server (webhooks and seller API) on this machine
+  loadtest      measure webhook ingest: signed deliveries over loopback HTTP, bounded
   verify-pack   check an evidence pack (GET /v1/orders/{id}/evidence) against its manifest
   help          show this help
 
@@ -37,6 +38,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		return exitCode(stderr, runServe(ctx, args[1:], getenv, stdout, stderr))
+	case "loadtest":
+		return exitCode(stderr, runLoadtest(ctx, args[1:], getenv, stdout, stderr))
 	case "verify-pack":
 		return exitCode(stderr, runVerifyPack(args[1:], stdout, stderr))
 	case "help", "-h", "--help":

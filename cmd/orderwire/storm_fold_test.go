@@ -49,7 +49,7 @@ func newStormParsers(t testing.TB, k *stormKeys) *stormParsers {
 func (p *stormParsers) payment(t testing.TB, s signed, e payEvent) *order.Event {
 	t.Helper()
 	prov := p.payments[e.o.provider]
-	req := payment.Request{Method: "POST", Path: s.path, Header: s.header, Body: s.body}
+	req := payment.Request{Method: "POST", Path: s.Path, Header: s.Header, Body: s.Body}
 	if err := prov.Verify(context.Background(), req, time.Now()); err != nil {
 		t.Fatalf("storm builder: %s %s does not verify: %v", e.o.provider, e.kind, err)
 	}
@@ -67,7 +67,7 @@ func (p *stormParsers) payment(t testing.TB, s signed, e payEvent) *order.Event 
 func (p *stormParsers) tracking(t testing.TB, s signed, e parcelEvent) *order.TrackingEvent {
 	t.Helper()
 	prov := p.carriers[e.p.sender]
-	req := tracking.Request{Method: "POST", Path: s.path, Header: s.header, Body: s.body}
+	req := tracking.Request{Method: "POST", Path: s.Path, Header: s.Header, Body: s.Body}
 	if err := prov.Verify(context.Background(), req, time.Now()); err != nil {
 		t.Fatalf("storm builder: %s does not verify: %v", e.p.sender, err)
 	}

@@ -136,11 +136,11 @@ func (s *stormServer) api(t testing.TB, method, path, body string, out any) int 
 // post sends one signed delivery and returns its status (0 when no answer came) and how long
 // the answer took.
 func (s *stormServer) post(d signed) (int, time.Duration) {
-	req, err := http.NewRequest("POST", s.base+d.path, bytes.NewReader(d.body))
+	req, err := http.NewRequest("POST", s.base+d.Path, bytes.NewReader(d.Body))
 	if err != nil {
 		return 0, 0
 	}
-	req.Header = d.header.Clone()
+	req.Header = d.Header.Clone()
 	began := time.Now()
 	resp, err := s.client.Do(req)
 	if err != nil {

@@ -40,7 +40,7 @@ func server(t *testing.T) *httptest.Server {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, goodPage, r.Header.Get("Accept-Language"))
 	})
-	mux.HandleFunc("GET /bad", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /bad", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, badPage)
 	})
@@ -53,7 +53,7 @@ func server(t *testing.T) *httptest.Server {
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprint(w, `<!doctype html><html lang="en"><title>No</title><main><h1>No</h1></main></html>`)
 	})
-	mux.HandleFunc("GET /file", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /file", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/zip")
 		w.Header().Set("Content-Disposition", `attachment; filename="pack-1.zip"`)
 		_, _ = w.Write(fileBody)

@@ -41,11 +41,13 @@ func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]orde
 
 // queryDue queries the shards <prefix>0..<prefix>7 of the due index (GSI2) for keys up to
 // now, handing each page to take, which returns how many items it holds in all, until
-// limit are held.
+// limit are held. It starts at the shard where the previous call with the same now stopped
+// (dueCursor), so draining the index batch by batch reads each shard's end once.
 func (s *Store) queryDue(ctx context.Context, prefix string, now time.Time, limit int, take func([]map[string]types.AttributeValue) (int, error)) error {
 	upTo := store.SortableTime(now) + "#\xff"
 	held := 0
-	for shard := 0; shard < store.DueShards && held < limit; shard++ {
+	shard := s.due.start(prefix, now)
+	for ; shard < store.DueShards && held < limit; shard++ {
 		in := &dynamodb.QueryInput{
 			TableName:              &s.table,
 			IndexName:              aws.String(DueIndex),
@@ -65,13 +67,18 @@ func (s *Store) queryDue(ctx context.Context, prefix string, now time.Time, limi
 			if held, err = take(page.Items); err != nil {
 				return order.Internal("dynamo.queryDue", err)
 			}
-			if page.LastEvaluatedKey == nil || held >= limit {
+			if page.LastEvaluatedKey == nil {
 				break
+			}
+			if held >= limit { // this shard may hold more: the next call starts here
+				s.due.stop(prefix, now, shard)
+				return nil
 			}
 			in.ExclusiveStartKey = page.LastEvaluatedKey
 			in.Limit = aws.Int32(int32(limit - held))
 		}
 	}
+	s.due.stop(prefix, now, shard)
 	return nil
 }
 

@@ -78,21 +78,6 @@ func equalOrAbsent(name string, present bool, placeholder string) string {
 	return "attribute_not_exists(" + name + ")"
 }
 
-// ClaimNotification implements store.Outbox.
-func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error) {
-	const op = "dynamo.ClaimNotification"
-	var claimed order.Notification
-	err := s.transitionNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
-		next, err := store.Claim(op, cur, owner, now, lease)
-		claimed = next
-		return next, err
-	})
-	if err != nil {
-		return order.Notification{}, err
-	}
-	return claimed, nil
-}
-
 // FinishNotification implements store.Outbox with one conditional PutItem and no read: n
 // is the row as claimed (store.Outbox says so), so the row to write is known, and the
 // condition (still sending, or unknown after a lapse, under n's owner and claim count) is

@@ -150,6 +150,11 @@ func (r *recordingDynamo) TransactWriteItems(_ context.Context, in *dynamodb.Tra
 		if r.keep && item.Put != nil {
 			r.put(item.Put.Item)
 		}
+		if u := item.Update; r.keep && u != nil {
+			if next, ok := r.updated(u.Key, aws.ToString(u.UpdateExpression), u.ExpressionAttributeNames, u.ExpressionAttributeValues); ok {
+				r.put(next)
+			}
+		}
 	}
 	return &dynamodb.TransactWriteItemsOutput{}, nil
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/orderwire/orderwire/internal/store"
 )
 
-// dueCursor remembers, per due index (prefix DUE# or MSGDUE#), where the last queryDue
+// dueCursor remembers, per due index (DueOrders uses one for DUE#), where the last queryDue
 // stopped: the instant it read up to and the first shard it did not read to the end. A
 // caller draining the index calls again and again with the same instant (the reminder
 // sweep, batch after batch); the next call resumes there instead of querying, once more,
@@ -26,8 +26,11 @@ type dueResume struct {
 	shard int
 }
 
-// start is the shard a call for prefix at now begins with.
+// start is the shard a call for prefix at now begins with; 0 for a nil cursor.
 func (c *dueCursor) start(prefix string, now time.Time) int {
+	if c == nil {
+		return 0
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.at[prefix]
@@ -38,8 +41,11 @@ func (c *dueCursor) start(prefix string, now time.Time) int {
 }
 
 // stop records that the call for prefix at now has read every shard before shard to its
-// end (store.DueShards: all of them).
+// end (store.DueShards: all of them). A nil cursor remembers nothing.
 func (c *dueCursor) stop(prefix string, now time.Time, shard int) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.at == nil {

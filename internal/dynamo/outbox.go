@@ -137,10 +137,12 @@ func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRe
 	})
 }
 
-// DueNotifications implements store.Outbox: one Query per MSGDUE# shard of GSI2.
+// DueNotifications implements store.Outbox: one Query per MSGDUE# shard of GSI2, from
+// shard 0 every call (no cursor: several notifiers may share the store, and each run must
+// see every due row).
 func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error) {
 	var out []order.Notification
-	err := s.queryDue(ctx, "MSGDUE#", now, limit, func(items []map[string]types.AttributeValue) (int, error) {
+	err := s.queryDue(ctx, "MSGDUE#", now, limit, nil, func(items []map[string]types.AttributeValue) (int, error) {
 		var recs []store.NotificationRecord
 		if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
 			return 0, err

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -169,6 +170,11 @@ func (r *recordingDynamo) TransactWriteItems(_ context.Context, in *dynamodb.Tra
 		if r.keep && item.Put != nil {
 			r.put(item.Put.Item)
 		}
+		if u := item.Update; r.keep && u != nil {
+			if next, ok := r.updated(u.Key, aws.ToString(u.UpdateExpression), u.ExpressionAttributeNames, u.ExpressionAttributeValues); ok {
+				r.put(next)
+			}
+		}
 	}
 	return &dynamodb.TransactWriteItemsOutput{}, nil
 }
@@ -188,15 +194,90 @@ func (r *recordingDynamo) PutItem(_ context.Context, in *dynamodb.PutItemInput, 
 	return &dynamodb.PutItemOutput{}, nil
 }
 
-// UpdateItem records a single-item Update (a buyer's preferences); it changes nothing in
-// table, which no scenario reads back. While conflicts is above zero it refuses the write.
-func (r *recordingDynamo) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+// UpdateItem records a single-item Update (a buyer's preferences, an outbox row's claim).
+// An update of SET and ADD clauses only (updated) is applied: the item it makes is
+// returned (as ReturnValues ALL_NEW would) and, while keep is set, stored; other updates
+// change nothing. While conflicts is above zero it refuses the write.
+func (r *recordingDynamo) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
 	r.calls[call{op: "dynamodb.UpdateItem"}] = true
 	if r.conflicts > 0 {
 		r.conflicts--
 		return nil, &types.ConditionalCheckFailedException{Message: aws.String("The conditional request failed")}
 	}
-	return &dynamodb.UpdateItemOutput{}, nil
+	next, ok := r.updated(in.Key, aws.ToString(in.UpdateExpression), in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	if !ok {
+		return &dynamodb.UpdateItemOutput{}, nil
+	}
+	if r.keep {
+		r.put(next)
+	}
+	return &dynamodb.UpdateItemOutput{Attributes: next}, nil
+}
+
+// updated is the item under key after expr, a new map (items are replaced whole), when expr
+// is made of "SET a = :v, ..." and "ADD a :v, ..." clauses only (ADD of a number or a
+// string set); ok is false for any other expression (functions, REMOVE), left unapplied.
+func (r *recordingDynamo) updated(key map[string]types.AttributeValue, expr string, names map[string]string,
+	values map[string]types.AttributeValue) (map[string]types.AttributeValue, bool) {
+	next := maps.Clone(r.table[str(key["PK"])][str(key["SK"])])
+	if next == nil {
+		next = maps.Clone(key)
+	}
+	attr := func(name string) string {
+		if n, ok := names[name]; ok {
+			return n
+		}
+		return name
+	}
+	fields := strings.Fields(strings.ReplaceAll(expr, ",", " , "))
+	clause := ""
+	for i := 0; i < len(fields); i++ {
+		switch f := fields[i]; {
+		case f == "SET" || f == "ADD":
+			clause = f
+		case f == ",":
+		case clause == "SET" && i+2 < len(fields) && fields[i+1] == "=" && values[fields[i+2]] != nil:
+			next[attr(f)] = values[fields[i+2]]
+			i += 2
+		case clause == "ADD" && i+1 < len(fields) && values[fields[i+1]] != nil:
+			sum, ok := added(next[attr(f)], values[fields[i+1]])
+			if !ok {
+				return nil, false
+			}
+			next[attr(f)] = sum
+			i++
+		default:
+			return nil, false
+		}
+	}
+	return next, true
+}
+
+// added is ADD's result: a number plus a number, or the union of two string sets.
+func added(cur, v types.AttributeValue) (types.AttributeValue, bool) {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberN:
+		n, _ := cur.(*types.AttributeValueMemberN)
+		a, b := 0, 0
+		if n != nil {
+			a, _ = strconv.Atoi(n.Value)
+		}
+		b, _ = strconv.Atoi(v.Value)
+		return &types.AttributeValueMemberN{Value: strconv.Itoa(a + b)}, true
+	case *types.AttributeValueMemberSS:
+		set, _ := cur.(*types.AttributeValueMemberSS)
+		var union []string
+		if set != nil {
+			union = slices.Clone(set.Value)
+		}
+		for _, x := range v.Value {
+			if !slices.Contains(union, x) {
+				union = append(union, x)
+			}
+		}
+		return &types.AttributeValueMemberSS{Value: union}, true
+	}
+	return nil, false
 }
 
 // put stores item in table under its keys, replacing what was there.

@@ -22,7 +22,7 @@ const DueIndex = "GSI2"
 // now, reading only due items (the index projects whole orders, so no GetItem follows).
 func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error) {
 	var out []order.Order
-	err := s.queryDue(ctx, "DUE#", now, limit, func(items []map[string]types.AttributeValue) (int, error) {
+	err := s.queryDue(ctx, "DUE#", now, limit, s.due, func(items []map[string]types.AttributeValue) (int, error) {
 		var recs []store.OrderRecord
 		if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
 			return 0, err
@@ -41,11 +41,14 @@ func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]orde
 
 // queryDue queries the shards <prefix>0..<prefix>7 of the due index (GSI2) for keys up to
 // now, handing each page to take, which returns how many items it holds in all, until
-// limit are held.
-func (s *Store) queryDue(ctx context.Context, prefix string, now time.Time, limit int, take func([]map[string]types.AttributeValue) (int, error)) error {
+// limit are held. With a cursor (DueOrders), it starts at the shard where the previous call
+// with the same now stopped, so draining the index batch by batch reads each shard's end
+// once; without one (nil), at shard 0.
+func (s *Store) queryDue(ctx context.Context, prefix string, now time.Time, limit int, cursor *dueCursor, take func([]map[string]types.AttributeValue) (int, error)) error {
 	upTo := store.SortableTime(now) + "#\xff"
 	held := 0
-	for shard := 0; shard < store.DueShards && held < limit; shard++ {
+	shard := cursor.start(prefix, now)
+	for ; shard < store.DueShards && held < limit; shard++ {
 		in := &dynamodb.QueryInput{
 			TableName:              &s.table,
 			IndexName:              aws.String(DueIndex),
@@ -65,13 +68,18 @@ func (s *Store) queryDue(ctx context.Context, prefix string, now time.Time, limi
 			if held, err = take(page.Items); err != nil {
 				return order.Internal("dynamo.queryDue", err)
 			}
-			if page.LastEvaluatedKey == nil || held >= limit {
+			if page.LastEvaluatedKey == nil {
 				break
+			}
+			if held >= limit { // this shard may hold more: the next call starts here
+				cursor.stop(prefix, now, shard)
+				return nil
 			}
 			in.ExclusiveStartKey = page.LastEvaluatedKey
 			in.Limit = aws.Int32(int32(limit - held))
 		}
 	}
+	cursor.stop(prefix, now, shard)
 	return nil
 }
 

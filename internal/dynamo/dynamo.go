@@ -38,13 +38,15 @@ type Store struct {
 	api      API
 	table    string
 	bindings *bindingCache
+	claims   *claimCache // tracking numbers' claims (claimcache.go)
+	due      *dueCursor  // where the last due-index read stopped
 	// retention is what the expiries the store writes follow (SetRetention).
 	retention store.Retention
 }
 
 // New returns a store on the named table, which must exist with the layout CreateTable makes.
 func New(api API, table string) *Store {
-	return &Store{api: api, table: table, bindings: &bindingCache{}, retention: store.DefaultRetention()}
+	return &Store{api: api, table: table, bindings: &bindingCache{}, claims: &claimCache{}, due: &dueCursor{}, retention: store.DefaultRetention()}
 }
 
 // API returns the client the store calls.

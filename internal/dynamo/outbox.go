@@ -78,21 +78,6 @@ func equalOrAbsent(name string, present bool, placeholder string) string {
 	return "attribute_not_exists(" + name + ")"
 }
 
-// ClaimNotification implements store.Outbox.
-func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error) {
-	const op = "dynamo.ClaimNotification"
-	var claimed order.Notification
-	err := s.transitionNotification(ctx, op, ref, func(cur order.Notification) (order.Notification, error) {
-		next, err := store.Claim(op, cur, owner, now, lease)
-		claimed = next
-		return next, err
-	})
-	if err != nil {
-		return order.Notification{}, err
-	}
-	return claimed, nil
-}
-
 // FinishNotification implements store.Outbox with one conditional PutItem and no read: n
 // is the row as claimed (store.Outbox says so), so the row to write is known, and the
 // condition (still sending, or unknown after a lapse, under n's owner and claim count) is
@@ -152,10 +137,12 @@ func (s *Store) ExpireNotification(ctx context.Context, ref order.NotificationRe
 	})
 }
 
-// DueNotifications implements store.Outbox: one Query per MSGDUE# shard of GSI2.
+// DueNotifications implements store.Outbox: one Query per MSGDUE# shard of GSI2, from
+// shard 0 every call (no cursor: several notifiers may share the store, and each run must
+// see every due row).
 func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]order.Notification, error) {
 	var out []order.Notification
-	err := s.queryDue(ctx, "MSGDUE#", now, limit, func(items []map[string]types.AttributeValue) (int, error) {
+	err := s.queryDue(ctx, "MSGDUE#", now, limit, nil, func(items []map[string]types.AttributeValue) (int, error) {
 		var recs []store.NotificationRecord
 		if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
 			return 0, err

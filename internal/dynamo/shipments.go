@@ -58,7 +58,7 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 	if err != nil {
 		return order.Internal(op, err)
 	}
-	marker, _ := s.put(keyed{store.TrackPK(sh.TrackingNumber), store.ClaimedSK, "tracking_claimed"}, "", nil)
+	marker := s.claimedMarker(sh.TrackingNumber, sh.Carrier)
 	entry, err := s.put(struct {
 		keyed
 		store.TimelineRecord
@@ -75,6 +75,7 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 		items = append(items, row)
 	}
 	err = s.transactRetained(ctx, items)
+	s.claims.forget(sh.TrackingNumber) // this process knows they changed
 	var canceled *types.TransactionCanceledException
 	if errors.As(err, &canceled) && len(canceled.CancellationReasons) > 1 &&
 		aws.ToString(canceled.CancellationReasons[1].Code) == "ConditionalCheckFailed" {
@@ -84,12 +85,15 @@ func (s *Store) AddShipment(ctx context.Context, ch order.ShipmentChange) error 
 	return translate(op, err)
 }
 
-// RecordTrackingEvent implements store.Store: a consistent Query of the tracking number's
-// claims, then either a GetItem of the order order.FileTracking picks and one transaction
-// persisting order.NewTrackingChange (three round trips), or one transaction parking the
-// event with FileTracking's reason (two). Parking is conditional on no claim having appeared
+// RecordTrackingEvent implements store.Store: the tracking number's claims (a consistent
+// Query, unless this process remembers them: claimcache.go), then either a GetItem of the
+// order order.FileTracking picks and one transaction persisting order.NewTrackingChange
+// (three round trips, two with the claims remembered), or one transaction parking the event
+// with FileTracking's reason (two, one). Parking is conditional on no claim having appeared
 // that would file the event (none at all, or one with the event's carrier), so an event
-// racing a registration is parked before it or filed after it, never left behind.
+// racing a registration is parked before it or filed after it, never left behind; with
+// remembered claims the transaction also proves they are still all there are when the
+// filing depends on it, and a failed proof forgets them and starts again from the Query.
 func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent, evidence order.Evidence) (store.Recorded, error) {
 	const op = "dynamo.RecordTrackingEvent"
 	evidenceItems, err := s.evidenceItems(store.TrackPK(ev.TrackingNumber), store.TrackingEvidenceSK(ev), ev.Source, ev.EventID, ev.ReceivedAt, evidence)
@@ -97,8 +101,8 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 		return store.Recorded{}, order.Internal(op, err)
 	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		var claims []store.ClaimRecord
-		if err := s.queryAll(ctx, store.TrackPK(ev.TrackingNumber), store.ClaimPrefix, &claims); err != nil {
+		claims, cached, err := s.claimsOf(ctx, ev.TrackingNumber)
+		if err != nil {
 			return store.Recorded{}, translate(op, err)
 		}
 		var items []types.TransactWriteItem
@@ -123,11 +127,15 @@ func (s *Store) RecordTrackingEvent(ctx context.Context, ev order.TrackingEvent,
 			items = append(append([]types.TransactWriteItem{dedupe}, evidenceItems...), applyItems...)
 			res.Order, res.Outcome = ch.Order, ch.Outcome
 		}
-		err := s.transact(ctx, items)
+		if guard, ok := s.claimsGuard(ev, claims); cached && ok {
+			items = append(items, guard)
+		}
+		err = s.transact(ctx, items)
 		switch {
 		case errors.Is(err, errDuplicate):
 			return store.Recorded{Duplicate: true}, nil
 		case order.ErrorCode(err) == order.CodeConflict:
+			s.claims.forget(ev.TrackingNumber)
 			continue
 		case err != nil:
 			return store.Recorded{}, translate(op, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/reminder"
+	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/testservice"
 )
 
@@ -338,6 +339,12 @@ func TestSweepReadsOnlyDueItems(t *testing.T) {
 	}
 	if w := c.writes.Load(); w != due {
 		t.Errorf("%d transactions, want one per due order (%d)", w, due)
+	}
+	// Batches of 100: 200 due orders take three DueOrders calls (100, 100, 0); each resumes
+	// at the shard where the last one stopped, so the whole sweep queries each shard to its
+	// end once, plus once per call where it stopped.
+	if q, most := c.queries.Load(), int64(store.DueShards+due/100+1); q > most {
+		t.Errorf("the sweep made %d due-index queries, want at most %d (shards + batches)", q, most)
 	}
 
 	var again sweepCounter

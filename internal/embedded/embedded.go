@@ -2,8 +2,9 @@
 // no cgo) laid out like the DynamoDB table, keys "<PK>\x00<SK>" in one bucket.
 //
 // Durability: bbolt fsyncs every committed transaction, so a write is on disk when
-// SaveOrder returns. Concurrent writers are grouped into one transaction (bbolt's Batch:
-// group commit), which turns one fsync per write into one fsync per group.
+// SaveOrder returns. Concurrent writers are grouped into one transaction (group commit,
+// groupcommit.go), which turns one fsync per write into one fsync per group; a lone writer
+// commits at once.
 package embedded
 
 import (
@@ -38,8 +39,10 @@ type Store struct {
 
 // Options tune the store; the zero value is what `orderwire serve` uses.
 type Options struct {
-	// MaxBatchDelay is how long a write waits for others to share its commit (fsync).
-	// Zero means 500µs (measured best on 2 cores: BENCHMARKS.md).
+	// MaxBatchDelay, when positive, makes writes use bbolt's own Batch: each waits up to
+	// this long for others to share its commit (fsync), even when alone. Zero (the
+	// default) is group commit without a window: a write commits at once when no commit is
+	// in flight, and writes arriving during one share the next (BENCHMARKS.md compares).
 	MaxBatchDelay time.Duration
 	// Retention is what PurgeExpired deletes when (zero fields: store.DefaultRetention).
 	Retention store.Retention
@@ -60,9 +63,11 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, order.Internal(op, fmt.Errorf("open %s: %w", path, err))
 	}
-	db.MaxBatchDelay = opts.MaxBatchDelay
-	if db.MaxBatchDelay == 0 {
-		db.MaxBatchDelay = 500 * time.Microsecond
+	kv := boltKV{db: db}
+	if opts.MaxBatchDelay > 0 {
+		db.MaxBatchDelay = opts.MaxBatchDelay
+	} else {
+		kv.group = newGroupCommit(db)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(tableBucket)
@@ -72,7 +77,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, order.Internal(op, err)
 	}
-	s, err := OpenKV(boltKV{db}, opts)
+	s, err := OpenKV(kv, opts)
 	if err != nil {
 		return nil, err
 	}

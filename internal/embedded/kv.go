@@ -47,8 +47,12 @@ type KVCursor interface {
 	Prev() (k, v []byte)
 }
 
-// boltKV is the KV of a bbolt file.
-type boltKV struct{ db *bolt.DB }
+// boltKV is the KV of a bbolt file. Batch is group's group commit, or bbolt's timed Batch
+// when group is nil.
+type boltKV struct {
+	db    *bolt.DB
+	group *groupCommit
+}
 
 type boltTx struct{ tx *bolt.Tx }
 
@@ -67,6 +71,9 @@ func (k boltKV) Update(fn func(KVTx) error) error {
 }
 
 func (k boltKV) Batch(fn func(KVTx) error) error {
+	if k.group != nil {
+		return k.group.do(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	}
 	return k.db.Batch(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 

@@ -70,7 +70,9 @@ func EvidencePartitions(o order.Order) []string {
 // registered. (Order ids cannot contain '#', so it never meets ParkPK.)
 func ParkTrackPK(number string) string { return "PARK#TRACK#" + number }
 
-// ClaimPrefix starts the sort key of a claim; ClaimedSK marks that the number has a claim.
+// ClaimPrefix starts the sort key of a claim; ClaimedSK marks that the number has a claim
+// (on DynamoDB it also holds the set of the claims' carriers, "carriers", which a process
+// that remembers the claims checks: internal/dynamo/claimcache.go).
 const (
 	ClaimPrefix = "CLAIM#"
 	ClaimedSK   = "CLAIMED"

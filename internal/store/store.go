@@ -117,7 +117,10 @@ type Store interface {
 	// before now, earliest first within each index shard. Only orders awaiting payment, and
 	// orders with a dispute_response_due seller alert to write (InDueIndex), are in the
 	// index. The copies may lag the orders (DynamoDB's index is eventually
-	// consistent): ApplyDunning's version check catches that.
+	// consistent): ApplyDunning's version check catches that. Called again with the same
+	// now, it may resume where the previous call stopped (DynamoDB does not query again the
+	// shards it read to their end): a caller drains the index with repeated calls at one
+	// now, and what fell due meanwhile in an already read part waits for its next pass.
 	DueOrders(ctx context.Context, now time.Time, limit int) ([]order.Order, error)
 
 	// ApplyDunning stores one reminder-sweep step atomically: ch.Order (version-checked as

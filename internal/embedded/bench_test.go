@@ -53,7 +53,7 @@ func BenchmarkSaveOrder1Writer(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer s.Close()
+			defer func() { _ = s.Close() }()
 			save := saver(b, s)
 			start := time.Now()
 			for i := int64(0); b.Loop(); i++ {

@@ -294,32 +294,28 @@ func (r *reader) literal(n *ast.CompositeLit) {
 			u.interfaces = appendNew(u.interfaces, notifierStore())
 		}
 	case "console.Config":
-		for _, e := range n.Elts {
-			kv, ok := e.(*ast.KeyValueExpr)
-			if !ok {
-				t.Errorf("functions/%s: a console.Config literal without field names", name)
-				continue
-			}
-			field := fmt.Sprint(kv.Key)
-			if iface, ok := consoleFields[field]; ok {
-				u.interfaces = appendNew(u.interfaces, iface)
-			} else if !consoleNoAWS[field] {
-				t.Errorf("functions/%s sets console.Config.%s: teach deploytest what it calls", name, field)
-			}
-		}
+		literalFields(u, t, name, lit, n, consoleFields, consoleNoAWS)
 	case "httpapi.Config":
-		for _, e := range n.Elts {
-			kv, ok := e.(*ast.KeyValueExpr)
-			if !ok {
-				t.Errorf("functions/%s: an httpapi.Config literal without field names", name)
-				continue
-			}
-			field := fmt.Sprint(kv.Key)
-			if iface, ok := storeFields[field]; ok {
-				u.interfaces = appendNew(u.interfaces, iface)
-			} else if !noAWS[field] {
-				t.Errorf("functions/%s sets httpapi.Config.%s: teach deploytest what it calls", name, field)
-			}
+		literalFields(u, t, name, lit, n, storeFields, noAWS)
+	}
+}
+
+// literalFields adds to u the store interface of each field the literal lit sets that
+// fields names; a field in neither fields nor noAWS is an error (deploytest must learn what
+// it calls), and so is a literal without field names.
+func literalFields(u *use, t *testing.T, name, lit string, n *ast.CompositeLit, fields map[string]reflect.Type, noAWS map[string]bool) {
+	t.Helper()
+	for _, e := range n.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok {
+			t.Errorf("functions/%s: a %s literal without field names", name, lit)
+			continue
+		}
+		field := fmt.Sprint(kv.Key)
+		if iface, ok := fields[field]; ok {
+			u.interfaces = appendNew(u.interfaces, iface)
+		} else if !noAWS[field] {
+			t.Errorf("functions/%s sets %s.%s: teach deploytest what it calls", name, lit, field)
 		}
 	}
 }

@@ -174,7 +174,7 @@ func (n *notifications) deliverAt(ctx context.Context, at time.Time) (any, error
 	cfg.Owner = n.cfg.Owner + "-at"
 	sum, err := notifier.New(cfg).RunDue(ctx, 200)
 	if err != nil {
-		return nil, order.Internal("serve.deliverAt", err)
+		return nil, order.Internal("orderwire.deliverAt", err)
 	}
 	return sum, nil
 }

@@ -1,10 +1,10 @@
-// Package awsfail is how a failed AWS SDK call becomes a notify.Error that names no buyer.
+// Package awsfail is how a failed AWS SDK call becomes a message.Error that names no buyer.
 //
 // A sender package (internal/ses, internal/sns) declares one Classifier with its service's
 // error codes and a function that removes the buyer's data (an address, a phone number)
 // from provider text, and passes every SDK error through Classifier.Classify. The result
-// says whether retrying may help (notify.Temporary), cannot help (notify.Permanent) or
-// could send the message twice (notify.Uncertain), and the error it wraps is rebuilt from
+// says whether retrying may help (message.Temporary), cannot help (message.Permanent) or
+// could send the message twice (message.Uncertain), and the error it wraps is rebuilt from
 // parts that hold no protected data: the SDK error itself, whose message or request URL may
 // name the buyer, is never reachable through it.
 package awsfail
@@ -20,7 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // Classifier classifies the errors of one AWS service's SDK client. The zero value is not
@@ -39,13 +39,13 @@ type Classifier struct {
 }
 
 // Classify turns an SDK error from operation op (e.g. "ses.SendEmail", used as the
-// notify.Error's Op) into a *notify.Error whose Reason is short and safe (an error code and
+// message.Error's Op) into a *message.Error whose Reason is short and safe (an error code and
 // HTTP status, "connection failed", "timed out") and whose wrapped error carries no
 // protected data: API error messages are redacted and transport errors lose the request
 // URL (SES GetSuppressedDestination puts the address in the path).
 //
 // Rules, in order:
-//   - nil is returned as nil, and an error that already is a *notify.Error unchanged.
+//   - nil is returned as nil, and an error that already is a *message.Error unchanged.
 //   - An API error (smithy.APIError) is classified by its code if the code is in Temporary
 //     or Permanent, otherwise by HTTP status: 5xx, 429 and 408 temporary, other 4xx
 //     permanent, anything else (no response, an odd status) temporary. Its Reason is the
@@ -67,7 +67,7 @@ func (c Classifier) Classify(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var already *notify.Error
+	var already *message.Error
 	if errors.As(err, &already) {
 		return err
 	}
@@ -87,20 +87,20 @@ func (c Classifier) Classify(op string, err error) error {
 		}
 		switch {
 		case c.Temporary[safe.code]:
-			return notify.Temporary(op, reason, safe)
+			return message.Temporary(op, reason, safe)
 		case c.Permanent[safe.code]:
-			return notify.Permanent(op, reason, safe)
+			return message.Permanent(op, reason, safe)
 		}
 		return byStatus(op, reason, status, safe)
 	}
 	// Without a response, only a failed dial proves the request never left: a timeout,
 	// a cancellation or a reset may come after the provider accepted the message, so a
-	// retry could send it twice (notify.Uncertain: the notifier records the row unknown).
+	// retry could send it twice (message.Uncertain: the notifier records the row unknown).
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return notify.Uncertain(op, "timed out", context.DeadlineExceeded)
+		return message.Uncertain(op, "timed out", context.DeadlineExceeded)
 	case errors.Is(err, context.Canceled):
-		return notify.Uncertain(op, "canceled", context.Canceled)
+		return message.Uncertain(op, "canceled", context.Canceled)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -110,17 +110,17 @@ func (c Classifier) Classify(op string, err error) error {
 			if ue.Timeout() {
 				reason = "timed out"
 			}
-			return notify.Uncertain(op, reason, &notify.Redacted{Msg: c.Redact(ue.Err.Error()), Err: ue.Err})
+			return message.Uncertain(op, reason, &message.Redacted{Msg: c.Redact(ue.Err.Error()), Err: ue.Err})
 		}
 		reason := "connection failed"
 		// ue.Err is the dial failure itself; ue.URL (dropped) may hold protected data.
-		return notify.Temporary(op, reason, &notify.Redacted{Msg: c.Redact(ue.Err.Error()), Err: ue.Err})
+		return message.Temporary(op, reason, &message.Redacted{Msg: c.Redact(ue.Err.Error()), Err: ue.Err})
 	}
-	safe := &notify.Redacted{Msg: c.Redact(err.Error())}
+	safe := &message.Redacted{Msg: c.Redact(err.Error())}
 	if status != 0 {
 		return byStatus(op, fmt.Sprintf("HTTP %d", status), status, safe)
 	}
-	return notify.Uncertain(op, "unclassified error", safe)
+	return message.Uncertain(op, "unclassified error", safe)
 }
 
 // byStatus classifies by HTTP status alone: 5xx, 429 and 408 are temporary, other 4xx
@@ -128,11 +128,11 @@ func (c Classifier) Classify(op string, err error) error {
 func byStatus(op, reason string, status int, err error) error {
 	switch {
 	case status >= 500, status == 429, status == 408:
-		return notify.Temporary(op, reason, err)
+		return message.Temporary(op, reason, err)
 	case status >= 400:
-		return notify.Permanent(op, reason, err)
+		return message.Permanent(op, reason, err)
 	}
-	return notify.Temporary(op, reason, err)
+	return message.Temporary(op, reason, err)
 }
 
 // httpInfo returns the HTTP status and AWS request id of err's response, zero when the

@@ -17,7 +17,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/orderwire/orderwire/internal/awsfail"
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // buyer stands for the protected data (an address, a phone number) a service's redaction
@@ -60,9 +60,9 @@ const (
 
 func kindOf(err error) kind {
 	switch {
-	case notify.IsUncertain(err):
+	case message.IsUncertain(err):
 		return uncertain
-	case notify.IsTemporary(err):
+	case message.IsTemporary(err):
 		return temporary
 	}
 	return permanent
@@ -99,9 +99,9 @@ func TestClassify(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := classifier.Classify("test.Send", c.err)
-			var ne *notify.Error
+			var ne *message.Error
 			if !errors.As(err, &ne) {
-				t.Fatalf("err = %v (%T), want *notify.Error", err, err)
+				t.Fatalf("err = %v (%T), want *message.Error", err, err)
 			}
 			if got := kindOf(err); got != c.kind {
 				t.Errorf("%v: %s, want %s", err, got, c.kind)
@@ -118,9 +118,9 @@ func TestClassifyPassesThrough(t *testing.T) {
 	if err := classifier.Classify("test.Send", nil); err != nil {
 		t.Errorf("nil: %v", err)
 	}
-	already := fmt.Errorf("wrapped: %w", notify.Permanent("inner.Op", "invalid input", nil))
+	already := fmt.Errorf("wrapped: %w", message.Permanent("inner.Op", "invalid input", nil))
 	if err := classifier.Classify("test.Send", already); err != already {
-		t.Errorf("a *notify.Error was rebuilt: %v", err)
+		t.Errorf("a *message.Error was rebuilt: %v", err)
 	}
 }
 
@@ -158,8 +158,8 @@ func TestClassifyKeepsTransportDetails(t *testing.T) {
 	if !errors.As(err, &got) {
 		t.Errorf("the dial error is not reachable through %v", err)
 	}
-	if notify.Reason(err) != "connection failed" {
-		t.Errorf("Reason = %q", notify.Reason(err))
+	if message.Reason(err) != "connection failed" {
+		t.Errorf("Reason = %q", message.Reason(err))
 	}
 	assertNoBuyer(t, err)
 	if !errors.Is(classifier.Classify("x", context.DeadlineExceeded), context.DeadlineExceeded) {
@@ -187,7 +187,7 @@ func TestClassifyRedactsWhatItCannotTrust(t *testing.T) {
 // assertNoBuyer fails if err's text or reason names the buyer.
 func assertNoBuyer(t *testing.T, err error) {
 	t.Helper()
-	for _, s := range []string{err.Error(), notify.Reason(err)} {
+	for _, s := range []string{err.Error(), message.Reason(err)} {
 		if strings.Contains(s, buyer) || strings.Contains(s, "4711") {
 			t.Errorf("error text names the buyer: %q", s)
 		}

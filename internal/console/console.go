@@ -125,7 +125,7 @@ func New(cfg Config) http.Handler {
 	// Anything else under /console/ is 404 — but only with a session, so that without one
 	// nothing (not even which paths exist) is revealed.
 	mux.Handle("/console/", c.session(func(w http.ResponseWriter, r *http.Request) {
-		c.fail(w, r, order.Errorf(order.CodeNotFound, "console", "no such page"))
+		c.fail(w, r, order.Errorf(order.CodeNotFound, "console.New", "no such page"))
 	}))
 	return headers(mux)
 }

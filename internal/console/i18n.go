@@ -22,7 +22,7 @@ const (
 )
 
 // The catalogs are go-i18n message files, catalog/active.<lang>.yaml, nested keys joined by
-// "." (as internal/notify/templates does). Every message is plain text: numbers are put
+// "." (as internal/message/templates does). Every message is plain text: numbers are put
 // next to it by the templates, so each catalog is resolved once into a map.
 //
 //go:embed catalog/active.*.yaml

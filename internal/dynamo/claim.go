@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -26,8 +25,8 @@ import (
 func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef, owner string, now time.Time, lease time.Duration) (order.Notification, error) {
 	const op = "dynamo.ClaimNotification"
 	until := now.Add(lease).UTC()
-	leaseAt, err1 := attributevalue.Marshal(until)
-	nowAt, err2 := attributevalue.Marshal(now.UTC())
+	leaseAt, err1 := marshal(until)
+	nowAt, err2 := marshal(now.UTC())
 	if err := errors.Join(err1, err2); err != nil {
 		return order.Notification{}, order.Internal(op, err)
 	}
@@ -61,7 +60,7 @@ func (s *Store) ClaimNotification(ctx context.Context, ref order.NotificationRef
 		return order.Notification{}, translate(op, err)
 	}
 	var rec store.NotificationRecord
-	if err := attributevalue.UnmarshalMap(out.Attributes, &rec); err != nil {
+	if err := unmarshalMap(out.Attributes, &rec); err != nil {
 		return order.Notification{}, order.Internal(op, err)
 	}
 	return rec.Notification(), nil
@@ -75,7 +74,7 @@ func (s *Store) unclaimable(op string, ref order.NotificationRef, item map[strin
 		return order.Errorf(order.CodeNotFound, op, "no outbox row %s", ref)
 	}
 	var rec store.NotificationRecord
-	if err := attributevalue.UnmarshalMap(item, &rec); err != nil {
+	if err := unmarshalMap(item, &rec); err != nil {
 		return order.Internal(op, err)
 	}
 	if _, err := store.Claim(op, rec.Notification(), owner, now, lease); err != nil {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -24,7 +23,7 @@ func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]orde
 	var out []order.Order
 	err := s.queryDue(ctx, "DUE#", now, limit, s.due, func(items []map[string]types.AttributeValue) (int, error) {
 		var recs []store.OrderRecord
-		if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
+		if err := unmarshalListOfMaps(items, &recs); err != nil {
 			return 0, err
 		}
 		for _, r := range recs {

@@ -12,7 +12,6 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -84,7 +83,7 @@ func (s *Store) GetBuyer(ctx context.Context, id string) (order.Buyer, error) {
 // a Put of the buyer's order index item (BuyerOrders).
 func (s *Store) SaveOrder(ctx context.Context, o order.Order, b order.Buyer) error {
 	const op = "dynamo.SaveOrder"
-	item, err := attributevalue.MarshalMap(newOrderItem(o))
+	item, err := marshalMap(newOrderItem(o))
 	if err != nil {
 		return order.Internal(op, err)
 	}
@@ -120,7 +119,7 @@ func (s *Store) get(ctx context.Context, op, pk, sk string, into any) error {
 	if out.Item == nil {
 		return order.Errorf(order.CodeNotFound, op, "not found")
 	}
-	if err := attributevalue.UnmarshalMap(out.Item, into); err != nil {
+	if err := unmarshalMap(out.Item, into); err != nil {
 		return order.Internal(op, err)
 	}
 	return nil

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -61,7 +60,7 @@ func (s erasureSteps) BeginErasure(ctx context.Context, buyerID string, now time
 		return order.Buyer{}, false, translate(op, err)
 	}
 	var rec store.BuyerRecord
-	if err := attributevalue.UnmarshalMap(out.Attributes, &rec); err != nil {
+	if err := unmarshalMap(out.Attributes, &rec); err != nil {
 		return order.Buyer{}, false, order.Internal(op, err)
 	}
 	return rec.Buyer(), true, nil
@@ -152,7 +151,7 @@ func (s erasureSteps) DeleteEvidence(ctx context.Context, pk string, match func(
 			return deleted, translate(op, err)
 		}
 		var items []evidenceItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+		if err := unmarshalListOfMaps(page.Items, &items); err != nil {
 			return deleted, order.Internal(op, err)
 		}
 		for _, it := range items {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -115,7 +114,7 @@ func (s *Store) queryAll(ctx context.Context, pk, prefix string, into any) error
 		}
 		all = append(all, page.Items...)
 	}
-	return attributevalue.UnmarshalListOfMaps(all, into)
+	return unmarshalListOfMaps(all, into)
 }
 
 // Timeline implements store.Store.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -59,7 +58,7 @@ func (s *Store) evidenceItems(pk, sk, source, eventID string, receivedAt time.Ti
 		if part == 0 {
 			it.Headers = evidence.Headers
 		}
-		av, err := attributevalue.MarshalMap(it)
+		av, err := marshalMap(it)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +114,7 @@ func (s *Store) EachEvidence(ctx context.Context, id string, fn func(store.Store
 				return translate(op, err)
 			}
 			var items []evidenceItem
-			if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			if err := unmarshalListOfMaps(page.Items, &items); err != nil {
 				return order.Internal(op, err)
 			}
 			for _, it := range items {

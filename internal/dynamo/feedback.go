@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -18,7 +17,7 @@ import (
 // exists (a profile holding only counters is not a buyer) makes an unknown one CodeNotFound.
 func (s *Store) SuppressEmail(ctx context.Context, buyerID, reason string, at time.Time) error {
 	const op = "dynamo.SuppressEmail"
-	value, err := attributevalue.Marshal(store.SuppressionRecord{Reason: reason, At: at.UTC()})
+	value, err := marshal(store.SuppressionRecord{Reason: reason, At: at.UTC()})
 	if err != nil {
 		return order.Internal(op, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -81,13 +80,13 @@ func (s *Store) plan(ctx context.Context, ev order.Event, guess string) (store.F
 		switch {
 		case str(it["SK"]) == metaSK:
 			var rec store.OrderRecord
-			if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
+			if err := unmarshalMap(it, &rec); err != nil {
 				return store.Filing{}, nil, order.Order{}, err
 			}
 			cur, found = rec.Order(), true
 		default:
 			var rec store.RefRecord
-			if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
+			if err := unmarshalMap(it, &rec); err != nil {
 				return store.Filing{}, nil, order.Order{}, err
 			}
 			refs[rec.Ref] = rec
@@ -210,7 +209,7 @@ func (s *Store) parkItems(ev order.Event, f store.Filing, evidencePK string) (ty
 
 // dedupePut is the dedupe marker of a carrier event (see RecordTrackingEvent).
 func (s *Store) dedupePut(ev order.Event) (types.TransactWriteItem, error) {
-	item, err := attributevalue.MarshalMap(dedupeItem{
+	item, err := marshalMap(dedupeItem{
 		PK: store.DedupePK(ev.Source, ev.EventID), SK: store.DedupeSK, Type: "dedupe",
 		DedupeRecord: store.FiledMarker(ev.OrderID, ev.ReceivedAt),
 	})

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -103,7 +102,7 @@ func (s erasureSteps) PutHold(ctx context.Context, h store.HoldRecord) error {
 	// The hold's end, or the retention horizon when that comes first: exactly, so that an
 	// erasure re-run that moves the hold later (a later payment event) moves the evidence too.
 	var cur retainItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &cur); err != nil {
+	if err := unmarshalMap(out.Attributes, &cur); err != nil {
 		return order.Internal(op, err)
 	}
 	target := until
@@ -122,7 +121,7 @@ func readHold(got []map[string]types.AttributeValue) (*store.HoldRecord, error) 
 	for _, it := range got {
 		if str(it["SK"]) == store.EvidenceHoldSK {
 			var h store.HoldRecord
-			if err := attributevalue.UnmarshalMap(it, &h); err != nil {
+			if err := unmarshalMap(it, &h); err != nil {
 				return nil, err
 			}
 			return &h, nil

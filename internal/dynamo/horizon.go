@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -99,14 +98,14 @@ func (s *Store) readHorizon(ctx context.Context, id string, w *orderWrites) (hor
 	for _, it := range got {
 		switch str(it["SK"]) {
 		case retainSK:
-			if err := attributevalue.UnmarshalMap(it, &h.cur); err != nil {
+			if err := unmarshalMap(it, &h.cur); err != nil {
 				return h, err
 			}
 			h.haveRetain = true
 		case metaSK:
 			if h.meta == nil {
 				var rec store.OrderRecord
-				if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
+				if err := unmarshalMap(it, &rec); err != nil {
 					return h, err
 				}
 				h.meta = &rec

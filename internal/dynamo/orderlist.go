@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -137,7 +136,7 @@ func (ls listSource) ListIndex(ctx context.Context, pk string, desc bool, after,
 	out := make([]store.ListEntry, 0, len(items))
 	for _, it := range items {
 		var rec store.OrderRecord
-		if err := attributevalue.UnmarshalMap(it, &rec); err != nil {
+		if err := unmarshalMap(it, &rec); err != nil {
 			return nil, order.Internal(op, err)
 		}
 		out = append(out, store.ListEntry{SK: str(it[skAttr]), Order: rec.Order()})
@@ -218,7 +217,7 @@ func (ls listSource) orders(ctx context.Context, ids []string) (map[string]order
 		}
 		keys = keys[n:]
 		var recs []store.OrderRecord
-		if err := attributevalue.UnmarshalListOfMaps(got, &recs); err != nil {
+		if err := unmarshalListOfMaps(got, &recs); err != nil {
 			return nil, err
 		}
 		for _, r := range recs {

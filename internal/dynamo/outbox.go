@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -28,7 +27,7 @@ func (s *Store) transitionNotification(ctx context.Context, op string, ref order
 	if err != nil {
 		return err
 	}
-	item, err := attributevalue.MarshalMap(newOutboxItem(next))
+	item, err := marshalMap(newOutboxItem(next))
 	if err != nil {
 		return order.Internal(op, err)
 	}
@@ -90,7 +89,7 @@ func (s *Store) FinishNotification(ctx context.Context, n order.Notification) er
 	if n.Owner == "" {
 		return order.Errorf(order.CodeConflict, op, "outbox row %s: no owner to finish it", n.Ref())
 	}
-	item, err := attributevalue.MarshalMap(newOutboxItem(store.Finished(n, n)))
+	item, err := marshalMap(newOutboxItem(store.Finished(n, n)))
 	if err != nil {
 		return order.Internal(op, err)
 	}
@@ -144,7 +143,7 @@ func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) 
 	var out []order.Notification
 	err := s.queryDue(ctx, "MSGDUE#", now, limit, nil, func(items []map[string]types.AttributeValue) (int, error) {
 		var recs []store.NotificationRecord
-		if err := attributevalue.UnmarshalListOfMaps(items, &recs); err != nil {
+		if err := unmarshalListOfMaps(items, &recs); err != nil {
 			return 0, err
 		}
 		for _, r := range recs {
@@ -162,7 +161,7 @@ func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) 
 // on condition that the buyer exists (a profile holding only counters is not a buyer).
 func (s *Store) SetPreferences(ctx context.Context, buyerID string, p order.Preferences) error {
 	const op = "dynamo.SetPreferences"
-	value, err := attributevalue.Marshal(store.NewPreferencesRecord(p))
+	value, err := marshal(store.NewPreferencesRecord(p))
 	if err != nil {
 		return order.Internal(op, err)
 	}

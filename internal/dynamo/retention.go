@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -215,7 +214,7 @@ func scanWrites(items []types.TransactWriteItem, r store.Retention) (txWrites, e
 		switch {
 		case strings.HasPrefix(pk, "ORDER#") && sk == metaSK:
 			var rec store.OrderRecord
-			if err := attributevalue.UnmarshalMap(av, &rec); err != nil {
+			if err := unmarshalMap(av, &rec); err != nil {
 				return tx, err
 			}
 			target(rec.ID).meta = &rec
@@ -227,7 +226,7 @@ func scanWrites(items []types.TransactWriteItem, r store.Retention) (txWrites, e
 			tx.trackPuts = append(tx.trackPuts, i)
 		case strings.HasPrefix(pk, "HOOK#") && sk == store.DedupeSK:
 			var rec store.DedupeRecord
-			if err := attributevalue.UnmarshalMap(av, &rec); err != nil {
+			if err := unmarshalMap(av, &rec); err != nil {
 				return tx, err
 			}
 			if rec.Unfiled != nil {

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/orderwire/orderwire/internal/dynamo"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/store/storetest"
@@ -193,6 +193,6 @@ func TestRoundTripsPerDelivery(t *testing.T) {
 // acceptAll is an email sender that accepts every message at once.
 type acceptAll struct{}
 
-func (acceptAll) SendEmail(context.Context, notify.Email) (notify.Sent, error) {
-	return notify.Sent{MessageID: "m"}, nil
+func (acceptAll) SendEmail(context.Context, message.Email) (message.Sent, error) {
+	return message.Sent{MessageID: "m"}, nil
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -33,7 +32,7 @@ type parkedTrackingItem struct {
 }
 
 func (s *Store) put(item any, condition string, values map[string]types.AttributeValue) (types.TransactWriteItem, error) {
-	av, err := attributevalue.MarshalMap(item)
+	av, err := marshalMap(item)
 	put := &types.Put{TableName: &s.table, Item: av}
 	if condition != "" {
 		put.ConditionExpression, put.ExpressionAttributeValues = aws.String(condition), values

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -187,7 +186,7 @@ func (s *Store) UnfiledEvents(ctx context.Context, after string, limit int) ([]s
 		return nil, translate(op, err)
 	}
 	var items []dedupeItem
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
+	if err := unmarshalListOfMaps(out.Items, &items); err != nil {
 		return nil, order.Internal(op, err)
 	}
 	list := make([]store.UnfiledEvent, 0, len(items))

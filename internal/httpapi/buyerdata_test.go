@@ -13,7 +13,7 @@ import (
 
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/localsink"
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -44,7 +44,7 @@ func testBuyerExportAndErasure(t *testing.T, st store.Store) {
 	h.register(t, "ORD-1001", 4999, "USD")
 	h.post(t, h.stripe(t, "payment_intent.succeeded.json"))
 	deliverFirstRow(t, st, "ORD-1001")
-	if _, err := sink.SendEmail(context.Background(), notify.Email{OrderID: "ORD-1001", Kind: "payment_received",
+	if _, err := sink.SendEmail(context.Background(), message.Email{OrderID: "ORD-1001", Kind: "payment_received",
 		To: "camille@example.com", Subject: "Paiement reçu", Text: "Merci Camille Martin", Locale: "fr-FR"}); err != nil {
 		t.Fatal(err)
 	}

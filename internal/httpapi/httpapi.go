@@ -152,7 +152,7 @@ func (a *api) authenticated(next http.HandlerFunc) http.Handler {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || !a.validToken(strings.TrimSpace(token)) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="orderwire"`)
-			writeError(w, order.Errorf(order.CodeUnauthorized, "httpapi", "a valid bearer token is required"))
+			writeError(w, order.Errorf(order.CodeUnauthorized, "httpapi.authenticated", "a valid bearer token is required"))
 			return
 		}
 		next(w, r)

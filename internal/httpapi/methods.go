@@ -34,11 +34,11 @@ func unrouted(mux *http.ServeMux) http.HandlerFunc {
 			}
 		}
 		if len(allow) == 0 {
-			writeError(w, order.Errorf(order.CodeNotFound, "httpapi", "no route for %s %s", r.Method, r.URL.Path))
+			writeError(w, order.Errorf(order.CodeNotFound, "httpapi.unrouted", "no route for %s %s", r.Method, r.URL.Path))
 			return
 		}
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeError(w, order.Errorf(codeMethodNotAllowed, "httpapi", "method %s is not allowed here; allowed: %s",
+		writeError(w, order.Errorf(codeMethodNotAllowed, "httpapi.unrouted", "method %s is not allowed here; allowed: %s",
 			r.Method, strings.Join(allow, ", ")))
 	}
 }

@@ -48,7 +48,7 @@ func (a *api) order(w http.ResponseWriter, r *http.Request) {
 		writeOrder(w, status, o, nil)
 	default: // the mux routes only GET, HEAD and PUT here
 		w.Header().Set("Allow", "GET, HEAD, PUT")
-		writeError(w, order.Errorf(codeMethodNotAllowed, "httpapi", "method %s is not allowed here", r.Method))
+		writeError(w, order.Errorf(codeMethodNotAllowed, "httpapi.order", "method %s is not allowed here", r.Method))
 	}
 }
 

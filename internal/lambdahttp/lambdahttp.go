@@ -54,7 +54,7 @@ func newRequest(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (*http.R
 	if ev.IsBase64Encoded {
 		var err error
 		if body, err = base64.StdEncoding.DecodeString(ev.Body); err != nil {
-			return nil, order.Errorf(order.CodeInvalid, "lambdahttp", "the request body is not valid base64")
+			return nil, order.Errorf(order.CodeInvalid, "lambdahttp.newRequest", "the request body is not valid base64")
 		}
 	}
 	path := ev.RawPath
@@ -163,7 +163,7 @@ func textual(contentType string) bool {
 func errorResponse(status int, err error) events.APIGatewayV2HTTPResponse {
 	e, ok := err.(*order.Error)
 	if !ok {
-		e = order.Internal("lambdahttp", err)
+		e = order.Internal("lambdahttp.errorResponse", err)
 	}
 	body, _ := json.Marshal(map[string]map[string]string{
 		"error": {"code": string(e.Code), "message": e.Message}})

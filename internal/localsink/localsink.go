@@ -19,26 +19,26 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // Entry is one delivered message, one line of the file. The JSON field names are a
 // contract: tools and the UI read the file.
 type Entry struct {
-	ID      string         `json:"id"` // "local-<n>", n the entry's 1-based line number
-	OrderID string         `json:"order_id"`
-	Kind    string         `json:"kind"`
-	Channel notify.Channel `json:"channel"` // "email" or "sms"
-	To      string         `json:"to"`
-	Subject string         `json:"subject"` // empty for SMS
-	Text    string         `json:"text"`
-	HTML    string         `json:"html"` // empty for SMS
-	Locale  string         `json:"locale"`
-	Status  string         `json:"status"` // always "sent"
-	SentAt  time.Time      `json:"sent_at"`
+	ID      string          `json:"id"` // "local-<n>", n the entry's 1-based line number
+	OrderID string          `json:"order_id"`
+	Kind    string          `json:"kind"`
+	Channel message.Channel `json:"channel"` // "email" or "sms"
+	To      string          `json:"to"`
+	Subject string          `json:"subject"` // empty for SMS
+	Text    string          `json:"text"`
+	HTML    string          `json:"html"` // empty for SMS
+	Locale  string          `json:"locale"`
+	Status  string          `json:"status"` // always "sent"
+	SentAt  time.Time       `json:"sent_at"`
 	// Alert is the seller alert of an entry of the alerts file (channel "local"); To is
 	// then empty: alerts name no buyer.
-	Alert *notify.Alert `json:"alert,omitempty"`
+	Alert *message.Alert `json:"alert,omitempty"`
 	// Erased is true once the buyer was erased (Erase): To, Subject, Text and HTML are then
 	// empty.
 	Erased bool `json:"erased,omitempty"`
@@ -160,31 +160,31 @@ func (s *Sink) Close() error {
 
 // SendEmail appends m as an email entry and returns its id once the line is on disk
 // (fsync). A failure to write is temporary.
-func (s *Sink) SendEmail(ctx context.Context, m notify.Email) (notify.Sent, error) {
+func (s *Sink) SendEmail(ctx context.Context, m message.Email) (message.Sent, error) {
 	return s.append(ctx, "localsink.SendEmail", Entry{
-		OrderID: m.OrderID, Kind: m.Kind, Channel: notify.ChannelEmail, To: m.To,
+		OrderID: m.OrderID, Kind: m.Kind, Channel: message.ChannelEmail, To: m.To,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, Locale: m.Locale,
 	})
 }
 
 // SendSMS appends m as an SMS entry (subject and html empty) and returns its id once the
 // line is on disk (fsync). A failure to write is temporary.
-func (s *Sink) SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error) {
+func (s *Sink) SendSMS(ctx context.Context, m message.SMS) (message.Sent, error) {
 	return s.append(ctx, "localsink.SendSMS", Entry{
-		OrderID: m.OrderID, Kind: m.Kind, Channel: notify.ChannelSMS, To: m.To,
+		OrderID: m.OrderID, Kind: m.Kind, Channel: message.ChannelSMS, To: m.To,
 		Text: m.Text, Locale: m.Locale,
 	})
 }
 
-// Channel is notify.ChannelLocalAlerts: a Sink opened on the alerts file is a seller
+// Channel is message.ChannelLocalAlerts: a Sink opened on the alerts file is a seller
 // AlertSink (notifier.AlertSink).
-func (s *Sink) Channel() notify.Channel { return notify.ChannelLocalAlerts }
+func (s *Sink) Channel() message.Channel { return message.ChannelLocalAlerts }
 
 // SendAlert appends a as an alert entry (subject and text from the alert, no recipient) and
 // returns its id once the line is on disk (fsync). A failure to write is temporary.
-func (s *Sink) SendAlert(ctx context.Context, a notify.Alert) (notify.Sent, error) {
+func (s *Sink) SendAlert(ctx context.Context, a message.Alert) (message.Sent, error) {
 	return s.append(ctx, "localsink.SendAlert", Entry{
-		OrderID: a.OrderID, Kind: a.Kind, Channel: notify.ChannelLocalAlerts,
+		OrderID: a.OrderID, Kind: a.Kind, Channel: message.ChannelLocalAlerts,
 		Subject: a.Subject(), Text: a.Text(), Locale: "en", Alert: &a,
 	})
 }
@@ -195,9 +195,9 @@ func (s *Sink) OptedOut(context.Context, string) (bool, error) { return false, n
 // append writes e as the next line: id and sent_at are filled in, the line goes out in one
 // write and is fsynced before the id is returned. If the write or fsync fails, the file is
 // cut back to its previous length so that no torn line stays in front of later entries.
-func (s *Sink) append(ctx context.Context, op string, e Entry) (notify.Sent, error) {
+func (s *Sink) append(ctx context.Context, op string, e Entry) (message.Sent, error) {
 	if err := ctx.Err(); err != nil {
-		return notify.Sent{}, notify.Temporary(op, "canceled", err)
+		return message.Sent{}, message.Temporary(op, "canceled", err)
 	}
 	now := time.Now
 	if s.Now != nil {
@@ -206,27 +206,27 @@ func (s *Sink) append(ctx context.Context, op string, e Entry) (notify.Sent, err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.f == nil {
-		return notify.Sent{}, notify.Temporary(op, "sink closed", os.ErrClosed)
+		return message.Sent{}, message.Temporary(op, "sink closed", os.ErrClosed)
 	}
 	e.ID = "local-" + strconv.Itoa(s.n+1)
 	e.Status = StatusSent
 	e.SentAt = now().UTC()
 	line, err := json.Marshal(e)
 	if err != nil {
-		return notify.Sent{}, notify.Permanent(op, "entry does not encode", nil)
+		return message.Sent{}, message.Permanent(op, "entry does not encode", nil)
 	}
 	line = append(line, '\n')
 	if _, err := s.f.Write(line); err != nil {
 		s.rollback()
-		return notify.Sent{}, notify.Temporary(op, "write failed", err)
+		return message.Sent{}, message.Temporary(op, "write failed", err)
 	}
 	if err := s.f.Sync(); err != nil {
 		s.rollback()
-		return notify.Sent{}, notify.Temporary(op, "fsync failed", err)
+		return message.Sent{}, message.Temporary(op, "fsync failed", err)
 	}
 	s.size += int64(len(line))
 	s.n++
-	return notify.Sent{MessageID: e.ID}, nil
+	return message.Sent{MessageID: e.ID}, nil
 }
 
 // rollback cuts a failed append off the file (best effort; Open repairs what is left).

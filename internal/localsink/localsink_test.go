@@ -15,13 +15,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 var fixed = time.Date(2026, 3, 1, 12, 30, 0, 0, time.FixedZone("MSK", 3*3600))
 
-func testEmail() notify.Email {
-	return notify.Email{
+func testEmail() message.Email {
+	return message.Email{
 		ID: "ord_1/payment_reminder/1/email", OrderID: "ord_1", Kind: "payment_reminder",
 		From: "Shop <orders@seller.example>", To: "buyer@example.com",
 		Subject: "Напоминание об оплате", Text: "Заказ ждёт оплаты.", HTML: "<p>Заказ ждёт оплаты.</p>",
@@ -29,8 +29,8 @@ func testEmail() notify.Email {
 	}
 }
 
-func testSMS() notify.SMS {
-	return notify.SMS{
+func testSMS() message.SMS {
+	return message.SMS{
 		ID: "ord_1/shipped/2/sms", OrderID: "ord_1", Kind: "shipped",
 		To: "+15555550100", Text: "Your order shipped", Locale: "en",
 	}
@@ -138,7 +138,7 @@ func TestSurvivesReopen(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SendEmail(ctx, testEmail()); err == nil || !notify.IsTemporary(err) {
+	if _, err := s.SendEmail(ctx, testEmail()); err == nil || !message.IsTemporary(err) {
 		t.Errorf("send after Close: err = %v, want temporary", err)
 	}
 
@@ -151,7 +151,7 @@ func TestSurvivesReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 4 || got[0].ID != "local-1" || got[3].ID != "local-4" || got[3].Channel != notify.ChannelSMS {
+	if len(got) != 4 || got[0].ID != "local-1" || got[3].ID != "local-4" || got[3].Channel != message.ChannelSMS {
 		t.Errorf("List after reopen = %+v", got)
 	}
 }
@@ -250,7 +250,7 @@ func TestTornLastLine(t *testing.T) {
 		t.Fatalf("after repair: %+v, %v; want local-3", sent, err)
 	}
 	got, err = s2.List()
-	if err != nil || len(got) != 3 || got[2].Channel != notify.ChannelSMS {
+	if err != nil || len(got) != 3 || got[2].Channel != message.ChannelSMS {
 		t.Fatalf("List after repair = %+v, %v", got, err)
 	}
 }
@@ -301,7 +301,7 @@ func TestCanceledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := s.SendEmail(ctx, testEmail())
-	if !notify.IsTemporary(err) || !errors.Is(err, context.Canceled) {
+	if !message.IsTemporary(err) || !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want temporary canceled", err)
 	}
 	if got, _ := s.List(); len(got) != 0 {

@@ -3,16 +3,16 @@ package notifier
 import (
 	"context"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
 // AlertSink delivers seller alerts (order.NotificationKind.ForSeller rows) on one channel:
-// the SNS topic, the local alerts file, the seller's email. Its errors follow notify.Error
+// the SNS topic, the local alerts file, the seller's email. Its errors follow message.Error
 // like the buyer senders'.
 type AlertSink interface {
-	Channel() notify.Channel
-	SendAlert(ctx context.Context, a notify.Alert) (notify.Sent, error)
+	Channel() message.Channel
+	SendAlert(ctx context.Context, a message.Alert) (message.Sent, error)
 }
 
 // ReasonNoAlertSink is why an alert is skipped when no seller channel is configured.
@@ -20,8 +20,8 @@ const ReasonNoAlertSink = "no seller alert channel configured"
 
 // AlertOf is row's alert as the sinks publish it. The row carries no buyer contact data,
 // so neither does the alert.
-func AlertOf(row order.Notification) notify.Alert {
-	a := notify.Alert{ID: row.Ref().String(), Kind: row.Kind.AlertName(), OrderID: row.OrderID,
+func AlertOf(row order.Notification) message.Alert {
+	a := message.Alert{ID: row.Ref().String(), Kind: row.Kind.AlertName(), OrderID: row.OrderID,
 		Source: row.CauseSource, EventID: row.CauseEventID, Parcel: row.Parcel, Detail: row.Detail,
 		CreatedAt: row.CreatedAt.UTC()}
 	if row.OrderID == order.UnfiledAlertOrderID {
@@ -48,7 +48,7 @@ func (c *claim) runAlert(ctx context.Context) {
 }
 
 // alertSink returns the configured sink of channel ch.
-func (c *claim) alertSink(ch notify.Channel) AlertSink {
+func (c *claim) alertSink(ch message.Channel) AlertSink {
 	for _, s := range c.n.cfg.Alerts {
 		if s.Channel() == ch {
 			return s
@@ -66,10 +66,10 @@ type SellerEmail struct {
 }
 
 // Channel implements AlertSink.
-func (e SellerEmail) Channel() notify.Channel { return notify.ChannelSellerEmail }
+func (e SellerEmail) Channel() message.Channel { return message.ChannelSellerEmail }
 
 // SendAlert implements AlertSink: a plain-text email, subject Alert.Subject.
-func (e SellerEmail) SendAlert(ctx context.Context, a notify.Alert) (notify.Sent, error) {
-	return e.Sender.SendEmail(ctx, notify.Email{ID: a.ID + "/" + string(notify.ChannelSellerEmail), OrderID: a.OrderID,
+func (e SellerEmail) SendAlert(ctx context.Context, a message.Alert) (message.Sent, error) {
+	return e.Sender.SendEmail(ctx, message.Email{ID: a.ID + "/" + string(message.ChannelSellerEmail), OrderID: a.OrderID,
 		Kind: a.Kind, From: e.From, To: e.To, Subject: a.Subject(), Text: a.Text(), Locale: "en"})
 }

@@ -6,21 +6,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
 // alertSink records alerts and answers with its sender's script.
 type alertSink struct {
-	ch     notify.Channel
+	ch     message.Channel
 	s      *sender
-	alerts []notify.Alert
+	alerts []message.Alert
 }
 
-func (a *alertSink) Channel() notify.Channel { return a.ch }
+func (a *alertSink) Channel() message.Channel { return a.ch }
 
-func (a *alertSink) SendAlert(_ context.Context, al notify.Alert) (notify.Sent, error) {
+func (a *alertSink) SendAlert(_ context.Context, al message.Alert) (message.Sent, error) {
 	a.alerts = append(a.alerts, al)
 	return a.s.send(al.ID + "/" + string(a.ch))
 }
@@ -37,8 +37,8 @@ func (w *world) addAlert(id string, b order.Buyer, k order.NotificationKind) ord
 // seller email goes to the seller's address, and nothing reaches the buyer's email or phone
 // although the buyer has both; the alert carries ids, not the buyer's contact data.
 func TestAlertGoesToTheSellerOnly(t *testing.T) {
-	topic := &alertSink{ch: notify.ChannelSNS, s: newSender()}
-	local := &alertSink{ch: notify.ChannelLocalAlerts, s: newSender()}
+	topic := &alertSink{ch: message.ChannelSNS, s: newSender()}
+	local := &alertSink{ch: message.ChannelLocalAlerts, s: newSender()}
 	mail := newSender()
 	w := newWorld(t, func(c *notifier.Config) {
 		c.Alerts = []notifier.AlertSink{topic, local,
@@ -77,10 +77,10 @@ func TestAlertGoesToTheSellerOnly(t *testing.T) {
 // TestAlertRetriesOnlyTheFailedSink: a temporary failure of one sink sends the row back to
 // pending; the next claim publishes only on that sink.
 func TestAlertRetriesOnlyTheFailedSink(t *testing.T) {
-	topic := &alertSink{ch: notify.ChannelSNS, s: newSender()}
-	local := &alertSink{ch: notify.ChannelLocalAlerts, s: newSender()}
-	topic.s.script = []error{notify.Temporary("t", "throttled", nil), notify.Temporary("t", "throttled", nil),
-		notify.Temporary("t", "throttled", nil)}
+	topic := &alertSink{ch: message.ChannelSNS, s: newSender()}
+	local := &alertSink{ch: message.ChannelLocalAlerts, s: newSender()}
+	topic.s.script = []error{message.Temporary("t", "throttled", nil), message.Temporary("t", "throttled", nil),
+		message.Temporary("t", "throttled", nil)}
 	w := newWorld(t, func(c *notifier.Config) { c.Alerts = []notifier.AlertSink{topic, local} })
 	ref := w.addAlert("A-2", buyer("b-2"), order.AlertShipmentException)
 	if res := w.deliver(ref); res.Status != order.NotificationPending {

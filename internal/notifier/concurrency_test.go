@@ -13,8 +13,8 @@ import (
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
 	"github.com/orderwire/orderwire/internal/memstore"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/testservice"
@@ -95,16 +95,16 @@ func (c *chaos) sendFailure(id string) (bool, error) {
 	c.mu.Unlock()
 	switch {
 	case r < 0.25:
-		return false, notify.Temporary("chaos.Send", "throttled", nil)
+		return false, message.Temporary("chaos.Send", "throttled", nil)
 	case r < 0.27:
 		ref, err := order.ParseNotificationRef(id[:strings.LastIndexByte(id, '/')])
 		if err != nil {
 			panic(err)
 		}
 		c.mark(ref, "uncertain send")
-		return true, notify.Uncertain("chaos.Send", "connection reset after the request", nil)
+		return true, message.Uncertain("chaos.Send", "connection reset after the request", nil)
 	case r < 0.29:
-		return false, notify.Permanent("chaos.Send", "rejected", nil)
+		return false, message.Permanent("chaos.Send", "rejected", nil)
 	}
 	return true, nil
 }

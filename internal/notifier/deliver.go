@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -171,7 +171,7 @@ func (c *claim) readFailed(err error, what string) bool {
 }
 
 // status returns the recorded outcome of channel ch, "" if it has none.
-func (c *claim) status(ch notify.Channel) string {
+func (c *claim) status(ch message.Channel) string {
 	for _, d := range c.deliveries {
 		if d.Channel == string(ch) {
 			return d.Status
@@ -181,7 +181,7 @@ func (c *claim) status(ch notify.Channel) string {
 }
 
 // record adds the final delivery of channel ch and returns its status.
-func (c *claim) record(ch notify.Channel, status, messageID, reason string) string {
+func (c *claim) record(ch message.Channel, status, messageID, reason string) string {
 	c.deliveries = append(c.deliveries, order.Delivery{Channel: string(ch), Status: status,
 		MessageID: messageID, Reason: reason, At: c.n.cfg.Now().UTC()})
 	c.notes = append(c.notes, string(ch)+"="+status)

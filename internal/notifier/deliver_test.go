@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/memstore"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -27,7 +27,7 @@ func TestDeliverSendsTheEmail(t *testing.T) {
 		t.Fatalf("row = %+v", row)
 	}
 	w.wantSends(1, 0)
-	want := notify.Email{ID: "o-1/payment_received/2/email", OrderID: "o-1", BuyerID: "b-1", Kind: "payment_received",
+	want := message.Email{ID: "o-1/payment_received/2/email", OrderID: "o-1", BuyerID: "b-1", Kind: "payment_received",
 		From: "Loja Ana <orders@loja.example>", To: "b-1@mail.example", Subject: "payment_received o-1",
 		Text: "text o-1", HTML: "<p>o-1</p>", Locale: "pt-PT", Headers: map[string]string{
 			"List-Unsubscribe": "<https://u.example/b-1>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}
@@ -126,10 +126,10 @@ func TestDeliverFallback(t *testing.T) {
 		{name: "email suppressed: SMS instead", kind: order.NotifyShipmentShipped, suppr: true,
 			status: "sent", reason: "email: address on the suppression list", deliveries: []string{"email=skipped", "sms=sent"}, texts: 1},
 		{name: "permanent failure: SMS instead", kind: order.NotifyShipmentShipped,
-			emailScript: []error{notify.Permanent("ses.SendEmail", "address rejected", nil)},
+			emailScript: []error{message.Permanent("ses.SendEmail", "address rejected", nil)},
 			status:      "sent", reason: "email: address rejected", deliveries: []string{"email=failed", "sms=sent"}, texts: 1},
 		{name: "permanent failure, no phone: failed", kind: order.NotifyShipmentShipped, edit: func(b *order.Buyer) { b.Phone = "" },
-			emailScript: []error{notify.Permanent("ses.SendEmail", "address rejected", nil)},
+			emailScript: []error{message.Permanent("ses.SendEmail", "address rejected", nil)},
 			status:      "failed", reason: "email: address rejected", deliveries: []string{"email=failed"}},
 		{name: "suppressed and opted out: skipped", kind: order.NotifyShipmentShipped, suppr: true, smsOut: true,
 			status: "skipped", reason: "email: address on the suppression list; sms: phone opted out of SMS",
@@ -206,7 +206,7 @@ func (buyerFails) GetBuyer(context.Context, string) (order.Buyer, error) {
 
 func TestTemporaryFailureThenSuccess(t *testing.T) {
 	w := newWorld(t)
-	w.email.script = []error{notify.Temporary("ses.SendEmail", "throttled", nil), nil}
+	w.email.script = []error{message.Temporary("ses.SendEmail", "throttled", nil), nil}
 	ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
 	w.deliver(ref)
 	w.wantRow(ref, order.NotificationSent, "", "email=sent")
@@ -220,7 +220,7 @@ func TestTemporaryFailureThenSuccess(t *testing.T) {
 
 func TestTemporaryFailureBeyondTriesRetriesLater(t *testing.T) {
 	w := newWorld(t)
-	temp := notify.Temporary("ses.SendEmail", "throttled", errors.New("429"))
+	temp := message.Temporary("ses.SendEmail", "throttled", errors.New("429"))
 	w.email.script = []error{temp, temp, temp}
 	ref := w.add("o-1", buyer("b-1"), order.NotifyPaymentReceived)
 	res := w.deliver(ref)
@@ -246,7 +246,7 @@ func TestTemporaryFailureBeyondTriesRetriesLater(t *testing.T) {
 
 func TestMaxAttemptsFailsTheChannel(t *testing.T) {
 	w := newWorld(t)
-	temp := notify.Temporary("ses.SendEmail", "throttled", nil)
+	temp := message.Temporary("ses.SendEmail", "throttled", nil)
 	w.email.fail = func(string) (bool, error) { return false, temp }
 	b := buyer("b-1")
 	b.Phone = ""
@@ -271,7 +271,7 @@ func TestMaxAttemptsFailsTheChannel(t *testing.T) {
 
 func TestUncertainFailureIsNeverRetried(t *testing.T) {
 	for name, err := range map[string]error{
-		"uncertain":    notify.Uncertain("ses.SendEmail", "connection reset after the request", nil),
+		"uncertain":    message.Uncertain("ses.SendEmail", "connection reset after the request", nil),
 		"unclassified": errors.New("something odd, to ana@example.com"),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -281,7 +281,7 @@ func TestUncertainFailureIsNeverRetried(t *testing.T) {
 			res := w.deliver(ref)
 			row := w.row(ref)
 			if res.Status != order.NotificationUnknown || row.Status != order.NotificationUnknown ||
-				row.Reason != "send outcome unknown: email: "+notify.Reason(err) || len(row.Deliveries) != 0 {
+				row.Reason != "send outcome unknown: email: "+message.Reason(err) || len(row.Deliveries) != 0 {
 				t.Fatalf("result %+v, row %+v", res, row)
 			}
 			w.clock.Advance(24 * time.Hour)

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
-	"github.com/orderwire/orderwire/internal/notify/templates"
+	"github.com/orderwire/orderwire/internal/message"
+	"github.com/orderwire/orderwire/internal/message/templates"
 )
 
 // sender records every message a provider accepted, by message id, and answers each call
@@ -25,15 +25,15 @@ type sender struct {
 	fail     func(id string) (accepted bool, err error)
 	optedOut bool // SMS: every number opted out
 	checkErr error
-	emails   []notify.Email
-	texts    []notify.SMS
+	emails   []message.Email
+	texts    []message.SMS
 	// during runs inside a send, before its outcome is returned (a slow provider).
 	during func()
 }
 
 func newSender() *sender { return &sender{accepted: map[string]int{}} }
 
-func (s *sender) send(id string) (notify.Sent, error) {
+func (s *sender) send(id string) (message.Sent, error) {
 	s.mu.Lock()
 	s.calls++
 	var err error
@@ -41,7 +41,7 @@ func (s *sender) send(id string) (notify.Sent, error) {
 	switch {
 	case len(s.script) > 0:
 		err, s.script = s.script[0], s.script[1:]
-		accepted = err == nil || notify.IsUncertain(err)
+		accepted = err == nil || message.IsUncertain(err)
 	case s.fail != nil:
 		accepted, err = s.fail(id)
 	}
@@ -54,19 +54,19 @@ func (s *sender) send(id string) (notify.Sent, error) {
 		during()
 	}
 	if err != nil {
-		return notify.Sent{}, err
+		return message.Sent{}, err
 	}
-	return notify.Sent{MessageID: "msg-" + id}, nil
+	return message.Sent{MessageID: "msg-" + id}, nil
 }
 
-func (s *sender) SendEmail(_ context.Context, m notify.Email) (notify.Sent, error) {
+func (s *sender) SendEmail(_ context.Context, m message.Email) (message.Sent, error) {
 	s.mu.Lock()
 	s.emails = append(s.emails, m)
 	s.mu.Unlock()
 	return s.send(m.ID)
 }
 
-func (s *sender) SendSMS(_ context.Context, m notify.SMS) (notify.Sent, error) {
+func (s *sender) SendSMS(_ context.Context, m message.SMS) (message.Sent, error) {
 	s.mu.Lock()
 	s.texts = append(s.texts, m)
 	s.mu.Unlock()

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -29,11 +29,11 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 		addr := "maria.oliveira@gmail.com"
 		switch calls % 5 {
 		case 0:
-			return false, notify.Permanent("ses.SendEmail", "address rejected", fmt.Errorf("550 %s: no such user", addr))
+			return false, message.Permanent("ses.SendEmail", "address rejected", fmt.Errorf("550 %s: no such user", addr))
 		case 1:
-			return false, notify.Temporary("ses.SendEmail", "throttled", fmt.Errorf("throttled sending to %s", addr))
+			return false, message.Temporary("ses.SendEmail", "throttled", fmt.Errorf("throttled sending to %s", addr))
 		case 2:
-			return true, notify.Uncertain("ses.SendEmail", "timeout", fmt.Errorf("timeout to %s", addr))
+			return true, message.Uncertain("ses.SendEmail", "timeout", fmt.Errorf("timeout to %s", addr))
 		case 3:
 			return true, fmt.Errorf("weird failure for %s", addr)
 		}
@@ -41,7 +41,7 @@ func TestLogsNeverCarryContactData(t *testing.T) {
 	}
 	w.sms.fail = func(id string) (bool, error) {
 		if strings.Contains(id, "o-3") {
-			return false, notify.Permanent("sns.Publish", "invalid number", errors.New("+5511987654321 is not valid"))
+			return false, message.Permanent("sns.Publish", "invalid number", errors.New("+5511987654321 is not valid"))
 		}
 		return true, nil
 	}

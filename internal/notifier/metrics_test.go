@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -55,7 +55,7 @@ func TestMetricsCountEachRecordedOutcome(t *testing.T) {
 	w.clock.Set(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC))
 	w.runDue()
 
-	w.email.script = []error{notify.Uncertain("ses.SendEmail", "connection reset after the request", nil)}
+	w.email.script = []error{message.Uncertain("ses.SendEmail", "connection reset after the request", nil)}
 	w.deliver(w.add("o-2", buyer("b-2"), order.NotifyPaymentReceived))
 	c.want(t, map[string]int{"shipment_shipped/pending": 1, "shipment_shipped/sent": 1, "payment_received/unknown": 1})
 }

@@ -19,8 +19,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
-	"github.com/orderwire/orderwire/internal/notify/templates"
+	"github.com/orderwire/orderwire/internal/message"
+	"github.com/orderwire/orderwire/internal/message/templates"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -33,10 +33,10 @@ type Store interface {
 	store.Outbox
 }
 
-// EmailSender hands one email to a provider. Its errors follow notify.Error: temporary,
+// EmailSender hands one email to a provider. Its errors follow message.Error: temporary,
 // permanent or uncertain; any other error counts as uncertain.
 type EmailSender interface {
-	SendEmail(ctx context.Context, m notify.Email) (notify.Sent, error)
+	SendEmail(ctx context.Context, m message.Email) (message.Sent, error)
 }
 
 // SuppressionChecker reports whether the provider refuses to send to an address (the SES
@@ -48,7 +48,7 @@ type SuppressionChecker interface {
 // SMSSender hands one text message to a provider, and reports whether a phone number has
 // opted out of SMS at the provider (a STOP reply).
 type SMSSender interface {
-	SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error)
+	SendSMS(ctx context.Context, m message.SMS) (message.Sent, error)
 	OptedOut(ctx context.Context, phone string) (bool, error)
 }
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/memstore"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -76,7 +76,7 @@ func TestTemporarySMSFailureAfterEmailSendsOnlyTheSMSLater(t *testing.T) {
 	w := newWorld(t)
 	b := buyer("b-1")
 	b.Preferences.Default = order.ChannelsBoth
-	temp := notify.Temporary("sns.Publish", "throttled", nil)
+	temp := message.Temporary("sns.Publish", "throttled", nil)
 	w.sms.script = []error{temp, temp, temp}
 	ref := w.add("o-1", b, order.NotifyShipmentShipped)
 	w.deliver(ref)

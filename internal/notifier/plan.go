@@ -3,7 +3,7 @@ package notifier
 import (
 	"strings"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -16,11 +16,11 @@ type Senders struct {
 // name channels and causes, never an address or a number.
 type Plan struct {
 	// Channels are the channels to send on, in order (email before SMS).
-	Channels []notify.Channel
+	Channels []message.Channel
 	// Spare is the channel to use instead when a channel of Channels turns out unusable at
 	// send time (opted out at the provider, suppressed, a permanent failure); "" for none.
 	// It is only ever set when Channels holds one channel.
-	Spare notify.Channel
+	Spare message.Channel
 	// Unusable are the channels the buyer's choice asks for that cannot be used (no
 	// contact, no sender); they are recorded as skipped deliveries.
 	Unusable []Skip
@@ -30,7 +30,7 @@ type Plan struct {
 
 // Skip is a channel left out, and why.
 type Skip struct {
-	Channel notify.Channel
+	Channel message.Channel
 	Reason  string
 }
 
@@ -77,7 +77,7 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 		choice = order.ChannelsDefault // refused by Preferences.Validate; never stops a must-send
 	}
 	var p Plan
-	var planned, optOuts []notify.Channel
+	var planned, optOuts []message.Channel
 	for _, ch := range wantedChannels(choice, b) {
 		if optedOut(ch, b, must) {
 			optOuts = append(optOuts, ch)
@@ -108,7 +108,7 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 	case len(p.Channels) == 1 && otherWhy == "":
 		p.Spare = other
 	case len(p.Channels) == 0 && otherWhy == "":
-		p.Channels = []notify.Channel{other}
+		p.Channels = []message.Channel{other}
 	case len(p.Channels) == 0:
 		p.Reason = joinSkips(append(p.Unusable, Skip{other, otherWhy}))
 	}
@@ -117,35 +117,35 @@ func PlanChannels(k order.NotificationKind, b order.Buyer, have Senders) Plan {
 
 // wantedChannels are the channels of the buyer's choice, in order; the default is email
 // when the buyer has an address, else SMS.
-func wantedChannels(choice order.ChannelChoice, b order.Buyer) []notify.Channel {
+func wantedChannels(choice order.ChannelChoice, b order.Buyer) []message.Channel {
 	switch choice {
 	case order.ChannelsEmail:
-		return []notify.Channel{notify.ChannelEmail}
+		return []message.Channel{message.ChannelEmail}
 	case order.ChannelsSMS:
-		return []notify.Channel{notify.ChannelSMS}
+		return []message.Channel{message.ChannelSMS}
 	case order.ChannelsBoth:
-		return []notify.Channel{notify.ChannelEmail, notify.ChannelSMS}
+		return []message.Channel{message.ChannelEmail, message.ChannelSMS}
 	default:
 		if b.Email != "" {
-			return []notify.Channel{notify.ChannelEmail}
+			return []message.Channel{message.ChannelEmail}
 		}
-		return []notify.Channel{notify.ChannelSMS}
+		return []message.Channel{message.ChannelSMS}
 	}
 }
 
 // optedOut reports whether the buyer opted out of channel ch; a must-send kind ignores
 // opt-outs.
-func optedOut(ch notify.Channel, b order.Buyer, must bool) bool {
+func optedOut(ch message.Channel, b order.Buyer, must bool) bool {
 	if must {
 		return false
 	}
-	return ch == notify.ChannelEmail && b.Preferences.EmailOptOut || ch == notify.ChannelSMS && b.Preferences.SMSOptOut
+	return ch == message.ChannelEmail && b.Preferences.EmailOptOut || ch == message.ChannelSMS && b.Preferences.SMSOptOut
 }
 
 // planOptedOut is the plan when the buyer opted out of every chosen channel (optOuts): the
 // other channel when only one was chosen and the other is usable and not opted out, else
 // nothing, with the reasons.
-func planOptedOut(optOuts []notify.Channel, b order.Buyer, have Senders, must bool) Plan {
+func planOptedOut(optOuts []message.Channel, b order.Buyer, have Senders, must bool) Plan {
 	reasons := make([]string, len(optOuts))
 	for i, ch := range optOuts {
 		reasons[i] = string(ch) + ": " + ReasonOptedOut
@@ -154,7 +154,7 @@ func planOptedOut(optOuts []notify.Channel, b order.Buyer, have Senders, must bo
 		other := otherChannel(optOuts[0])
 		why := unusable(other, b, have)
 		if why == "" && !optedOut(other, b, must) {
-			return Plan{Channels: []notify.Channel{other}}
+			return Plan{Channels: []message.Channel{other}}
 		}
 		if why == "" {
 			why = ReasonOptedOut
@@ -165,17 +165,17 @@ func planOptedOut(optOuts []notify.Channel, b order.Buyer, have Senders, must bo
 }
 
 // otherChannel is email for SMS and SMS for email.
-func otherChannel(ch notify.Channel) notify.Channel {
-	if ch == notify.ChannelSMS {
-		return notify.ChannelEmail
+func otherChannel(ch message.Channel) message.Channel {
+	if ch == message.ChannelSMS {
+		return message.ChannelEmail
 	}
-	return notify.ChannelSMS
+	return message.ChannelSMS
 }
 
 // unusable says why channel ch cannot reach buyer b, or "" when it can.
-func unusable(ch notify.Channel, b order.Buyer, have Senders) string {
+func unusable(ch message.Channel, b order.Buyer, have Senders) string {
 	switch ch {
-	case notify.ChannelEmail:
+	case message.ChannelEmail:
 		if b.Email == "" {
 			return "no email address"
 		}
@@ -185,7 +185,7 @@ func unusable(ch notify.Channel, b order.Buyer, have Senders) string {
 		if !have.Email {
 			return "no email sender configured"
 		}
-	case notify.ChannelSMS:
+	case message.ChannelSMS:
 		if b.Phone == "" {
 			return "no phone number"
 		}

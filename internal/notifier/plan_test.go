@@ -4,14 +4,14 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
 const (
-	email = notify.ChannelEmail
-	sms   = notify.ChannelSMS
+	email = message.ChannelEmail
+	sms   = message.ChannelSMS
 )
 
 func TestPlanChannels(t *testing.T) {
@@ -35,47 +35,47 @@ func TestPlanChannels(t *testing.T) {
 		want  notifier.Plan
 	}{
 		{"default is email when there is an address", reminder, full, both,
-			notifier.Plan{Channels: []notify.Channel{email}, Spare: sms}},
+			notifier.Plan{Channels: []message.Channel{email}, Spare: sms}},
 		{"default is SMS without an address", reminder, phoneOnly, both,
-			notifier.Plan{Channels: []notify.Channel{sms}}},
+			notifier.Plan{Channels: []message.Channel{sms}}},
 		{"email only, no phone: no spare", shipped, emailOnly, both,
-			notifier.Plan{Channels: []notify.Channel{email}}},
+			notifier.Plan{Channels: []message.Channel{email}}},
 		{"both", shipped, with(full, choose(order.ChannelsBoth)), both,
-			notifier.Plan{Channels: []notify.Channel{email, sms}}},
+			notifier.Plan{Channels: []message.Channel{email, sms}}},
 		{"both without a phone: the SMS is skipped", shipped, with(emailOnly, choose(order.ChannelsBoth)), both,
-			notifier.Plan{Channels: []notify.Channel{email}, Unusable: []notifier.Skip{{sms, "no phone number"}}}},
+			notifier.Plan{Channels: []message.Channel{email}, Unusable: []notifier.Skip{{sms, "no phone number"}}}},
 		{"sms chosen, email is the spare", reminder, with(full, choose(order.ChannelsSMS)), both,
-			notifier.Plan{Channels: []notify.Channel{sms}, Spare: email}},
+			notifier.Plan{Channels: []message.Channel{sms}, Spare: email}},
 		{"by-kind choice wins over the default", shipped,
 			with(full, order.Preferences{Default: order.ChannelsEmail,
 				ByKind: map[order.NotificationKind]order.ChannelChoice{shipped: order.ChannelsSMS}}), both,
-			notifier.Plan{Channels: []notify.Channel{sms}, Spare: email}},
+			notifier.Plan{Channels: []message.Channel{sms}, Spare: email}},
 		{"none", shipped, with(full, choose(order.ChannelsNone)), both,
 			notifier.Plan{Reason: "turned off by the buyer"}},
 		{"none cannot stop a must-send", received, with(full, choose(order.ChannelsNone)), both,
-			notifier.Plan{Channels: []notify.Channel{email}, Spare: sms}},
+			notifier.Plan{Channels: []message.Channel{email}, Spare: sms}},
 		{"email opt-out removes email; SMS instead", reminder,
 			with(full, order.Preferences{EmailOptOut: true}), both,
-			notifier.Plan{Channels: []notify.Channel{sms}}},
+			notifier.Plan{Channels: []message.Channel{sms}}},
 		{"email suppressed after a hard bounce: SMS instead", reminder,
 			suppressed(full, order.SuppressHardBounce), both,
-			notifier.Plan{Channels: []notify.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}}}},
+			notifier.Plan{Channels: []message.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}}}},
 		{"email suppressed after a complaint stops a must-send's email too", received,
 			suppressed(full, order.SuppressComplaint), both,
-			notifier.Plan{Channels: []notify.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (complaint)"}}}},
+			notifier.Plan{Channels: []message.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (complaint)"}}}},
 		{"both, email suppressed: SMS only", shipped,
 			with(suppressed(full, order.SuppressHardBounce), choose(order.ChannelsBoth)), both,
-			notifier.Plan{Channels: []notify.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}}}},
+			notifier.Plan{Channels: []message.Channel{sms}, Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}}}},
 		{"sms chosen, email suppressed: no spare", reminder,
 			with(suppressed(full, order.SuppressComplaint), choose(order.ChannelsSMS)), both,
-			notifier.Plan{Channels: []notify.Channel{sms}}},
+			notifier.Plan{Channels: []message.Channel{sms}}},
 		{"email suppressed, no phone: nothing", reminder,
 			suppressed(emailOnly, order.SuppressHardBounce), both,
 			notifier.Plan{Unusable: []notifier.Skip{{email, "email suppressed (hard_bounce)"}},
 				Reason: "email: email suppressed (hard_bounce); sms: no phone number"}},
 		{"soft bounces do not suppress", reminder,
 			func() order.Buyer { b := full; b.EmailFeedback.SoftBounces = 4; return b }(), both,
-			notifier.Plan{Channels: []notify.Channel{email}, Spare: sms}},
+			notifier.Plan{Channels: []message.Channel{email}, Spare: sms}},
 		{"email opt-out, no phone: nothing", reminder,
 			with(emailOnly, order.Preferences{EmailOptOut: true}), both,
 			notifier.Plan{Reason: "email: opted out by the buyer; sms: no phone number"}},
@@ -84,23 +84,23 @@ func TestPlanChannels(t *testing.T) {
 			notifier.Plan{Reason: "email: opted out by the buyer; sms: opted out by the buyer"}},
 		{"email opt-out with both leaves SMS", shipped,
 			with(full, order.Preferences{Default: order.ChannelsBoth, EmailOptOut: true}), both,
-			notifier.Plan{Channels: []notify.Channel{sms}}},
+			notifier.Plan{Channels: []message.Channel{sms}}},
 		{"both opted out", shipped,
 			with(full, order.Preferences{Default: order.ChannelsBoth, EmailOptOut: true, SMSOptOut: true}), both,
 			notifier.Plan{Reason: "email: opted out by the buyer; sms: opted out by the buyer"}},
 		{"SMS opt-out takes away the spare", reminder, with(full, order.Preferences{SMSOptOut: true}), both,
-			notifier.Plan{Channels: []notify.Channel{email}}},
+			notifier.Plan{Channels: []message.Channel{email}}},
 		{"must-send ignores the email opt-out", received, with(full, order.Preferences{EmailOptOut: true}), both,
-			notifier.Plan{Channels: []notify.Channel{email}, Spare: sms}},
+			notifier.Plan{Channels: []message.Channel{email}, Spare: sms}},
 		{"must-send ignores the SMS opt-out for its spare", order.NotifyOrderTerminated,
 			with(full, order.Preferences{EmailOptOut: true, SMSOptOut: true}), both,
-			notifier.Plan{Channels: []notify.Channel{email}, Spare: sms}},
+			notifier.Plan{Channels: []message.Channel{email}, Spare: sms}},
 		{"no email sender: SMS instead", reminder, full, notifier.Senders{SMS: true},
-			notifier.Plan{Channels: []notify.Channel{sms}, Unusable: []notifier.Skip{{email, "no email sender configured"}}}},
+			notifier.Plan{Channels: []message.Channel{sms}, Unusable: []notifier.Skip{{email, "no email sender configured"}}}},
 		{"no SMS sender: email instead", reminder, with(full, choose(order.ChannelsSMS)), notifier.Senders{Email: true},
-			notifier.Plan{Channels: []notify.Channel{email}, Unusable: []notifier.Skip{{sms, "no SMS sender configured"}}}},
+			notifier.Plan{Channels: []message.Channel{email}, Unusable: []notifier.Skip{{sms, "no SMS sender configured"}}}},
 		{"sms chosen without a phone: email instead", shipped, with(emailOnly, choose(order.ChannelsSMS)), both,
-			notifier.Plan{Channels: []notify.Channel{email}, Unusable: []notifier.Skip{{sms, "no phone number"}}}},
+			notifier.Plan{Channels: []message.Channel{email}, Unusable: []notifier.Skip{{sms, "no phone number"}}}},
 		{"fallback refused by an opt-out", shipped,
 			with(full, order.Preferences{Default: order.ChannelsSMS, EmailOptOut: true}), notifier.Senders{Email: true},
 			notifier.Plan{Unusable: []notifier.Skip{{sms, "no SMS sender configured"}},

@@ -3,7 +3,7 @@ package notifier
 import (
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/reminder"
 )
@@ -25,9 +25,9 @@ var quietHours = reminder.Policy{QuietStart: QuietStart, QuietEnd: QuietEnd}
 // hours. Reminders (payment_reminder, payment_final_notice) wait on every channel, SMS of
 // every kind waits; other emails (a payment confirmation, a shipment update) go out at any
 // hour.
-func Quiet(k order.NotificationKind, ch notify.Channel, now time.Time, loc *time.Location) (bool, time.Time) {
+func Quiet(k order.NotificationKind, ch message.Channel, now time.Time, loc *time.Location) (bool, time.Time) {
 	reminderKind := k == order.NotifyPaymentReminder || k == order.NotifyPaymentFinalNotice
-	if !reminderKind && ch != notify.ChannelSMS {
+	if !reminderKind && ch != message.ChannelSMS {
 		return false, now
 	}
 	if loc == nil {

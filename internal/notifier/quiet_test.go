@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -31,7 +31,7 @@ func TestQuiet(t *testing.T) {
 	tests := []struct {
 		name  string
 		kind  order.NotificationKind
-		ch    notify.Channel
+		ch    message.Channel
 		zone  string
 		now   string // UTC
 		quiet bool

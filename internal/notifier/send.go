@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/orderwire/orderwire/internal/notify"
-	"github.com/orderwire/orderwire/internal/notify/templates"
+	"github.com/orderwire/orderwire/internal/message"
+	"github.com/orderwire/orderwire/internal/message/templates"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -24,7 +24,7 @@ type rendered struct {
 // send delivers the row on channel ch and returns the channel's final status, or "" when
 // the channel stays open: held back by the quiet hours, to be retried, or of unknown
 // outcome (c.quietTill, c.retry and c.uncertain say which).
-func (c *claim) send(ctx context.Context, ch notify.Channel) string {
+func (c *claim) send(ctx context.Context, ch message.Channel) string {
 	if quiet, until := Quiet(c.row.Kind, ch, c.now, c.loc); quiet && !c.row.Kind.ForSeller() {
 		if c.quietTill.IsZero() || until.Before(c.quietTill) {
 			c.quietTill = until
@@ -46,23 +46,23 @@ func (c *claim) send(ctx context.Context, ch notify.Channel) string {
 		case err == nil:
 			c.messages++
 			return c.record(ch, order.NotificationSent, sent.MessageID, "")
-		case notify.IsTemporary(err):
+		case message.IsTemporary(err):
 			if try < cfg.SendTries && cfg.Sleep(ctx, backoff(try)) == nil {
 				continue
 			}
 			if c.row.Attempts >= cfg.MaxAttempts {
 				return c.record(ch, order.NotificationFailed, "",
-					fmt.Sprintf("gave up after %d attempts: %s", c.row.Attempts, notify.Reason(err)))
+					fmt.Sprintf("gave up after %d attempts: %s", c.row.Attempts, message.Reason(err)))
 			}
-			c.retry = append(c.retry, string(ch)+": "+notify.Reason(err))
+			c.retry = append(c.retry, string(ch)+": "+message.Reason(err))
 			c.notes = append(c.notes, string(ch)+"=retry")
 			return ""
-		case notify.IsUncertain(err):
-			c.uncertain = append(c.uncertain, string(ch)+": "+notify.Reason(err))
+		case message.IsUncertain(err):
+			c.uncertain = append(c.uncertain, string(ch)+": "+message.Reason(err))
 			c.notes = append(c.notes, string(ch)+"=uncertain")
 			return ""
 		default:
-			return c.record(ch, order.NotificationFailed, "", notify.Reason(err))
+			return c.record(ch, order.NotificationFailed, "", message.Reason(err))
 		}
 	}
 }
@@ -70,51 +70,51 @@ func (c *claim) send(ctx context.Context, ch notify.Channel) string {
 // attempt is one try on channel ch: the provider's opt-out or suppression check, then the
 // send. It returns a skip reason when the provider would refuse the contact. A failed
 // check is a temporary failure: nothing was sent.
-func (c *claim) attempt(ctx context.Context, ch notify.Channel) (notify.Sent, string, error) {
+func (c *claim) attempt(ctx context.Context, ch message.Channel) (message.Sent, string, error) {
 	cfg := c.n.cfg
 	if c.row.Kind.ForSeller() { // a seller alert: its sinks only, never a buyer channel
 		if s := c.alertSink(ch); s != nil {
 			sent, err := s.SendAlert(ctx, AlertOf(c.row))
 			return sent, "", err
 		}
-		return notify.Sent{}, "", notify.Permanent("notifier.send", "no sink for alert channel "+string(ch), nil)
+		return message.Sent{}, "", message.Permanent("notifier.send", "no sink for alert channel "+string(ch), nil)
 	}
 	switch ch {
-	case notify.ChannelEmail:
+	case message.ChannelEmail:
 		if cfg.Suppressions != nil {
 			suppressed, err := cfg.Suppressions.Suppressed(ctx, c.buyer.Email)
 			if err != nil {
-				return notify.Sent{}, "", notify.Temporary("notifier.Suppressed", "could not check the suppression list", err)
+				return message.Sent{}, "", message.Temporary("notifier.Suppressed", "could not check the suppression list", err)
 			}
 			if suppressed {
-				return notify.Sent{}, ReasonSuppressed, nil
+				return message.Sent{}, ReasonSuppressed, nil
 			}
 		}
 		msg, err := c.render()
 		if err != nil {
-			return notify.Sent{}, "", err
+			return message.Sent{}, "", err
 		}
 		sent, err := cfg.Email.SendEmail(ctx, c.email(msg))
 		return sent, "", err
-	case notify.ChannelSMS:
+	case message.ChannelSMS:
 		out, err := cfg.SMS.OptedOut(ctx, c.buyer.Phone)
 		if err != nil {
-			return notify.Sent{}, "", notify.Temporary("notifier.OptedOut", "could not check the SMS opt-out list", err)
+			return message.Sent{}, "", message.Temporary("notifier.OptedOut", "could not check the SMS opt-out list", err)
 		}
 		if out {
-			return notify.Sent{}, ReasonSMSOptedOut, nil
+			return message.Sent{}, ReasonSMSOptedOut, nil
 		}
 		msg, err := c.render()
 		if err != nil {
-			return notify.Sent{}, "", err
+			return message.Sent{}, "", err
 		}
 		if msg.SMS == "" {
-			return notify.Sent{}, "", notify.Permanent("notifier.Render", "the message has no SMS text", nil)
+			return message.Sent{}, "", message.Permanent("notifier.Render", "the message has no SMS text", nil)
 		}
 		sent, err := cfg.SMS.SendSMS(ctx, c.sms(msg))
 		return sent, "", err
 	}
-	return notify.Sent{}, "", notify.Permanent("notifier.send", "unknown channel", nil)
+	return message.Sent{}, "", message.Permanent("notifier.send", "unknown channel", nil)
 }
 
 // render renders the row's message once per claim. A render failure is permanent: the
@@ -124,7 +124,7 @@ func (c *claim) render() (templates.Message, error) {
 		msg, err := c.n.cfg.Render(c.data())
 		if err != nil {
 			c.err = err // the templates see no contact data, so their errors carry none
-			err = notify.Permanent("notifier.Render", "could not render the message", err)
+			err = message.Permanent("notifier.Render", "could not render the message", err)
 		}
 		c.msg = &rendered{msg, err}
 	}
@@ -159,8 +159,8 @@ func (c *claim) locale(msg templates.Message) string {
 	return c.buyer.Locale
 }
 
-func (c *claim) email(msg templates.Message) notify.Email {
-	m := notify.Email{ID: c.row.Ref().String() + "/email", OrderID: c.row.OrderID, BuyerID: c.buyer.ID, Kind: string(c.row.Kind),
+func (c *claim) email(msg templates.Message) message.Email {
+	m := message.Email{ID: c.row.Ref().String() + "/email", OrderID: c.row.OrderID, BuyerID: c.buyer.ID, Kind: string(c.row.Kind),
 		From: c.n.cfg.From, To: c.buyer.Email, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
 		Locale: c.locale(msg)}
 	if c.unsub != "" {
@@ -170,7 +170,7 @@ func (c *claim) email(msg templates.Message) notify.Email {
 	return m
 }
 
-func (c *claim) sms(msg templates.Message) notify.SMS {
-	return notify.SMS{ID: c.row.Ref().String() + "/sms", OrderID: c.row.OrderID, Kind: string(c.row.Kind),
+func (c *claim) sms(msg templates.Message) message.SMS {
+	return message.SMS{ID: c.row.Ref().String() + "/sms", OrderID: c.row.OrderID, Kind: string(c.row.Kind),
 		To: c.buyer.Phone, Text: msg.SMS, Locale: c.locale(msg)}
 }

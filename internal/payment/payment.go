@@ -20,13 +20,9 @@ import (
 	"github.com/orderwire/orderwire/internal/webhooksig"
 )
 
-// Request is a webhook as received. Body is the raw bytes exactly as they arrived.
-type Request struct {
-	Method string // "POST"
-	Path   string // URI path as received, e.g. "/webhooks/payments/antom" (Antom signs it)
-	Header http.Header
-	Body   []byte
-}
+// Request is a webhook as received: webhooksig.Request, the one type both payment and
+// tracking providers take (see there for the contract of its fields).
+type Request = webhooksig.Request
 
 // Provider verifies and normalises one provider's webhooks. Safe for concurrent use.
 type Provider interface {

@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orderwire/orderwire/internal/message/templates"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify/templates"
 	"github.com/orderwire/orderwire/internal/order"
 )
 

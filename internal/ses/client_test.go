@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/testservice"
 )
 
@@ -102,7 +102,7 @@ func TestSuppressedOverHTTP(t *testing.T) {
 	}
 	for _, addr := range []string{"throttled@example.com", "broken@example.com"} {
 		_, err := s.Suppressed(ctx, addr)
-		if err == nil || !notify.IsTemporary(err) {
+		if err == nil || !message.IsTemporary(err) {
 			t.Errorf("%s: err = %v, want temporary", addr, err)
 			continue
 		}
@@ -123,14 +123,14 @@ func TestSendEmailOverHTTP(t *testing.T) {
 
 	m.To = "unverified@example.com"
 	_, err = s.SendEmail(ctx, m)
-	if err == nil || notify.IsTemporary(err) || !strings.Contains(notify.Reason(err), "MessageRejected (HTTP 400)") {
+	if err == nil || message.IsTemporary(err) || !strings.Contains(message.Reason(err), "MessageRejected (HTTP 400)") {
 		t.Errorf("unverified: err = %v, want permanent MessageRejected", err)
 	} else if strings.Contains(err.Error(), "unverified@") || !strings.Contains(err.Error(), "identities failed the check") {
 		t.Errorf("unverified: want the message kept but the address redacted: %v", err)
 	}
 
 	m.To = "slow@example.com"
-	if _, err = s.SendEmail(ctx, m); err == nil || !notify.IsTemporary(err) {
+	if _, err = s.SendEmail(ctx, m); err == nil || !message.IsTemporary(err) {
 		t.Errorf("503: err = %v, want temporary", err)
 	}
 }
@@ -151,16 +151,16 @@ func TestTransportErrorHidesAddress(t *testing.T) {
 	defer cancel()
 	s := sdkSender(endpoint)
 	_, err = s.Suppressed(ctx, buyer)
-	if err == nil || !notify.IsTemporary(err) {
+	if err == nil || !message.IsTemporary(err) {
 		t.Fatalf("err = %v, want temporary", err)
 	}
-	if notify.Reason(err) != "connection failed" {
-		t.Errorf("Reason = %q, want connection failed", notify.Reason(err))
+	if message.Reason(err) != "connection failed" {
+		t.Errorf("Reason = %q, want connection failed", message.Reason(err))
 	}
 	assertNoAddress(t, err)
 
 	_, err = s.SendEmail(ctx, testEmail())
-	if err == nil || !notify.IsTemporary(err) {
+	if err == nil || !message.IsTemporary(err) {
 		t.Fatalf("SendEmail: err = %v, want temporary", err)
 	}
 	assertNoAddress(t, err)

@@ -2,7 +2,7 @@ package ses
 
 import (
 	"github.com/orderwire/orderwire/internal/awsfail"
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // temporaryCodes are SES (and generic AWS) error codes that a later attempt may get past.
@@ -41,9 +41,9 @@ var permanentCodes = map[string]bool{
 	"ValidationException":                true,
 }
 
-// classifier turns the SES client's errors into *notify.Error values whose text never names
+// classifier turns the SES client's errors into *message.Error values whose text never names
 // the recipient (rules: awsfail.Classifier.Classify): the codes above decide first, then
-// the HTTP status; API error messages are redacted (notify.RedactAddresses: SES names
+// the HTTP status; API error messages are redacted (message.RedactAddresses: SES names
 // addresses, "... failed the check in region US-EAST-1: buyer@example.com"), and transport errors lose the
 // request URL (GetSuppressedDestination puts the address in the path).
-var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: notify.RedactAddresses}
+var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: message.RedactAddresses}

@@ -26,7 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // charset is the character set declared for the subject and both bodies.
@@ -38,12 +38,12 @@ type sesAPI interface {
 	GetSuppressedDestination(ctx context.Context, in *sesv2.GetSuppressedDestinationInput, optFns ...func(*sesv2.Options)) (*sesv2.GetSuppressedDestinationOutput, error)
 }
 
-// Sender sends notify.Email messages through SES v2. It is safe for concurrent use if its
+// Sender sends message.Email messages through SES v2. It is safe for concurrent use if its
 // API client is (a *sesv2.Client is).
 type Sender struct {
 	api sesAPI
 	// configurationSet, when set, names the SES configuration set of every send, and each
-	// send carries notify.Tags as SES message tags: the configuration set's event
+	// send carries message.Tags as SES message tags: the configuration set's event
 	// destination then publishes the message's bounce, complaint and delivery events with
 	// those tags (mail.tags), naming the buyer and the outbox row.
 	configurationSet string
@@ -55,7 +55,7 @@ func New(api sesAPI) *Sender {
 }
 
 // WithConfigurationSet returns a copy of s that sends every message in SES configuration
-// set name, tagged with notify.Tags; "" sends without a configuration set and without tags.
+// set name, tagged with message.Tags; "" sends without a configuration set and without tags.
 func (s *Sender) WithConfigurationSet(name string) *Sender {
 	c := *s
 	c.configurationSet = name
@@ -80,30 +80,30 @@ func NewClient(cfg aws.Config, endpoint string) *sesv2.Client {
 // (non-ASCII values RFC 2047-encoded); header fields that SES or this package sets itself
 // (From, To, Subject, Content-Type, ...) are refused.
 //
-// On success Sent.MessageID is the SES MessageId. Every failure is a *notify.Error:
+// On success Sent.MessageID is the SES MessageId. Every failure is a *message.Error:
 // invalid input and rejections are permanent; throttling, 5xx and a failed connection are
 // temporary; timeouts, cancellations and other transport failures are uncertain (see
 // classifier). No failure's text contains the recipient address.
-func (s *Sender) SendEmail(ctx context.Context, m notify.Email) (notify.Sent, error) {
+func (s *Sender) SendEmail(ctx context.Context, m message.Email) (message.Sent, error) {
 	const op = "ses.SendEmail"
 	in, err := sendInput(m)
 	if err != nil {
-		return notify.Sent{}, notify.Permanent(op, err.Error(), nil)
+		return message.Sent{}, message.Permanent(op, err.Error(), nil)
 	}
 	if s.configurationSet != "" {
 		in.ConfigurationSetName = aws.String(s.configurationSet)
-		in.EmailTags = messageTags(notify.Tags(m))
+		in.EmailTags = messageTags(message.Tags(m))
 	}
 	out, err := s.api.SendEmail(ctx, in)
 	if err != nil {
-		return notify.Sent{}, classifier.Classify(op, err)
+		return message.Sent{}, classifier.Classify(op, err)
 	}
 	if out == nil || aws.ToString(out.MessageId) == "" {
 		// SES accepted the request but named no message: nothing to record as sent, and a
 		// retry could send twice, but losing the message silently is worse.
-		return notify.Sent{}, notify.Temporary(op, "response without MessageId", nil)
+		return message.Sent{}, message.Temporary(op, "response without MessageId", nil)
 	}
-	return notify.Sent{MessageID: aws.ToString(out.MessageId)}, nil
+	return message.Sent{MessageID: aws.ToString(out.MessageId)}, nil
 }
 
 // Suppressed reports whether address is on the account-level suppression list (SES adds
@@ -113,7 +113,7 @@ func (s *Sender) SendEmail(ctx context.Context, m notify.Email) (notify.Sent, er
 func (s *Sender) Suppressed(ctx context.Context, address string) (bool, error) {
 	const op = "ses.Suppressed"
 	if strings.TrimSpace(address) == "" {
-		return false, notify.Permanent(op, "empty address", nil)
+		return false, message.Permanent(op, "empty address", nil)
 	}
 	out, err := s.api.GetSuppressedDestination(ctx, &sesv2.GetSuppressedDestinationInput{
 		EmailAddress: aws.String(address),
@@ -134,7 +134,7 @@ type inputError string
 func (e inputError) Error() string { return string(e) }
 
 // sendInput builds the SendEmail request for m, or says (safely) why m cannot be sent.
-func sendInput(m notify.Email) (*sesv2.SendEmailInput, error) {
+func sendInput(m message.Email) (*sesv2.SendEmailInput, error) {
 	to, err := mail.ParseAddress(m.To)
 	if err != nil || to.Name != "" {
 		return nil, inputError("invalid recipient address")

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 const buyer = "buyer@example.com"
@@ -44,8 +44,8 @@ func (f *fakeAPI) GetSuppressedDestination(_ context.Context, in *sesv2.GetSuppr
 	return f.suppOut, f.suppErr
 }
 
-func testEmail() notify.Email {
-	return notify.Email{
+func testEmail() message.Email {
+	return message.Email{
 		ID:      "ord_1/payment_reminder/1/email",
 		OrderID: "ord_1",
 		Kind:    "payment_reminder",
@@ -151,18 +151,18 @@ func TestSendEmailTextOnlyAndEncodedHeader(t *testing.T) {
 }
 
 func TestSendEmailRejectsBadInputWithoutCallingSES(t *testing.T) {
-	cases := map[string]func(m *notify.Email){
-		"bad recipient":     func(m *notify.Email) { m.To = "buyer at example.com" },
-		"named recipient":   func(m *notify.Email) { m.To = "Buyer <" + buyer + ">" },
-		"bad from":          func(m *notify.Email) { m.From = "orders@" },
-		"empty subject":     func(m *notify.Email) { m.Subject = "" },
-		"empty body":        func(m *notify.Email) { m.Text, m.HTML = "", "" },
-		"header injection":  func(m *notify.Email) { m.Headers["X-Evil"] = "a\r\nBcc: " + buyer },
-		"reserved header":   func(m *notify.Email) { m.Headers["bcc"] = buyer },
-		"invalid name":      func(m *notify.Email) { m.Headers["Bad Name"] = "x" },
-		"overlong header":   func(m *notify.Email) { m.Headers["X-Long"] = strings.Repeat("a", 996) },
-		"colon in the name": func(m *notify.Email) { m.Headers["X:Y"] = "x" },
-		"repeated header":   func(m *notify.Email) { m.Headers["list-unsubscribe"] = "<https://x.example/>" },
+	cases := map[string]func(m *message.Email){
+		"bad recipient":     func(m *message.Email) { m.To = "buyer at example.com" },
+		"named recipient":   func(m *message.Email) { m.To = "Buyer <" + buyer + ">" },
+		"bad from":          func(m *message.Email) { m.From = "orders@" },
+		"empty subject":     func(m *message.Email) { m.Subject = "" },
+		"empty body":        func(m *message.Email) { m.Text, m.HTML = "", "" },
+		"header injection":  func(m *message.Email) { m.Headers["X-Evil"] = "a\r\nBcc: " + buyer },
+		"reserved header":   func(m *message.Email) { m.Headers["bcc"] = buyer },
+		"invalid name":      func(m *message.Email) { m.Headers["Bad Name"] = "x" },
+		"overlong header":   func(m *message.Email) { m.Headers["X-Long"] = strings.Repeat("a", 996) },
+		"colon in the name": func(m *message.Email) { m.Headers["X:Y"] = "x" },
+		"repeated header":   func(m *message.Email) { m.Headers["list-unsubscribe"] = "<https://x.example/>" },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -170,7 +170,7 @@ func TestSendEmailRejectsBadInputWithoutCallingSES(t *testing.T) {
 			m := testEmail()
 			mutate(&m)
 			_, err := New(api).SendEmail(context.Background(), m)
-			if err == nil || notify.IsTemporary(err) {
+			if err == nil || message.IsTemporary(err) {
 				t.Fatalf("err = %v, want a permanent failure", err)
 			}
 			if len(api.sendIn) != 0 {
@@ -230,11 +230,11 @@ func TestClassify(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			api := &fakeAPI{sendErr: c.err}
 			_, err := New(api).SendEmail(context.Background(), testEmail())
-			var ne *notify.Error
+			var ne *message.Error
 			if !errors.As(err, &ne) {
-				t.Fatalf("err = %v (%T), want *notify.Error", err, err)
+				t.Fatalf("err = %v (%T), want *message.Error", err, err)
 			}
-			if ne.Temporary != c.temporary || notify.IsTemporary(err) != c.temporary {
+			if ne.Temporary != c.temporary || message.IsTemporary(err) != c.temporary {
 				t.Errorf("temporary = %v, want %v (%v)", ne.Temporary, c.temporary, err)
 			}
 			if ne.Op != "ses.SendEmail" {
@@ -274,16 +274,16 @@ func TestSuppressed(t *testing.T) {
 
 	api.suppErr = sdkError(429, &types.TooManyRequestsException{Message: leaky})
 	got, err := s.Suppressed(ctx, buyer)
-	if err == nil || got || !notify.IsTemporary(err) {
+	if err == nil || got || !message.IsTemporary(err) {
 		t.Errorf("throttled: Suppressed = %v, %v; want a temporary failure", got, err)
 	}
 	assertNoAddress(t, err)
 
 	api.suppErr = sdkError(400, &types.BadRequestException{Message: leaky})
-	if _, err := s.Suppressed(ctx, buyer); err == nil || notify.IsTemporary(err) {
+	if _, err := s.Suppressed(ctx, buyer); err == nil || message.IsTemporary(err) {
 		t.Errorf("bad request: err = %v, want permanent", err)
 	}
-	if _, err := s.Suppressed(ctx, " "); err == nil || notify.IsTemporary(err) {
+	if _, err := s.Suppressed(ctx, " "); err == nil || message.IsTemporary(err) {
 		t.Errorf("empty address: err = %v, want permanent", err)
 	}
 }
@@ -291,7 +291,7 @@ func TestSuppressed(t *testing.T) {
 // assertNoAddress fails if err's text or reason names the buyer, in any spelling.
 func assertNoAddress(t *testing.T, err error) {
 	t.Helper()
-	for _, s := range []string{err.Error(), notify.Reason(err)} {
+	for _, s := range []string{err.Error(), message.Reason(err)} {
 		low := strings.ToLower(s)
 		if strings.Contains(low, "buyer@") || strings.Contains(low, "buyer%40") || strings.Contains(low, "example.com") {
 			t.Errorf("error text names the buyer: %q", s)
@@ -321,7 +321,7 @@ func TestConfigurationSetAndTags(t *testing.T) {
 		}
 		tags[aws.ToString(tag.Name)] = []string{value}
 	}
-	if buyerID, row := notify.ParseTags(tags); buyerID != m.BuyerID || row != "AE-1001:x.y/payment_reminder/7" {
+	if buyerID, row := message.ParseTags(tags); buyerID != m.BuyerID || row != "AE-1001:x.y/payment_reminder/7" {
 		t.Errorf("tags %v read back as buyer %q, row %q", tags, buyerID, row)
 	}
 

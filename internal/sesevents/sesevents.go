@@ -5,7 +5,7 @@
 // Each SNS record's Message is one SES event record (AWS: "Contents of event data that
 // Amazon SES publishes to Amazon SNS"): eventType, the mail object (messageId, and tags:
 // the configuration set's message tags, among them the buyer and the outbox row that
-// internal/ses put there, notify.Tags) and the event's own object. The events map to
+// internal/ses put there, message.Tags) and the event's own object. The events map to
 // store.Feedback:
 //
 //   - Bounce with bounceType Permanent: SuppressEmail(buyer, order.SuppressHardBounce);
@@ -35,7 +35,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 )
@@ -97,9 +97,9 @@ func (h *Handler) Handle(ctx context.Context, ev events.SNSEvent) error {
 		case err == nil:
 			log.LogAttrs(ctx, slog.LevelInfo, "ses event", attrs...)
 		case order.ErrorCode(err) == order.CodeNotFound || order.ErrorCode(err) == order.CodeInvalid:
-			log.LogAttrs(ctx, slog.LevelWarn, "ses event dropped", append(attrs, slog.String("err", notify.RedactAddresses(err.Error())))...)
+			log.LogAttrs(ctx, slog.LevelWarn, "ses event dropped", append(attrs, slog.String("err", message.RedactAddresses(err.Error())))...)
 		default:
-			log.LogAttrs(ctx, slog.LevelError, "ses event failed", append(attrs, slog.String("err", notify.RedactAddresses(err.Error())))...)
+			log.LogAttrs(ctx, slog.LevelError, "ses event failed", append(attrs, slog.String("err", message.RedactAddresses(err.Error())))...)
 			errs = append(errs, err)
 		}
 	}
@@ -107,17 +107,17 @@ func (h *Handler) Handle(ctx context.Context, ev events.SNSEvent) error {
 }
 
 // apply applies one SES event record and returns what to log about it.
-func (h *Handler) apply(ctx context.Context, message string) ([]slog.Attr, error) {
+func (h *Handler) apply(ctx context.Context, body string) ([]slog.Attr, error) {
 	const op = "sesevents.apply"
 	var rec record
-	if err := json.Unmarshal([]byte(message), &rec); err != nil {
+	if err := json.Unmarshal([]byte(body), &rec); err != nil {
 		return nil, order.Errorf(order.CodeInvalid, op, "the SNS message is not an SES event record")
 	}
 	kind := rec.EventType
 	if kind == "" {
 		kind = rec.NotificationType
 	}
-	buyerID, row := notify.ParseTags(rec.Mail.Tags)
+	buyerID, row := message.ParseTags(rec.Mail.Tags)
 	attrs := []slog.Attr{slog.String("event_type", kind), slog.String("ses_message_id", rec.Mail.MessageID),
 		slog.String("buyer_id", buyerID), slog.String("row", row)}
 	done := func(action string, err error) ([]slog.Attr, error) {

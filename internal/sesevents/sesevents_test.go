@@ -19,7 +19,7 @@ import (
 
 // Each testdata/*.json fixture is an events.SNSEvent whose record's Message is an SES event
 // record; its _source field names the AWS documentation it follows. All name buyer-ana and
-// the outbox row ord-1001/payment_received/2 in their mail.tags (notify.Tags).
+// the outbox row ord-1001/payment_received/2 in their mail.tags (message.Tags).
 const (
 	fixtureBuyer   = "buyer-ana"
 	fixtureMessage = "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000"

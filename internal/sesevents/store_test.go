@@ -8,8 +8,8 @@ import (
 
 	"github.com/orderwire/orderwire/internal/dynamo"
 	"github.com/orderwire/orderwire/internal/embedded"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify"
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/store"
 	"github.com/orderwire/orderwire/internal/store/storetest"
@@ -44,14 +44,14 @@ func stores(_ *testing.T) map[string]func(t *testing.T) store.Store {
 // under the message id of the fixtures (the SES MessageId the events name).
 type senders struct{ emails, texts []string }
 
-func (s *senders) SendEmail(_ context.Context, m notify.Email) (notify.Sent, error) {
+func (s *senders) SendEmail(_ context.Context, m message.Email) (message.Sent, error) {
 	s.emails = append(s.emails, m.ID)
-	return notify.Sent{MessageID: fixtureMessage}, nil
+	return message.Sent{MessageID: fixtureMessage}, nil
 }
 
-func (s *senders) SendSMS(_ context.Context, m notify.SMS) (notify.Sent, error) {
+func (s *senders) SendSMS(_ context.Context, m message.SMS) (message.Sent, error) {
 	s.texts = append(s.texts, m.ID)
-	return notify.Sent{MessageID: "sns-" + m.ID}, nil
+	return message.Sent{MessageID: "sns-" + m.ID}, nil
 }
 
 func (s *senders) OptedOut(context.Context, string) (bool, error) { return false, nil }

@@ -12,10 +12,10 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
-// classify turns a go-mail error from operation op into a *notify.Error.
+// classify turns a go-mail error from operation op into a *message.Error.
 //
 //   - An SMTP reply code decides when there is one, wherever it came from (greeting, EHLO,
 //     STARTTLS, AUTH, MAIL, RCPT, DATA): 4xx is temporary, 5xx permanent. The Reason is
@@ -42,55 +42,55 @@ func classify(op string, err error) error {
 		safe := &smtpError{code: se.ErrorCode(), enhanced: se.EnhancedStatusCode(), msg: redactKeeping(se.Error(), se.MessageID())}
 		switch {
 		case safe.code >= 400 && safe.code < 500:
-			return notify.Temporary(op, safe.reason()+" at "+stage(se.Reason), safe)
+			return message.Temporary(op, safe.reason()+" at "+stage(se.Reason), safe)
 		case safe.code >= 500:
-			return notify.Permanent(op, safe.reason()+" at "+stage(se.Reason), safe)
+			return message.Permanent(op, safe.reason()+" at "+stage(se.Reason), safe)
 		}
 		switch se.Reason {
 		case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
-			return notify.Permanent(op, "message refused by the client: "+stage(se.Reason), safe)
+			return message.Permanent(op, "message refused by the client: "+stage(se.Reason), safe)
 		}
 		if se.Reason == gomail.ErrSMTPDataClose {
 			// The message was transmitted and the server's verdict never arrived: it may
 			// have been accepted, so a retry could deliver it twice.
-			return notify.Uncertain(op, "connection lost at "+stage(se.Reason), safe)
+			return message.Uncertain(op, "connection lost at "+stage(se.Reason), safe)
 		}
-		return notify.Temporary(op, "connection lost at "+stage(se.Reason), safe)
+		return message.Temporary(op, "connection lost at "+stage(se.Reason), safe)
 	}
 	var te *textproto.Error
 	if errors.As(err, &te) {
-		safe := &smtpError{code: te.Code, msg: notify.RedactAddresses(te.Error())}
+		safe := &smtpError{code: te.Code, msg: message.RedactAddresses(te.Error())}
 		if m := enhancedCode.FindString(te.Msg); m != "" {
 			safe.enhanced = m
 		}
 		if te.Code >= 500 {
-			return notify.Permanent(op, safe.reason(), safe)
+			return message.Permanent(op, safe.reason(), safe)
 		}
-		return notify.Temporary(op, safe.reason(), safe)
+		return message.Temporary(op, safe.reason(), safe)
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return notify.Temporary(op, "timed out", context.DeadlineExceeded)
+		return message.Temporary(op, "timed out", context.DeadlineExceeded)
 	case errors.Is(err, context.Canceled):
-		return notify.Temporary(op, "canceled", context.Canceled)
+		return message.Temporary(op, "canceled", context.Canceled)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return notify.Temporary(op, "timed out", &notify.Redacted{Msg: notify.RedactAddresses(err.Error()), Err: ne})
+		return message.Temporary(op, "timed out", &message.Redacted{Msg: message.RedactAddresses(err.Error()), Err: ne})
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) {
-		return notify.Temporary(op, "connection failed", &notify.Redacted{Msg: notify.RedactAddresses(err.Error()), Err: oe})
+		return message.Temporary(op, "connection failed", &message.Redacted{Msg: message.RedactAddresses(err.Error()), Err: oe})
 	}
 	if errors.Is(err, gomail.ErrNoSupportedAuthDiscovered) {
 		// Also what a server offering only PLAIN/LOGIN gets on an unencrypted connection.
-		return notify.Temporary(op, "no usable SMTP AUTH mechanism", &notify.Redacted{Msg: notify.RedactAddresses(err.Error())})
+		return message.Temporary(op, "no usable SMTP AUTH mechanism", &message.Redacted{Msg: message.RedactAddresses(err.Error())})
 	}
 	var ce *tls.CertificateVerificationError
 	if errors.As(err, &ce) {
-		return notify.Temporary(op, "TLS certificate not trusted", &notify.Redacted{Msg: notify.RedactAddresses(err.Error())})
+		return message.Temporary(op, "TLS certificate not trusted", &message.Redacted{Msg: message.RedactAddresses(err.Error())})
 	}
-	return notify.Temporary(op, "unclassified error", &notify.Redacted{Msg: notify.RedactAddresses(err.Error())})
+	return message.Temporary(op, "unclassified error", &message.Redacted{Msg: message.RedactAddresses(err.Error())})
 }
 
 // stage names the SMTP step a SendError happened at, in a few words.
@@ -139,12 +139,12 @@ func (e *smtpError) reason() string {
 // enhancedCode matches an RFC 3463 enhanced status code.
 var enhancedCode = regexp.MustCompile(`\b[245]\.\d{1,3}\.\d{1,3}\b`)
 
-// redactKeeping is notify.RedactAddresses, except that keep (our own Message-ID,
+// redactKeeping is message.RedactAddresses, except that keep (our own Message-ID,
 // address-shaped but built from the outbox id and the sender's domain) survives.
 func redactKeeping(s, keep string) string {
 	if keep == "" {
-		return notify.RedactAddresses(s)
+		return message.RedactAddresses(s)
 	}
 	const mark = "\x00keep\x00"
-	return strings.ReplaceAll(notify.RedactAddresses(strings.ReplaceAll(s, keep, mark)), mark, keep)
+	return strings.ReplaceAll(message.RedactAddresses(strings.ReplaceAll(s, keep, mark)), mark, keep)
 }

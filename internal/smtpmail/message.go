@@ -8,7 +8,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // inputError is a problem with the message found before any connection is made; its text is
@@ -37,7 +37,7 @@ var reservedHeaders = map[string]bool{
 // Errors are inputErrors: an unparsable From, a To that is not one bare address, an empty
 // subject or body, or a header that is malformed, reserved, repeated (ignoring case) or
 // carries a line break.
-func buildMessage(m notify.Email) (*gomail.Msg, string, error) {
+func buildMessage(m message.Email) (*gomail.Msg, string, error) {
 	from, err := mail.ParseAddress(m.From)
 	if err != nil {
 		return nil, "", inputError("invalid from address")

@@ -11,13 +11,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 const buyer = "buyer@example.com"
 
-func testEmail() notify.Email {
-	return notify.Email{
+func testEmail() message.Email {
+	return message.Email{
 		ID:      "ord_1/payment_reminder/1/email",
 		OrderID: "ord_1",
 		Kind:    "payment_reminder",
@@ -35,7 +35,7 @@ func testEmail() notify.Email {
 }
 
 // render builds m and parses the result back with the standard library.
-func render(t *testing.T, m notify.Email) (*mail.Message, string) {
+func render(t *testing.T, m message.Email) (*mail.Message, string) {
 	t.Helper()
 	msg, id, err := buildMessage(m)
 	if err != nil {
@@ -141,17 +141,17 @@ func TestBuildMessageSingleBody(t *testing.T) {
 }
 
 func TestBuildMessageRejectsBadInput(t *testing.T) {
-	cases := map[string]func(m *notify.Email){
-		"bad recipient":    func(m *notify.Email) { m.To = "buyer at example.com" },
-		"two recipients":   func(m *notify.Email) { m.To = buyer + ", other@example.com" },
-		"named recipient":  func(m *notify.Email) { m.To = "Buyer <" + buyer + ">" },
-		"bad from":         func(m *notify.Email) { m.From = "Shop <orders@>" },
-		"empty subject":    func(m *notify.Email) { m.Subject = "" },
-		"empty body":       func(m *notify.Email) { m.Text, m.HTML = "", "" },
-		"header injection": func(m *notify.Email) { m.Headers["X-Evil"] = "a\r\nBcc: " + buyer },
-		"reserved header":  func(m *notify.Email) { m.Headers["BCC"] = buyer },
-		"bad header name":  func(m *notify.Email) { m.Headers["X Evil"] = "x" },
-		"repeated header":  func(m *notify.Email) { m.Headers["list-unsubscribe"] = "<https://x.example/>" },
+	cases := map[string]func(m *message.Email){
+		"bad recipient":    func(m *message.Email) { m.To = "buyer at example.com" },
+		"two recipients":   func(m *message.Email) { m.To = buyer + ", other@example.com" },
+		"named recipient":  func(m *message.Email) { m.To = "Buyer <" + buyer + ">" },
+		"bad from":         func(m *message.Email) { m.From = "Shop <orders@>" },
+		"empty subject":    func(m *message.Email) { m.Subject = "" },
+		"empty body":       func(m *message.Email) { m.Text, m.HTML = "", "" },
+		"header injection": func(m *message.Email) { m.Headers["X-Evil"] = "a\r\nBcc: " + buyer },
+		"reserved header":  func(m *message.Email) { m.Headers["BCC"] = buyer },
+		"bad header name":  func(m *message.Email) { m.Headers["X Evil"] = "x" },
+		"repeated header":  func(m *message.Email) { m.Headers["list-unsubscribe"] = "<https://x.example/>" },
 	}
 	for name, mutate := range cases {
 		m := testEmail()

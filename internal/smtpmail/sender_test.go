@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 func TestSendEmailToFakeServer(t *testing.T) {
@@ -70,9 +70,9 @@ func TestSendEmailReplyCodes(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			_, err = s.SendEmail(ctx, testEmail())
-			var ne *notify.Error
+			var ne *message.Error
 			if !errors.As(err, &ne) {
-				t.Fatalf("err = %v (%T), want *notify.Error", err, err)
+				t.Fatalf("err = %v (%T), want *message.Error", err, err)
 			}
 			if ne.Temporary != c.temporary || ne.Uncertain {
 				t.Errorf("temporary = %v, want %v; uncertain %v: %v", ne.Temporary, c.temporary, ne.Uncertain, err)
@@ -115,11 +115,11 @@ func TestSendEmailUnreachable(t *testing.T) {
 	if time.Since(start) > 4*time.Second {
 		t.Errorf("took %v", time.Since(start))
 	}
-	if err == nil || !notify.IsTemporary(err) {
+	if err == nil || !message.IsTemporary(err) {
 		t.Fatalf("err = %v, want temporary", err)
 	}
-	if notify.Reason(err) != "connection failed" {
-		t.Errorf("Reason = %q, want connection failed", notify.Reason(err))
+	if message.Reason(err) != "connection failed" {
+		t.Errorf("Reason = %q, want connection failed", message.Reason(err))
 	}
 	var oe *net.OpError
 	if !errors.As(err, &oe) {
@@ -136,7 +136,7 @@ func TestSendEmailContextDone(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := s.SendEmail(ctx, testEmail())
-	if err == nil || !notify.IsTemporary(err) {
+	if err == nil || !message.IsTemporary(err) {
 		t.Errorf("err = %v, want temporary", err)
 	}
 }
@@ -146,7 +146,7 @@ func TestSendEmailBadInputIsPermanent(t *testing.T) {
 	m := testEmail()
 	m.To = "not an address " + buyer
 	_, err := s.SendEmail(context.Background(), m)
-	if err == nil || notify.IsTemporary(err) || notify.Reason(err) != "invalid recipient address" {
+	if err == nil || message.IsTemporary(err) || message.Reason(err) != "invalid recipient address" {
 		t.Errorf("err = %v, want permanent invalid recipient address", err)
 	}
 	if strings.Contains(err.Error(), "example.com") {
@@ -165,7 +165,7 @@ func TestHangUpAfterDataIsUncertain(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	_, err = s.SendEmail(ctx, testEmail())
-	if !notify.IsUncertain(err) || notify.IsTemporary(err) || strings.Contains(err.Error(), "example.com") {
+	if !message.IsUncertain(err) || message.IsTemporary(err) || strings.Contains(err.Error(), "example.com") {
 		t.Fatalf("err = %v: want uncertain, not temporary, without the address", err)
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // Default ports when the URL names none: submission with STARTTLS, and implicit TLS.
@@ -33,7 +33,7 @@ const timeout = 30 * time.Second
 // urlHint is appended to every URL error; it shows the accepted forms, never the input.
 const urlHint = "want smtp://[user:pass@]host[:port][?starttls=opportunistic|required|none] or smtps://[user:pass@]host[:port]"
 
-// Sender sends notify.Email messages to one SMTP server. It opens a connection per message
+// Sender sends message.Email messages to one SMTP server. It opens a connection per message
 // and is safe for concurrent use.
 type Sender struct {
 	host        string
@@ -170,25 +170,25 @@ func (s *Sender) client() (*gomail.Client, error) {
 // be set; m.Headers become extra header fields (see buildMessage).
 //
 // On success Sent.MessageID is the Message-ID header value, angle brackets included. Every
-// failure is a *notify.Error: a 4xx reply, a refused or timed-out connection and a dropped
+// failure is a *message.Error: a 4xx reply, a refused or timed-out connection and a dropped
 // connection are temporary; a 5xx reply and invalid input are permanent. If the server
 // accepted the message and only the final QUIT failed, the send counts as done.
-func (s *Sender) SendEmail(ctx context.Context, m notify.Email) (notify.Sent, error) {
+func (s *Sender) SendEmail(ctx context.Context, m message.Email) (message.Sent, error) {
 	const op = "smtpmail.SendEmail"
 	msg, id, err := buildMessage(m)
 	if err != nil {
 		var ie inputError
 		if errors.As(err, &ie) {
-			return notify.Sent{}, notify.Permanent(op, ie.Error(), nil)
+			return message.Sent{}, message.Permanent(op, ie.Error(), nil)
 		}
-		return notify.Sent{}, notify.Permanent(op, "invalid message", nil)
+		return message.Sent{}, message.Permanent(op, "invalid message", nil)
 	}
 	c, err := s.client()
 	if err != nil {
-		return notify.Sent{}, notify.Temporary(op, "client setup failed", nil)
+		return message.Sent{}, message.Temporary(op, "client setup failed", nil)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil && !msg.IsDelivered() {
-		return notify.Sent{}, classify(op, err)
+		return message.Sent{}, classify(op, err)
 	}
-	return notify.Sent{MessageID: id}, nil
+	return message.Sent{MessageID: id}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/testservice"
 )
 
@@ -100,12 +100,12 @@ func TestPublishFailuresOnTheWire(t *testing.T) {
 	for i, c := range cases {
 		rec.failNext(1, c.status, c.code, "Invalid parameter: PhoneNumber Reason: "+phone+" is not valid to publish to")
 		_, err := s.SendSMS(context.Background(), testSMS())
-		if err == nil || notify.IsTemporary(err) != c.temporary {
+		if err == nil || message.IsTemporary(err) != c.temporary {
 			t.Errorf("%s/%d: err = %v, want temporary=%v", c.code, c.status, err, c.temporary)
 			continue
 		}
-		if want := c.code + " (HTTP " + strconv.Itoa(c.status) + ")"; notify.Reason(err) != want {
-			t.Errorf("%s: Reason = %q, want %q", c.code, notify.Reason(err), want)
+		if want := c.code + " (HTTP " + strconv.Itoa(c.status) + ")"; message.Reason(err) != want {
+			t.Errorf("%s: Reason = %q, want %q", c.code, message.Reason(err), want)
 		}
 		assertNoPhone(t, err)
 		if n := len(rec.received()); n != i+1 {
@@ -148,7 +148,7 @@ func TestOptedOutOnTheWire(t *testing.T) {
 		t.Errorf("request = %+v", r)
 	}
 	rec.failNext(1, 400, "Throttled", "Rate exceeded for "+phone)
-	if _, err := s.OptedOut(ctx, phone); err == nil || !notify.IsTemporary(err) {
+	if _, err := s.OptedOut(ctx, phone); err == nil || !message.IsTemporary(err) {
 		t.Errorf("throttled: err = %v, want temporary", err)
 	} else {
 		assertNoPhone(t, err)
@@ -170,7 +170,7 @@ func TestUnreachableIsTemporary(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err = s.SendSMS(ctx, testSMS())
-	if err == nil || !notify.IsTemporary(err) || notify.Reason(err) != "connection failed" {
+	if err == nil || !message.IsTemporary(err) || message.Reason(err) != "connection failed" {
 		t.Errorf("err = %v, want temporary connection failed", err)
 	}
 }

@@ -2,7 +2,7 @@ package sns
 
 import (
 	"github.com/orderwire/orderwire/internal/awsfail"
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // temporaryCodes are SNS (and generic AWS query-protocol) error codes that a later attempt
@@ -59,9 +59,9 @@ var permanentCodes = map[string]bool{
 	"PlatformApplicationDisabledException": true,
 }
 
-// classifier turns the SNS client's errors into *notify.Error values whose text never
+// classifier turns the SNS client's errors into *message.Error values whose text never
 // contains the phone number (rules: awsfail.Classifier.Classify): the codes above decide
-// first, then the HTTP status; API error messages are redacted by notify.RedactPhones ("Invalid
+// first, then the HTTP status; API error messages are redacted by message.RedactPhones ("Invalid
 // parameter: PhoneNumber Reason: +1... is not valid") and transport errors keep only the
 // network error.
-var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: notify.RedactPhones}
+var classifier = awsfail.Classifier{Temporary: temporaryCodes, Permanent: permanentCodes, Redact: message.RedactPhones}

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/order"
 )
 
@@ -40,7 +40,7 @@ type Options struct {
 	OriginationNumber string
 }
 
-// Sender sends notify.SMS messages through SNS as transactional SMS. It is safe for
+// Sender sends message.SMS messages through SNS as transactional SMS. It is safe for
 // concurrent use if its API client is (an *sns.Client is).
 type Sender struct {
 	api  snsAPI
@@ -69,19 +69,19 @@ func NewClient(cfg aws.Config, endpoint string) *sns.Client {
 // (AWS.SNS.SMS.SMSType=Transactional: higher delivery priority, meant for order updates),
 // with the Options' sender ID and origination number when set.
 //
-// On success Sent.MessageID is the SNS MessageId. Every failure is a *notify.Error: an
+// On success Sent.MessageID is the SNS MessageId. Every failure is a *message.Error: an
 // invalid number or empty text (checked before calling SNS), InvalidParameter,
 // AuthorizationError, EndpointDisabled, opted-out and other 4xx are permanent; throttling,
 // internal errors, 5xx and a failed connection are temporary; timeouts, cancellations and
 // other transport failures are uncertain (see classifier). No failure's text contains the
 // phone number.
-func (s *Sender) SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error) {
+func (s *Sender) SendSMS(ctx context.Context, m message.SMS) (message.Sent, error) {
 	const op = "sns.SendSMS"
 	if !order.IsE164(m.To) {
-		return notify.Sent{}, notify.Permanent(op, "invalid phone number", nil)
+		return message.Sent{}, message.Permanent(op, "invalid phone number", nil)
 	}
 	if m.Text == "" {
-		return notify.Sent{}, notify.Permanent(op, "empty message", nil)
+		return message.Sent{}, message.Permanent(op, "empty message", nil)
 	}
 	out, err := s.api.Publish(ctx, &sns.PublishInput{
 		PhoneNumber:       aws.String(m.To),
@@ -89,12 +89,12 @@ func (s *Sender) SendSMS(ctx context.Context, m notify.SMS) (notify.Sent, error)
 		MessageAttributes: s.attributes(),
 	})
 	if err != nil {
-		return notify.Sent{}, classifier.Classify(op, err)
+		return message.Sent{}, classifier.Classify(op, err)
 	}
 	if out == nil || aws.ToString(out.MessageId) == "" {
-		return notify.Sent{}, notify.Temporary(op, "response without MessageId", nil)
+		return message.Sent{}, message.Temporary(op, "response without MessageId", nil)
 	}
-	return notify.Sent{MessageID: aws.ToString(out.MessageId)}, nil
+	return message.Sent{MessageID: aws.ToString(out.MessageId)}, nil
 }
 
 // attributes returns the Publish message attributes for this Sender.
@@ -118,7 +118,7 @@ func (s *Sender) attributes() map[string]types.MessageAttributeValue {
 func (s *Sender) OptedOut(ctx context.Context, phone string) (bool, error) {
 	const op = "sns.OptedOut"
 	if !order.IsE164(phone) {
-		return false, notify.Permanent(op, "invalid phone number", nil)
+		return false, message.Permanent(op, "invalid phone number", nil)
 	}
 	out, err := s.api.CheckIfPhoneNumberIsOptedOut(ctx, &sns.CheckIfPhoneNumberIsOptedOutInput{
 		PhoneNumber: aws.String(phone),

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 const phone = "+15555550100"
@@ -42,8 +42,8 @@ func (f *fakeAPI) CheckIfPhoneNumberIsOptedOut(_ context.Context, in *sns.CheckI
 	return f.optOut, f.optErr
 }
 
-func testSMS() notify.SMS {
-	return notify.SMS{
+func testSMS() message.SMS {
+	return message.SMS{
 		ID:      "ord_1/payment_reminder/1/sms",
 		OrderID: "ord_1",
 		Kind:    "payment_reminder",
@@ -88,7 +88,7 @@ func TestSendSMSBuildsPublish(t *testing.T) {
 }
 
 func TestSendSMSRejectsBadInputWithoutCallingSNS(t *testing.T) {
-	for _, m := range []notify.SMS{
+	for _, m := range []message.SMS{
 		{To: "5555550100", Text: "x"},
 		{To: "+1 555 555 0100", Text: "x"},
 		{To: "+0555550100", Text: "x"},
@@ -96,7 +96,7 @@ func TestSendSMSRejectsBadInputWithoutCallingSNS(t *testing.T) {
 	} {
 		api := &fakeAPI{}
 		_, err := New(api, Options{}).SendSMS(context.Background(), m)
-		if err == nil || notify.IsTemporary(err) {
+		if err == nil || message.IsTemporary(err) {
 			t.Errorf("%q: err = %v, want permanent", m.To, err)
 		}
 		if len(api.pubIn) != 0 {
@@ -151,9 +151,9 @@ func TestClassify(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			api := &fakeAPI{pubErr: c.err}
 			_, err := New(api, Options{}).SendSMS(context.Background(), testSMS())
-			var ne *notify.Error
+			var ne *message.Error
 			if !errors.As(err, &ne) {
-				t.Fatalf("err = %v (%T), want *notify.Error", err, err)
+				t.Fatalf("err = %v (%T), want *message.Error", err, err)
 			}
 			if ne.Temporary != c.temporary {
 				t.Errorf("temporary = %v, want %v (%v)", ne.Temporary, c.temporary, err)
@@ -179,10 +179,10 @@ func TestOptedOutWithFake(t *testing.T) {
 		t.Errorf("asked about %q", aws.ToString(api.optIn[0].PhoneNumber))
 	}
 	api.optErr = sdkError(400, &types.ThrottledException{Message: leaky})
-	if _, err := s.OptedOut(context.Background(), phone); err == nil || !notify.IsTemporary(err) {
+	if _, err := s.OptedOut(context.Background(), phone); err == nil || !message.IsTemporary(err) {
 		t.Errorf("throttled: err = %v, want temporary", err)
 	}
-	if _, err := s.OptedOut(context.Background(), "555"); err == nil || notify.IsTemporary(err) {
+	if _, err := s.OptedOut(context.Background(), "555"); err == nil || message.IsTemporary(err) {
 		t.Errorf("bad number: err = %v, want permanent", err)
 	}
 }
@@ -190,7 +190,7 @@ func TestOptedOutWithFake(t *testing.T) {
 // assertNoPhone fails if err's text or reason contains the number's digits.
 func assertNoPhone(t *testing.T, err error) {
 	t.Helper()
-	for _, s := range []string{err.Error(), notify.Reason(err)} {
+	for _, s := range []string{err.Error(), message.Reason(err)} {
 		if strings.Contains(s, "5555550100") {
 			t.Errorf("error text names the phone number: %q", s)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 )
 
 // The message attributes of a seller alert, for subscription filter policies.
@@ -28,9 +28,9 @@ type publisher interface {
 }
 
 // TopicPublisher publishes seller alerts to an SNS topic (the SellerAlerts topic of
-// template.yaml): the message is the alert as JSON (notify.Alert's fields), the subject its
+// template.yaml): the message is the alert as JSON (message.Alert's fields), the subject its
 // one-line summary, and the message attributes AttrKind and AttrOrderID let subscribers
-// filter. It is a notifier.AlertSink on channel notify.ChannelSNS, safe for concurrent use
+// filter. It is a notifier.AlertSink on channel message.ChannelSNS, safe for concurrent use
 // if its client is. Alerts carry no buyer contact data.
 type TopicPublisher struct {
 	api      publisher
@@ -44,19 +44,19 @@ func NewTopicPublisher(api publisher, topicARN string) *TopicPublisher {
 }
 
 // Channel implements notifier.AlertSink.
-func (p *TopicPublisher) Channel() notify.Channel { return notify.ChannelSNS }
+func (p *TopicPublisher) Channel() message.Channel { return message.ChannelSNS }
 
 // SendAlert publishes a. On success Sent.MessageID is the SNS MessageId. Failures are
-// *notify.Error values classified like SendSMS's (throttling and 5xx temporary, other 4xx
+// *message.Error values classified like SendSMS's (throttling and 5xx temporary, other 4xx
 // permanent, transport failures after the request was written uncertain).
-func (p *TopicPublisher) SendAlert(ctx context.Context, a notify.Alert) (notify.Sent, error) {
+func (p *TopicPublisher) SendAlert(ctx context.Context, a message.Alert) (message.Sent, error) {
 	const op = "sns.SendAlert"
 	if p.topicARN == "" {
-		return notify.Sent{}, notify.Permanent(op, "no topic ARN configured", nil)
+		return message.Sent{}, message.Permanent(op, "no topic ARN configured", nil)
 	}
 	body, err := json.Marshal(a)
 	if err != nil {
-		return notify.Sent{}, notify.Permanent(op, "alert does not encode", nil)
+		return message.Sent{}, message.Permanent(op, "alert does not encode", nil)
 	}
 	str := func(v string) types.MessageAttributeValue {
 		return types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
@@ -72,12 +72,12 @@ func (p *TopicPublisher) SendAlert(ctx context.Context, a notify.Alert) (notify.
 		MessageAttributes: attrs,
 	})
 	if err != nil {
-		return notify.Sent{}, classifier.Classify(op, err)
+		return message.Sent{}, classifier.Classify(op, err)
 	}
 	if out == nil || aws.ToString(out.MessageId) == "" {
-		return notify.Sent{}, notify.Temporary(op, "response without MessageId", nil)
+		return message.Sent{}, message.Temporary(op, "response without MessageId", nil)
 	}
-	return notify.Sent{MessageID: aws.ToString(out.MessageId)}, nil
+	return message.Sent{MessageID: aws.ToString(out.MessageId)}, nil
 }
 
 // subject makes s a valid SNS subject: ASCII printable characters (others become '?'),

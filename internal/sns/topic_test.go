@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderwire/orderwire/internal/notify"
+	"github.com/orderwire/orderwire/internal/message"
 	"github.com/orderwire/orderwire/internal/sns"
 	"github.com/orderwire/orderwire/internal/sns/snstest"
 )
@@ -17,7 +17,7 @@ import (
 func TestTopicPublisherOnFauxqs(t *testing.T) {
 	topic := snstest.NewTopic(t)
 	p := sns.NewTopicPublisher(topic.Client, topic.ARN)
-	a := notify.Alert{ID: "A-1042/seller_dispute_opened/3", Kind: "dispute_opened", OrderID: "A-1042",
+	a := message.Alert{ID: "A-1042/seller_dispute_opened/3", Kind: "dispute_opened", OrderID: "A-1042",
 		Source: "stripe", EventID: "evt_1", Detail: "dispute du_1; respond by 2026-12-10T23:59:59Z",
 		CreatedAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	sent, err := p.SendAlert(context.Background(), a)
@@ -29,7 +29,7 @@ func TestTopicPublisherOnFauxqs(t *testing.T) {
 		t.Fatalf("%d messages in the queue, want 1", len(got))
 	}
 	env := got[0]
-	var back notify.Alert
+	var back message.Alert
 	if err := json.Unmarshal([]byte(env.Message), &back); err != nil || back != a {
 		t.Fatalf("message = %s (%v), want %+v", env.Message, err, a)
 	}

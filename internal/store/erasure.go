@@ -53,15 +53,15 @@ func BuyerHoldSK(orderID string) string { return BuyerHoldPrefix + orderID }
 
 // BuyerOrderRecord is an item of the buyer's order index.
 type BuyerOrderRecord struct {
-	OrderID string `json:"order_id" dynamodbav:"order_id"`
+	OrderID string `json:"order_id"`
 }
 
 // HoldRecord is evidence held after an erasure: both the BuyerHoldSK and EvidenceHoldSK items.
 type HoldRecord struct {
-	OrderID           string    `json:"order_id" dynamodbav:"order_id"`
-	BuyerID           string    `json:"buyer_id" dynamodbav:"buyer_id"`
-	EvidenceHoldUntil time.Time `json:"evidence_hold_until" dynamodbav:"evidence_hold_until"`
-	Why               string    `json:"why" dynamodbav:"why"`
+	OrderID           string    `json:"order_id"`
+	BuyerID           string    `json:"buyer_id"`
+	EvidenceHoldUntil time.Time `json:"evidence_hold_until"`
+	Why               string    `json:"why"`
 }
 
 // Erasure is what one erasure run did, and what it holds.

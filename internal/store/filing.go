@@ -67,10 +67,10 @@ func EventRefs(ev order.Event) []string {
 // reference never changes order. Parked only grows: a binding that sees it non-zero looks
 // for parked events to file.
 type RefRecord struct {
-	Source  string `json:"source" dynamodbav:"source"`
-	Ref     string `json:"ref" dynamodbav:"ref"`
-	OrderID string `json:"order_id,omitempty" dynamodbav:"order_id,omitempty"`
-	Parked  int64  `json:"parked,omitempty" dynamodbav:"parked,omitempty"`
+	Source  string `json:"source"`
+	Ref     string `json:"ref"`
+	OrderID string `json:"order_id,omitempty"`
+	Parked  int64  `json:"parked,omitempty"`
 }
 
 // Why an event is not filed on an order (UnfiledRecord.Why, the listing's "why").
@@ -222,12 +222,12 @@ func PlanFiling(ev order.Event, refs map[string]RefRecord, namedFound, targetFou
 // sits in the unfiled-events index): the event itself, why it is unfiled, where its
 // evidence is and under which parking partitions copies of it wait.
 type UnfiledRecord struct {
-	Why         string               `json:"why" dynamodbav:"why"`
-	Detail      string               `json:"detail,omitempty" dynamodbav:"detail,omitempty"`
-	EvidencePK  string               `json:"evidence_pk" dynamodbav:"evidence_pk"`
-	ParkedUnder []string             `json:"parked_under,omitempty" dynamodbav:"parked_under,omitempty"`
-	Payment     *EventRecord         `json:"payment,omitempty" dynamodbav:"payment,omitempty"`
-	Tracking    *TrackingEventRecord `json:"tracking,omitempty" dynamodbav:"tracking,omitempty"`
+	Why         string               `json:"why"`
+	Detail      string               `json:"detail,omitempty"`
+	EvidencePK  string               `json:"evidence_pk"`
+	ParkedUnder []string             `json:"parked_under,omitempty"`
+	Payment     *EventRecord         `json:"payment,omitempty"`
+	Tracking    *TrackingEventRecord `json:"tracking,omitempty"`
 }
 
 // Alert is the seller alert (order.AlertEventUnfiled, under order.UnfiledAlertOrderID) that

@@ -8,32 +8,32 @@ import (
 
 // DisputeRecord is one dispute of an order, stored inside its META item.
 type DisputeRecord struct {
-	ID          string    `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
-	Provider    string    `json:"provider,omitempty" dynamodbav:"provider,omitempty"`
-	Status      string    `json:"status" dynamodbav:"status"` // "open" in records written before the five statuses
-	Reason      string    `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
-	RespondBy   time.Time `json:"respond_by,omitzero" dynamodbav:"respond_by,omitempty"`
-	AmountMinor int64     `json:"amount_minor,omitempty" dynamodbav:"amount_minor,omitempty"`
-	Currency    string    `json:"currency,omitempty" dynamodbav:"currency,omitempty"`
-	OpenedAt    time.Time `json:"opened_at" dynamodbav:"opened_at"`
-	UpdatedAt   time.Time `json:"updated_at" dynamodbav:"updated_at"`
+	ID          string    `json:"dispute_id,omitempty"`
+	Provider    string    `json:"provider,omitempty"`
+	Status      string    `json:"status"` // "open" in records written before the five statuses
+	Reason      string    `json:"reason,omitempty"`
+	RespondBy   time.Time `json:"respond_by,omitzero"`
+	AmountMinor int64     `json:"amount_minor,omitempty"`
+	Currency    string    `json:"currency,omitempty"`
+	OpenedAt    time.Time `json:"opened_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // LedgerEntryRecord is one payment event of an order's ledger, stored inside its META item.
 type LedgerEntryRecord struct {
-	Source         string    `json:"source" dynamodbav:"source"`
-	EventID        string    `json:"event_id" dynamodbav:"event_id"`
-	Kind           string    `json:"kind" dynamodbav:"kind"`
-	OccurredAt     time.Time `json:"occurred_at" dynamodbav:"occurred_at"`
-	Sequence       int64     `json:"sequence,omitempty" dynamodbav:"sequence,omitempty"`
-	AmountMinor    int64     `json:"amount_minor,omitempty" dynamodbav:"amount_minor,omitempty"`
-	Currency       string    `json:"currency,omitempty" dynamodbav:"currency,omitempty"`
-	RefundIsTotal  bool      `json:"refund_is_total,omitempty" dynamodbav:"refund_is_total,omitempty"`
-	DisputeID      string    `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
-	DisputeOutcome string    `json:"dispute_outcome,omitempty" dynamodbav:"dispute_outcome,omitempty"`
-	DisputeStatus  string    `json:"dispute_status,omitempty" dynamodbav:"dispute_status,omitempty"`
-	DisputeReason  string    `json:"dispute_reason,omitempty" dynamodbav:"dispute_reason,omitempty"`
-	RespondBy      time.Time `json:"respond_by,omitzero" dynamodbav:"respond_by,omitempty"`
+	Source         string    `json:"source"`
+	EventID        string    `json:"event_id"`
+	Kind           string    `json:"kind"`
+	OccurredAt     time.Time `json:"occurred_at"`
+	Sequence       int64     `json:"sequence,omitempty"`
+	AmountMinor    int64     `json:"amount_minor,omitempty"`
+	Currency       string    `json:"currency,omitempty"`
+	RefundIsTotal  bool      `json:"refund_is_total,omitempty"`
+	DisputeID      string    `json:"dispute_id,omitempty"`
+	DisputeOutcome string    `json:"dispute_outcome,omitempty"`
+	DisputeStatus  string    `json:"dispute_status,omitempty"`
+	DisputeReason  string    `json:"dispute_reason,omitempty"`
+	RespondBy      time.Time `json:"respond_by,omitzero"`
 }
 
 func newDisputeRecords(list []order.Dispute) []DisputeRecord {

@@ -8,34 +8,34 @@ import (
 
 // NotificationRecord is an outbox row with its delivery state.
 type NotificationRecord struct {
-	OrderID      string           `json:"order_id" dynamodbav:"order_id"`
-	BuyerID      string           `json:"buyer_id" dynamodbav:"buyer_id"`
-	Kind         string           `json:"kind" dynamodbav:"kind"`
-	Seq          int64            `json:"seq" dynamodbav:"seq"`
-	Status       string           `json:"status" dynamodbav:"status"`
-	CreatedAt    time.Time        `json:"created_at" dynamodbav:"created_at"`
-	CauseSource  string           `json:"cause_source" dynamodbav:"cause_source"`
-	CauseEventID string           `json:"cause_event_id" dynamodbav:"cause_event_id"`
-	Parcel       string           `json:"parcel,omitempty" dynamodbav:"parcel,omitempty"`
-	Detail       string           `json:"detail,omitempty" dynamodbav:"detail,omitempty"`
-	NotBefore    time.Time        `json:"not_before,omitzero" dynamodbav:"not_before,omitempty"`
-	Attempts     int              `json:"attempts,omitempty" dynamodbav:"attempts,omitempty"`
-	Owner        string           `json:"owner,omitempty" dynamodbav:"owner,omitempty"`
-	LeaseUntil   time.Time        `json:"lease_until,omitzero" dynamodbav:"lease_until,omitempty"`
-	Reason       string           `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
-	Deliveries   []DeliveryRecord `json:"deliveries,omitempty" dynamodbav:"deliveries,omitempty"`
-	UpdatedAt    time.Time        `json:"updated_at,omitzero" dynamodbav:"updated_at,omitempty"`
+	OrderID      string           `json:"order_id"`
+	BuyerID      string           `json:"buyer_id"`
+	Kind         string           `json:"kind"`
+	Seq          int64            `json:"seq"`
+	Status       string           `json:"status"`
+	CreatedAt    time.Time        `json:"created_at"`
+	CauseSource  string           `json:"cause_source"`
+	CauseEventID string           `json:"cause_event_id"`
+	Parcel       string           `json:"parcel,omitempty"`
+	Detail       string           `json:"detail,omitempty"`
+	NotBefore    time.Time        `json:"not_before,omitzero"`
+	Attempts     int              `json:"attempts,omitempty"`
+	Owner        string           `json:"owner,omitempty"`
+	LeaseUntil   time.Time        `json:"lease_until,omitzero"`
+	Reason       string           `json:"reason,omitempty"`
+	Deliveries   []DeliveryRecord `json:"deliveries,omitempty"`
+	UpdatedAt    time.Time        `json:"updated_at,omitzero"`
 }
 
 // DeliveryRecord is what one channel did.
 type DeliveryRecord struct {
-	Channel   string    `json:"channel" dynamodbav:"channel"`
-	Status    string    `json:"status" dynamodbav:"status"`
-	MessageID string    `json:"message_id,omitempty" dynamodbav:"message_id,omitempty"`
-	Reason    string    `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
-	At        time.Time `json:"at" dynamodbav:"at"`
+	Channel   string    `json:"channel"`
+	Status    string    `json:"status"`
+	MessageID string    `json:"message_id,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	At        time.Time `json:"at"`
 	// DeliveredAt is order.Delivery.DeliveredAt (MarkDelivered).
-	DeliveredAt time.Time `json:"delivered_at,omitzero" dynamodbav:"delivered_at,omitempty"`
+	DeliveredAt time.Time `json:"delivered_at,omitzero"`
 }
 
 // NewNotificationRecord is n as stored.
@@ -76,12 +76,12 @@ func utcOrZero(t time.Time) time.Time {
 
 // PreferencesRecord is a buyer's message choices, kept in the PROFILE item.
 type PreferencesRecord struct {
-	Default     string            `json:"default,omitempty" dynamodbav:"default,omitempty"`
-	ByKind      map[string]string `json:"by_kind,omitempty" dynamodbav:"by_kind,omitempty"`
-	EmailOptOut bool              `json:"email_opt_out,omitempty" dynamodbav:"email_opt_out,omitempty"`
-	SMSOptOut   bool              `json:"sms_opt_out,omitempty" dynamodbav:"sms_opt_out,omitempty"`
-	UpdatedAt   time.Time         `json:"updated_at" dynamodbav:"updated_at"`
-	UpdatedBy   string            `json:"updated_by,omitempty" dynamodbav:"updated_by,omitempty"`
+	Default     string            `json:"default,omitempty"`
+	ByKind      map[string]string `json:"by_kind,omitempty"`
+	EmailOptOut bool              `json:"email_opt_out,omitempty"`
+	SMSOptOut   bool              `json:"sms_opt_out,omitempty"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	UpdatedBy   string            `json:"updated_by,omitempty"`
 }
 
 // NewPreferencesRecord is p as stored.

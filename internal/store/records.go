@@ -9,45 +9,47 @@ import (
 
 // The stored shapes of the domain types, shared by both adapters so that an item means the
 // same in each: the embedded store keeps them as JSON, DynamoDB as attributes (the adapter
-// adds PK, SK and item_type). Times are UTC.
+// adds PK, SK and item_type). The json tags are the one set of field names: internal/dynamo
+// encodes these records with them (attributevalue TagKey "json"), so renaming a tag renames
+// a stored attribute in both stores. Times are UTC.
 
 // OrderRecord is an order's META item.
 type OrderRecord struct {
-	ID            string           `json:"order_id" dynamodbav:"order_id"`
-	BuyerID       string           `json:"buyer_id" dynamodbav:"buyer_id"`
-	AmountMinor   int64            `json:"amount_minor" dynamodbav:"amount_minor"`
-	Currency      string           `json:"currency" dynamodbav:"currency"`
-	CreatedAt     time.Time        `json:"created_at" dynamodbav:"created_at"`
-	PaymentDueAt  time.Time        `json:"payment_due_at" dynamodbav:"payment_due_at"`
-	Status        string           `json:"status" dynamodbav:"status"`
-	PaymentStatus string           `json:"payment_status,omitempty" dynamodbav:"payment_status,omitempty"`
-	Dispute       string           `json:"dispute,omitempty" dynamodbav:"dispute,omitempty"`
-	PaidMinor     int64            `json:"paid_minor,omitempty" dynamodbav:"paid_minor,omitempty"`
-	RefundedMinor int64            `json:"refunded_minor,omitempty" dynamodbav:"refunded_minor,omitempty"`
-	FraudWarning  bool             `json:"fraud_warning,omitempty" dynamodbav:"fraud_warning,omitempty"`
-	Version       int64            `json:"version" dynamodbav:"version"`
-	UpdatedAt     time.Time        `json:"updated_at" dynamodbav:"updated_at"`
-	Shipments     []ShipmentRecord `json:"shipments,omitempty" dynamodbav:"shipments,omitempty"`
+	ID            string           `json:"order_id"`
+	BuyerID       string           `json:"buyer_id"`
+	AmountMinor   int64            `json:"amount_minor"`
+	Currency      string           `json:"currency"`
+	CreatedAt     time.Time        `json:"created_at"`
+	PaymentDueAt  time.Time        `json:"payment_due_at"`
+	Status        string           `json:"status"`
+	PaymentStatus string           `json:"payment_status,omitempty"`
+	Dispute       string           `json:"dispute,omitempty"`
+	PaidMinor     int64            `json:"paid_minor,omitempty"`
+	RefundedMinor int64            `json:"refunded_minor,omitempty"`
+	FraudWarning  bool             `json:"fraud_warning,omitempty"`
+	Version       int64            `json:"version"`
+	UpdatedAt     time.Time        `json:"updated_at"`
+	Shipments     []ShipmentRecord `json:"shipments,omitempty"`
 	// Dunning state (see order.Order).
-	RemindersSent   int       `json:"reminders_sent,omitempty" dynamodbav:"reminders_sent,omitempty"`
-	FinalNoticeSent bool      `json:"final_notice_sent,omitempty" dynamodbav:"final_notice_sent,omitempty"`
-	NextActionAt    time.Time `json:"next_action_at,omitempty" dynamodbav:"next_action_at,omitempty"`
-	DunningTier     string    `json:"dunning_tier,omitempty" dynamodbav:"dunning_tier,omitempty"`
-	BuyerTimeZone   string    `json:"buyer_timezone,omitempty" dynamodbav:"buyer_timezone,omitempty"`
+	RemindersSent   int       `json:"reminders_sent,omitempty"`
+	FinalNoticeSent bool      `json:"final_notice_sent,omitempty"`
+	NextActionAt    time.Time `json:"next_action_at,omitempty"`
+	DunningTier     string    `json:"dunning_tier,omitempty"`
+	BuyerTimeZone   string    `json:"buyer_timezone,omitempty"`
 	// The disputes one by one and the payment ledger the facts are folded from (see
 	// order.PaymentChange); the ledger is bounded by order.MaxLedger entries.
-	Disputes []DisputeRecord     `json:"disputes,omitempty" dynamodbav:"disputes,omitempty"`
-	Ledger   []LedgerEntryRecord `json:"ledger,omitempty" dynamodbav:"ledger,omitempty"`
+	Disputes []DisputeRecord     `json:"disputes,omitempty"`
+	Ledger   []LedgerEntryRecord `json:"ledger,omitempty"`
 	// The disputes' response deadlines (order.DisputeDeadline).
-	DisputeDeadlines []DisputeDeadlineRecord `json:"dispute_deadlines,omitempty" dynamodbav:"dispute_deadlines,omitempty"`
+	DisputeDeadlines []DisputeDeadlineRecord `json:"dispute_deadlines,omitempty"`
 }
 
 // DisputeDeadlineRecord is one order.DisputeDeadline.
 type DisputeDeadlineRecord struct {
-	DisputeID string    `json:"dispute_id" dynamodbav:"dispute_id"`
-	RespondBy time.Time `json:"respond_by" dynamodbav:"respond_by"`
-	Of        time.Time `json:"of" dynamodbav:"of"`
-	Alerted   bool      `json:"alerted,omitempty" dynamodbav:"alerted,omitempty"`
+	DisputeID string    `json:"dispute_id"`
+	RespondBy time.Time `json:"respond_by"`
+	Of        time.Time `json:"of"`
+	Alerted   bool      `json:"alerted,omitempty"`
 }
 
 func newDeadlineRecords(list []order.DisputeDeadline) []DisputeDeadlineRecord {
@@ -68,16 +70,16 @@ func deadlines(list []DisputeDeadlineRecord) []order.DisputeDeadline {
 
 // ShipmentRecord is a parcel, stored inside its order's META item.
 type ShipmentRecord struct {
-	Carrier        string    `json:"carrier" dynamodbav:"carrier"`
-	TrackingNumber string    `json:"tracking_number" dynamodbav:"tracking_number"`
-	Service        string    `json:"service" dynamodbav:"service"`
-	ShippedAt      time.Time `json:"shipped_at" dynamodbav:"shipped_at"`
-	Status         string    `json:"status" dynamodbav:"status"`
-	ProviderStatus string    `json:"provider_status,omitempty" dynamodbav:"provider_status,omitempty"`
-	SubStatus      string    `json:"sub_status,omitempty" dynamodbav:"sub_status,omitempty"`
-	StatusAt       time.Time `json:"status_at" dynamodbav:"status_at"`
-	Reached        string    `json:"reached" dynamodbav:"reached"`
-	Notified       []string  `json:"notified,omitempty" dynamodbav:"notified,omitempty"`
+	Carrier        string    `json:"carrier"`
+	TrackingNumber string    `json:"tracking_number"`
+	Service        string    `json:"service"`
+	ShippedAt      time.Time `json:"shipped_at"`
+	Status         string    `json:"status"`
+	ProviderStatus string    `json:"provider_status,omitempty"`
+	SubStatus      string    `json:"sub_status,omitempty"`
+	StatusAt       time.Time `json:"status_at"`
+	Reached        string    `json:"reached"`
+	Notified       []string  `json:"notified,omitempty"`
 }
 
 func newShipmentRecords(list []order.Shipment) []ShipmentRecord {
@@ -136,34 +138,34 @@ func (r OrderRecord) Order() order.Order {
 // BuyerRecord is a buyer's PROFILE item. Fields that later features add (opt-outs, rating)
 // are kept by SetContact, which the seller's order updates call.
 type BuyerRecord struct {
-	ID       string `json:"buyer_id" dynamodbav:"buyer_id"`
-	Name     string `json:"name" dynamodbav:"name"`
-	Email    string `json:"email,omitempty" dynamodbav:"email,omitempty"`
-	Phone    string `json:"phone,omitempty" dynamodbav:"phone,omitempty"`
-	Locale   string `json:"locale" dynamodbav:"locale"`
-	TimeZone string `json:"timezone" dynamodbav:"timezone"`
-	Country  string `json:"country" dynamodbav:"country"`
+	ID       string `json:"buyer_id"`
+	Name     string `json:"name"`
+	Email    string `json:"email,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Locale   string `json:"locale"`
+	TimeZone string `json:"timezone"`
+	Country  string `json:"country"`
 	// The payment history (order.BuyerStats), one counter per attribute.
-	PaidBeforeReminder int `json:"paid_before_reminder,omitempty" dynamodbav:"paid_before_reminder,omitempty"`
-	PaidAfterReminders int `json:"paid_after_reminders,omitempty" dynamodbav:"paid_after_reminders,omitempty"`
-	NeverPaid          int `json:"never_paid,omitempty" dynamodbav:"never_paid,omitempty"`
-	FullRefunds        int `json:"full_refunds,omitempty" dynamodbav:"full_refunds,omitempty"`
-	DisputesLost       int `json:"disputes_lost,omitempty" dynamodbav:"disputes_lost,omitempty"`
+	PaidBeforeReminder int `json:"paid_before_reminder,omitempty"`
+	PaidAfterReminders int `json:"paid_after_reminders,omitempty"`
+	NeverPaid          int `json:"never_paid,omitempty"`
+	FullRefunds        int `json:"full_refunds,omitempty"`
+	DisputesLost       int `json:"disputes_lost,omitempty"`
 	// Preferences are the buyer's message choices (SetPreferences), nil until set.
-	Preferences *PreferencesRecord `json:"preferences,omitempty" dynamodbav:"preferences,omitempty"`
+	Preferences *PreferencesRecord `json:"preferences,omitempty"`
 	// EmailSuppression is set once by SuppressEmail (the first report is kept), nil while
 	// email is allowed; SoftBounces is CountSoftBounce's counter.
-	EmailSuppression *SuppressionRecord `json:"email_suppression,omitempty" dynamodbav:"email_suppression,omitempty"`
-	SoftBounces      int                `json:"soft_bounces,omitempty" dynamodbav:"soft_bounces,omitempty"`
+	EmailSuppression *SuppressionRecord `json:"email_suppression,omitempty"`
+	SoftBounces      int                `json:"soft_bounces,omitempty"`
 	// ErasingSince is set while an erasure of the buyer runs (RunErasure): GetBuyer then
 	// answers CodeNotFound, so that no message goes out; the item is deleted when it ends.
-	ErasingSince *time.Time `json:"erasing_since,omitempty" dynamodbav:"erasing_since,omitempty"`
+	ErasingSince *time.Time `json:"erasing_since,omitempty"`
 }
 
 // SuppressionRecord is why and since when a buyer's email is suppressed.
 type SuppressionRecord struct {
-	Reason string    `json:"reason" dynamodbav:"reason"`
-	At     time.Time `json:"at" dynamodbav:"at"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
 }
 
 // emailFeedback is the stored feedback as the domain sees it.
@@ -202,25 +204,25 @@ func (r BuyerRecord) Buyer() order.Buyer {
 
 // EventRecord is a normalised event: a parked event, and the body of a timeline entry.
 type EventRecord struct {
-	Kind           string    `json:"kind" dynamodbav:"kind"`
-	Type           string    `json:"event_type" dynamodbav:"event_type"`
-	Source         string    `json:"source" dynamodbav:"source"`
-	EventID        string    `json:"event_id" dynamodbav:"event_id"`
-	OrderID        string    `json:"order_id" dynamodbav:"order_id"`
-	OccurredAt     time.Time `json:"occurred_at" dynamodbav:"occurred_at"`
-	ReceivedAt     time.Time `json:"received_at" dynamodbav:"received_at"`
-	AmountMinor    int64     `json:"amount_minor,omitempty" dynamodbav:"amount_minor,omitempty"`
-	Currency       string    `json:"currency,omitempty" dynamodbav:"currency,omitempty"`
-	RefundIsTotal  bool      `json:"refund_is_total,omitempty" dynamodbav:"refund_is_total,omitempty"`
-	DisputeOutcome string    `json:"dispute_outcome,omitempty" dynamodbav:"dispute_outcome,omitempty"`
-	PaymentRef     string    `json:"payment_ref,omitempty" dynamodbav:"payment_ref,omitempty"`
-	Refs           []string  `json:"refs,omitempty" dynamodbav:"refs,omitempty"`
-	Sequence       int64     `json:"sequence,omitempty" dynamodbav:"sequence,omitempty"`
-	DisputeID      string    `json:"dispute_id,omitempty" dynamodbav:"dispute_id,omitempty"`
-	DisputeStatus  string    `json:"dispute_status,omitempty" dynamodbav:"dispute_status,omitempty"`
-	DisputeReason  string    `json:"dispute_reason,omitempty" dynamodbav:"dispute_reason,omitempty"`
-	RespondBy      time.Time `json:"respond_by,omitzero" dynamodbav:"respond_by,omitempty"`
-	TimeAnomaly    string    `json:"time_anomaly,omitempty" dynamodbav:"time_anomaly,omitempty"`
+	Kind           string    `json:"kind"`
+	Type           string    `json:"event_type"`
+	Source         string    `json:"source"`
+	EventID        string    `json:"event_id"`
+	OrderID        string    `json:"order_id"`
+	OccurredAt     time.Time `json:"occurred_at"`
+	ReceivedAt     time.Time `json:"received_at"`
+	AmountMinor    int64     `json:"amount_minor,omitempty"`
+	Currency       string    `json:"currency,omitempty"`
+	RefundIsTotal  bool      `json:"refund_is_total,omitempty"`
+	DisputeOutcome string    `json:"dispute_outcome,omitempty"`
+	PaymentRef     string    `json:"payment_ref,omitempty"`
+	Refs           []string  `json:"refs,omitempty"`
+	Sequence       int64     `json:"sequence,omitempty"`
+	DisputeID      string    `json:"dispute_id,omitempty"`
+	DisputeStatus  string    `json:"dispute_status,omitempty"`
+	DisputeReason  string    `json:"dispute_reason,omitempty"`
+	RespondBy      time.Time `json:"respond_by,omitzero"`
+	TimeAnomaly    string    `json:"time_anomaly,omitempty"`
 }
 
 // NewEventRecord is ev as stored.
@@ -247,20 +249,20 @@ func (r EventRecord) Event() order.Event {
 // entries also carry the parcel, its reported status and the carrier's checkpoints.
 type TimelineRecord struct {
 	EventRecord
-	Applied        bool               `json:"applied" dynamodbav:"applied"`
-	Reason         string             `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
-	TrackingNumber string             `json:"tracking_number,omitempty" dynamodbav:"tracking_number,omitempty"`
-	ShipmentStatus string             `json:"shipment_status,omitempty" dynamodbav:"shipment_status,omitempty"`
-	SubStatus      string             `json:"sub_status,omitempty" dynamodbav:"sub_status,omitempty"`
-	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty" dynamodbav:"checkpoints,omitempty"`
+	Applied        bool               `json:"applied"`
+	Reason         string             `json:"reason,omitempty"`
+	TrackingNumber string             `json:"tracking_number,omitempty"`
+	ShipmentStatus string             `json:"shipment_status,omitempty"`
+	SubStatus      string             `json:"sub_status,omitempty"`
+	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty"`
 }
 
 // CheckpointRecord is one carrier scan.
 type CheckpointRecord struct {
-	At       time.Time `json:"at" dynamodbav:"at"`
-	Location string    `json:"location,omitempty" dynamodbav:"location,omitempty"`
-	Message  string    `json:"message,omitempty" dynamodbav:"message,omitempty"`
-	Status   string    `json:"status,omitempty" dynamodbav:"status,omitempty"`
+	At       time.Time `json:"at"`
+	Location string    `json:"location,omitempty"`
+	Message  string    `json:"message,omitempty"`
+	Status   string    `json:"status,omitempty"`
 }
 
 // EntryRecord is a timeline entry of order orderID as stored.
@@ -296,34 +298,34 @@ func (r TimelineRecord) Entry() order.TimelineEntry {
 // record's time; on DynamoDB the adapter sets expires_at then): nothing verified is lost
 // while the seller can still file it.
 type DedupeRecord struct {
-	OrderID   string         `json:"order_id" dynamodbav:"order_id"`
-	ExpiresAt int64          `json:"expires_at,omitempty" dynamodbav:"expires_at,omitempty"`
-	Unfiled   *UnfiledRecord `json:"unfiled,omitempty" dynamodbav:"unfiled,omitempty"`
+	OrderID   string         `json:"order_id"`
+	ExpiresAt int64          `json:"expires_at,omitempty"`
+	Unfiled   *UnfiledRecord `json:"unfiled,omitempty"`
 }
 
 // ClaimRecord says which order registered a carrier's tracking number.
 type ClaimRecord struct {
-	OrderID        string `json:"order_id" dynamodbav:"order_id"`
-	Carrier        string `json:"carrier" dynamodbav:"carrier"`
-	TrackingNumber string `json:"tracking_number" dynamodbav:"tracking_number"`
+	OrderID        string `json:"order_id"`
+	Carrier        string `json:"carrier"`
+	TrackingNumber string `json:"tracking_number"`
 }
 
 // TrackingEventRecord is a parked carrier event.
 type TrackingEventRecord struct {
-	Source         string             `json:"source" dynamodbav:"source"`
-	EventID        string             `json:"event_id" dynamodbav:"event_id"`
-	Type           string             `json:"event_type" dynamodbav:"event_type"`
-	TrackingNumber string             `json:"tracking_number" dynamodbav:"tracking_number"`
-	Carrier        string             `json:"carrier,omitempty" dynamodbav:"carrier,omitempty"`
-	Status         string             `json:"shipment_status,omitempty" dynamodbav:"shipment_status,omitempty"`
-	ProviderStatus string             `json:"provider_status,omitempty" dynamodbav:"provider_status,omitempty"`
-	SubStatus      string             `json:"sub_status,omitempty" dynamodbav:"sub_status,omitempty"`
-	OccurredAt     time.Time          `json:"occurred_at" dynamodbav:"occurred_at"`
-	ReceivedAt     time.Time          `json:"received_at" dynamodbav:"received_at"`
-	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty" dynamodbav:"checkpoints,omitempty"`
-	TimeAnomaly    string             `json:"time_anomaly,omitempty" dynamodbav:"time_anomaly,omitempty"`
+	Source         string             `json:"source"`
+	EventID        string             `json:"event_id"`
+	Type           string             `json:"event_type"`
+	TrackingNumber string             `json:"tracking_number"`
+	Carrier        string             `json:"carrier,omitempty"`
+	Status         string             `json:"shipment_status,omitempty"`
+	ProviderStatus string             `json:"provider_status,omitempty"`
+	SubStatus      string             `json:"sub_status,omitempty"`
+	OccurredAt     time.Time          `json:"occurred_at"`
+	ReceivedAt     time.Time          `json:"received_at"`
+	Checkpoints    []CheckpointRecord `json:"checkpoints,omitempty"`
+	TimeAnomaly    string             `json:"time_anomaly,omitempty"`
 	// Reason says why the event is parked, unfiled (order.FileTracking's words).
-	Reason string `json:"reason,omitempty" dynamodbav:"reason,omitempty"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // Claims is the claims of one tracking number as order.FileTracking takes them.

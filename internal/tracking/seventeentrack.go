@@ -65,7 +65,7 @@ func (p *seventeenTrack) Acknowledge() (int, string, []byte) { return ack() }
 // Verify checks the sign header: hex SHA-256 of "<raw body>/<key>" — a plain hash, not an
 // HMAC — against every configured key in constant time. No timestamp is signed.
 func (p *seventeenTrack) Verify(_ context.Context, r Request, _ time.Time) error {
-	const op = "tracking.17track.Verify"
+	const op = "tracking.seventeentrack.Verify"
 	sig := webhooksig.Header(r.Header, "sign")
 	if sig == "" {
 		return webhooksig.MissingHeader(op, "sign")
@@ -140,7 +140,7 @@ func (e *seventeenTrackEvent) time() time.Time {
 // state gets the same id (deduplicated), any new scan or status a new one. Checkpoints come
 // from every data.track_info.tracking.providers[].events[] (origin and destination carrier).
 func (p *seventeenTrack) Parse(r Request) (order.TrackingEvent, error) {
-	const op = "tracking.17track.Parse"
+	const op = "tracking.seventeentrack.Parse"
 	var b seventeenTrackBody
 	if err := json.Unmarshal(r.Body, &b); err != nil {
 		return order.TrackingEvent{}, invalid(op, "body is not a 17TRACK push: malformed JSON")

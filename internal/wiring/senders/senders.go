@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/orderwire/orderwire/internal/emf"
+	"github.com/orderwire/orderwire/internal/message/templates"
 	"github.com/orderwire/orderwire/internal/notifier"
-	"github.com/orderwire/orderwire/internal/notify/templates"
 	"github.com/orderwire/orderwire/internal/ses"
 	"github.com/orderwire/orderwire/internal/smtpmail"
 	"github.com/orderwire/orderwire/internal/sns"

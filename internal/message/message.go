@@ -1,8 +1,10 @@
-// Package notify holds what the notifier and its senders share: the rendered messages, the
-// channels, and how a sender reports a failure (temporary: retry later; permanent: record
-// and stop). It has no AWS imports; internal/ses, internal/smtpmail, internal/sns and
-// internal/localsink implement sending, internal/notifier decides what to send.
-package notify
+// Package message holds a message as it is sent, what the notifier and its senders share:
+// the rendered messages (Email, SMS, a seller's Alert), the channels, the redaction of
+// addresses and phone numbers, the SES tags naming the buyer and outbox row, and how a
+// sender reports a failure (temporary: retry later; permanent: record and stop). It has no
+// AWS imports: internal/ses, internal/smtpmail, internal/sns and internal/localsink
+// implement sending, internal/notifier decides what to send.
+package message
 
 import (
 	"errors"

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -41,4 +42,15 @@ func CheckSessionID(op, id string) error {
 		}
 	}
 	return nil
+}
+
+// SessionRevocations records console sign-outs (console.SessionRevoker is the console's
+// view of it). RevokeSession records that session id is revoked until until, replacing
+// any earlier revocation of it; the write is durable when it returns nil. SessionRevoked
+// reports whether id is revoked at now: false for an id never revoked and once until is
+// at or before now, whether or not the expiry has deleted the item yet. A bad id
+// (CheckSessionID) is CodeInvalid on both.
+type SessionRevocations interface {
+	RevokeSession(ctx context.Context, id string, until time.Time) error
+	SessionRevoked(ctx context.Context, id string, now time.Time) (bool, error)
 }

@@ -21,8 +21,9 @@ import (
 // orders by status and search one; open an order and see its checkpoints, messages and
 // dispute; register a parcel; look at the buyer; file the unfiled event on an order from
 // the Inbox and see the order change; download the evidence pack and verify it; switch to
-// Chinese and back; sign out and be refused. Every page visited is checked by axe-core
-// (no serious or critical violation) and saved as a PNG under bin/screenshots/. The steps
+// Chinese and back; sign out and be refused, also with the session cookie copied before
+// signing out. Every page visited is checked by axe-core (no serious or critical
+// violation) and saved as a PNG under bin/screenshots/. The steps
 // run in this order (each later one sees what the earlier ones changed); a failed sign-in
 // stops the walk, any other failed step is reported and the walk goes on.
 func TestConsoleWalk(t *testing.T) {
@@ -367,6 +368,16 @@ func consoleChinese(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 
 func consoleSignOut(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 	b.Open(w.base + "/console/today")
+	// A copy of the session (cookie and csrf value) taken before signing out, replayed from
+	// elsewhere: it works now, and must not once the seller has signed out.
+	copied := b.Cookie(w.base+"/console/", "ow_session")
+	if copied == nil || copied.Value == "" {
+		t.Fatal("signed in, but no ow_session cookie")
+	}
+	oldCSRF := b.Attr(`form#signout input[name=csrf]`, "value")
+	if code, loc := replaySession(t, w.base, "GET", "/console/today", copied.Value, ""); code != http.StatusOK {
+		t.Fatalf("the copied cookie before signing out: %d %s, want 200", code, loc)
+	}
 	if code := b.Load("sign out", chromedp.Click(chromedp.CSS(`form#signout button[type=submit]`))); code != 200 ||
 		!strings.HasSuffix(b.Location(), "/console/signin") {
 		t.Fatalf("sign out: %d at %s, want the sign-in page", code, b.Location())
@@ -385,6 +396,36 @@ func consoleSignOut(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 		"event_id": w.unfiledID, "order_id": cwPaid}); code != http.StatusForbidden {
 		t.Errorf("POST /console/inbox/assign signed out: %d, want 403", code)
 	}
+	for _, path := range []string{"/console/today", "/console/orders/" + cwDisputed, "/console/orders/" + cwDisputed + "/evidence"} {
+		if code, loc := replaySession(t, w.base, "GET", path, copied.Value, ""); code != http.StatusSeeOther || loc != "/console/signin" {
+			t.Errorf("GET %s with the cookie copied before signing out: %d %s, want 303 to the sign-in page", path, code, loc)
+		}
+	}
+	if code, _ := replaySession(t, w.base, "POST", "/console/inbox/assign", copied.Value,
+		"csrf="+oldCSRF+"&provider=stripe&event_id="+w.unfiledID+"&order_id="+cwPaid); code != http.StatusForbidden {
+		t.Errorf("POST /console/inbox/assign with the copied cookie and its csrf value: %d, want 403", code)
+	}
+}
+
+// replaySession sends one request to base+path with only the ow_session cookie value (and
+// form, for a POST), following no redirect, and returns the status and Location.
+func replaySession(t *testing.T, base, method, path, session, form string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.AddCookie(&http.Cookie{Name: "ow_session", Value: session})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
 }
 
 // TestConsoleAcceptLanguage: with no ow_lang cookie the console speaks the browser's

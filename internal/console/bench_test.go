@@ -22,8 +22,8 @@ import (
 // benchOrders is how many orders the console benchmarks list from.
 const benchOrders = 10_000
 
-// BenchmarkConsolePages renders console pages through the whole handler (session check,
-// the store's ListOrders on the embedded bbolt store, templates, both languages' catalogs
+// BenchmarkConsolePages renders console pages through the whole handler (session check
+// with its read of the session's revocation, the store's ListOrders on the embedded bbolt store, templates, both languages' catalogs
 // resolved at start) with 10,000 orders stored: a third of them paid (a Stripe payment
 // each, so awaiting shipment and, past the unshipped setting, needing attention). Each
 // iteration is one GET with a session cookie; the answer is checked once per sub-benchmark.
@@ -36,6 +36,16 @@ func BenchmarkConsolePages(b *testing.B) {
 			page, err := st.ListOrders(context.Background(), store.OrderQuery{Limit: 50})
 			if err != nil || len(page.Orders) != 50 {
 				b.Fatalf("ListOrders: %d, %v", len(page.Orders), err)
+			}
+		}
+	})
+	// The session check's part of every page: one SessionRevoked read of a session that was
+	// never signed out.
+	b.Run("store SessionRevoked alone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if revoked, err := st.SessionRevoked(context.Background(), "QmVuY2hTZXNzaW9uLTAwMDE", time.Now()); err != nil || revoked {
+				b.Fatalf("SessionRevoked: %v, %v", revoked, err)
 			}
 		}
 	})
@@ -112,7 +122,7 @@ func benchConsole(b *testing.B) (http.Handler, *http.Cookie, *embedded.Store) {
 	clock := func() time.Time { return at }
 	packs := &evidencepack.Packer{Source: st, Now: clock}
 	h := console.New(console.Config{Orders: &seller.Service{Orders: st, Now: clock}, List: st, Messages: packs,
-		Unfiled: st, Buyers: st, Evidence: packs, Tokens: []string{token}, Now: clock})
+		Unfiled: st, Buyers: st, Evidence: packs, Sessions: st, Tokens: []string{token}, Now: clock})
 	page := httptest.NewRecorder()
 	h.ServeHTTP(page, httptest.NewRequest("GET", "/console/signin", nil))
 	m := csrfField.FindStringSubmatch(page.Body.String())

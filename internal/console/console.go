@@ -52,9 +52,19 @@ type EvidencePacks interface {
 	PackEvidence(ctx context.Context, orderID, lang string) (func(ctx context.Context, w io.Writer) error, error)
 }
 
-// Config wires the console. Orders, Messages, Unfiled and Buyers are required; List and
-// Evidence are optional (without List the Today and Orders pages say that the listing is
-// not available; without Evidence the download is 404).
+// SessionRevoker records signed-out sessions and tells whether one is (the stores
+// implement it). RevokeSession records that session id is revoked until until (the
+// cookie's expiry); SessionRevoked reports whether it is revoked at now, false once
+// until has passed or for an id never revoked.
+type SessionRevoker interface {
+	RevokeSession(ctx context.Context, id string, until time.Time) error
+	SessionRevoked(ctx context.Context, id string, now time.Time) (bool, error)
+}
+
+// Config wires the console. Orders, Messages, Unfiled, Buyers and Sessions are required
+// (without Sessions, which only tests may leave out, signing out cannot end a copied
+// cookie); List and Evidence are optional (without List the Today and Orders pages say
+// that the listing is not available; without Evidence the download is 404).
 type Config struct {
 	Orders   Orders
 	List     Lister
@@ -62,6 +72,8 @@ type Config struct {
 	Unfiled  Unfiled
 	Buyers   Buyers
 	Evidence EvidencePacks
+	// Sessions records sign-outs; every request with a session cookie reads it once.
+	Sessions SessionRevoker
 	// Tokens are the seller API's bearer tokens; signing in takes any of them. Empty: no
 	// one can sign in.
 	Tokens []string

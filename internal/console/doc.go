@@ -14,11 +14,14 @@
 //   - GET /console/lang with a `back` that is not a /console/ path is refused with 400.
 //
 // Security model:
-//   - Sessions are stateless, so a Lambda behind API Gateway needs no table: the cookie
-//     ow_session is base64url(expiry ‖ random id ‖ HMAC-SHA256). The MAC key is derived from
-//     the token the seller signed in with, so removing a token from the configuration ends
-//     every session opened with it. Signing out clears the cookie; a copied cookie stays
-//     valid until it expires (8 h) or its token is rotated out.
+//   - The cookie ow_session is base64url(expiry ‖ 16-byte random id ‖ HMAC-SHA256), so
+//     opening a session writes nothing. The MAC key is derived from the token the seller
+//     signed in with, so removing a token from the configuration ends every session opened
+//     with it. Signing out records the session id as revoked until the cookie's expiry
+//     (Config.Sessions: one item in the store, gone after that expiry) and clears the
+//     cookie, so a copy of the cookie is refused from then on. Every request with a valid
+//     cookie reads that record once; when the read fails the request is refused with 503
+//     (fail closed), and the failure is logged without the cookie.
 //   - The CSRF value of every form is HMAC(session key, "csrf" ‖ session id), compared in
 //     constant time on every POST; a POST without a session is 403, a GET is 303 to the
 //     sign-in page.

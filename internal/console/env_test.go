@@ -109,7 +109,7 @@ func newEnv(t *testing.T) *env {
 	deliverFirstRow(t, st, orderID)
 	packs := &evidencepack.Packer{Source: st, Now: clock}
 	cfg := console.Config{Orders: svc, List: &recordingLister{Lister: st},
-		Messages: packs, Unfiled: st, Buyers: st, Evidence: packs, Tokens: []string{"other-token", token},
+		Messages: packs, Unfiled: st, Buyers: st, Evidence: packs, Sessions: st, Tokens: []string{"other-token", token},
 		TimeZone: time.UTC, Now: clock}
 	return &env{t: t, st: st, cfg: cfg, handler: console.New(cfg), at: &at}
 }

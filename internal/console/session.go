@@ -79,11 +79,17 @@ func (k keyring) tokenKey(token string) []byte {
 	return key
 }
 
-// session is a verified session: its id and the key of the token it was opened with.
+// session is a verified session: its id, the key of the token it was opened with and
+// its expiry.
 type session struct {
 	id  []byte
 	key []byte
+	exp time.Time
 }
+
+// storeID is the session's id as the SessionRevoker keys it: 22 base64url characters of
+// 16 bytes from crypto/rand. It alone opens nothing (a cookie also needs the MAC).
+func (s session) storeID() string { return base64.RawURLEncoding.EncodeToString(s.id) }
 
 // csrf is the CSRF value of the session's forms.
 func (s session) csrf() string {
@@ -119,7 +125,7 @@ func (k keyring) verify(value string, now time.Time) (session, bool) {
 	if found == nil || !now.Before(exp) || exp.After(now.Add(SessionTTL+time.Minute)) {
 		return session{}, false
 	}
-	return session{id: body[8:], key: found}, true
+	return session{id: body[8:], key: found, exp: exp}, true
 }
 
 type sessionKey struct{}
@@ -130,15 +136,25 @@ func sessionOf(r *http.Request) (session, bool) {
 	return s, ok
 }
 
-// session admits a request only with a valid session cookie: without one a GET (or HEAD)
-// is sent to the sign-in page (303) and anything else is 403. A POST must also carry the
-// session's csrf form value.
+// session admits a request only with a valid session cookie that has not been signed out
+// (one read of Config.Sessions): without one a GET (or HEAD) is sent to the sign-in page
+// (303) and anything else is 403. When that read fails the request is refused with 503
+// (fail closed). A POST must also carry the session's csrf form value.
 func (c *console) session(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var s session
 		ok := false
 		if ck, err := r.Cookie(SessionCookie); err == nil {
 			s, ok = c.keys.verify(ck.Value, c.now())
+		}
+		if ok && c.cfg.Sessions != nil {
+			revoked, err := c.cfg.Sessions.SessionRevoked(r.Context(), s.storeID(), c.now())
+			if err != nil {
+				c.log.Error("console session check failed", "error", err)
+				c.renderStatus(w, r, http.StatusServiceUnavailable, c.locale(r).T("error.unavailable"))
+				return
+			}
+			ok = !revoked
 		}
 		safe := r.Method == http.MethodGet || r.Method == http.MethodHead
 		if !ok {
@@ -231,7 +247,20 @@ func (c *console) signin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/console/today", http.StatusSeeOther)
 }
 
+// signout records the session as revoked until its cookie expires, so that a copy of the
+// cookie is refused from now on, then clears the cookie (303 to the sign-in page). When
+// the revocation cannot be recorded it is 503 and the cookie stays: signing out again
+// retries.
 func (c *console) signout(w http.ResponseWriter, r *http.Request) {
+	s, _ := sessionOf(r)
+	if c.cfg.Sessions != nil {
+		if err := c.cfg.Sessions.RevokeSession(r.Context(), s.storeID(), s.exp); err != nil {
+			c.log.Error("console sign-out not recorded", "error", err)
+			c.renderStatus(w, r, http.StatusServiceUnavailable, c.locale(r).T("error.unavailable"))
+			return
+		}
+	}
+	c.log.Info("console sign-out")
 	c.setSession(w, r, "", time.Time{})
 	http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
 }

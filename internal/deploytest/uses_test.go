@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orderwire/orderwire/internal/console"
 	"github.com/orderwire/orderwire/internal/evidencepack"
 	"github.com/orderwire/orderwire/internal/httpapi"
 	"github.com/orderwire/orderwire/internal/notifier"
@@ -276,6 +277,7 @@ func (r *reader) literal(n *ast.CompositeLit) {
 		"Unfiled":  reflect.TypeFor[httpapi.UnfiledDesk](),
 		"Buyers":   reflect.TypeFor[httpapi.PreferenceStore](),
 		"List":     reflect.TypeFor[store.OrderLister](),
+		"Sessions": reflect.TypeFor[console.SessionRevoker](), // sign-out's PutItem, every page's GetItem
 	}
 	consoleNoAWS := map[string]bool{"Tokens": true, "TimeZone": true, "UnshippedAfter": true, "Now": true, "Logger": true}
 	sweeperNoAWS := map[string]bool{"Policy": true, "Batch": true, "Metrics": true}
@@ -398,7 +400,8 @@ func callsAWS(t *testing.T, pkg string) bool {
 func TestFunctionUses(t *testing.T) {
 	for name, want := range map[string]use{
 		"seller-api": {interfaces: []reflect.Type{reflect.TypeFor[seller.Orders](), reflect.TypeFor[httpapi.PreferenceStore](), reflect.TypeFor[httpapi.UnfiledDesk](),
-			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[store.OrderLister](), reflect.TypeFor[httpapi.BuyerDataStore]()}, secret: true, unsubscribeKeys: true,
+			reflect.TypeFor[evidencepack.Source](), reflect.TypeFor[store.OrderLister](), reflect.TypeFor[httpapi.BuyerDataStore](),
+			reflect.TypeFor[console.SessionRevoker]()}, secret: true, unsubscribeKeys: true,
 			settings: []string{"ORDERWIRE_POLICY_FILE", "ORDERWIRE_SECRETS_ARN", "ORDERWIRE_SELLER_TIMEZONE", "ORDERWIRE_TABLE",
 				"ORDERWIRE_UNSHIPPED_DAYS", "ORDERWIRE_UNSUBSCRIBE_SECRET_ARN"}},
 		"payment-webhook": {interfaces: []reflect.Type{reflect.TypeFor[httpapi.EventRecorder]()}, secret: true,

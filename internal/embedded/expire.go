@@ -29,7 +29,8 @@ const purgeBatch = 1000
 //     last event, unless store.EvidenceHeld (an open dispute); the order and its outbox rows
 //     stay;
 //   - the evidence held by a buyer erasure whose hold has ended (purgeHolds): the order's
-//     RAW# items and its parcels', as the erasure deletes them, and both hold items.
+//     RAW# items and its parcels', as the erasure deletes them, and both hold items;
+//   - the console session revocations whose until has passed (purgeSessions).
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 	const op = "embedded.PurgeExpired"
 	total, err := s.purgeMarkers(ctx, now)
@@ -50,6 +51,11 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 	total += n
 	if err != nil {
 		return total, order.Internal(op, err)
+	}
+	n, err = s.purgeSessions(ctx, now)
+	total += n
+	if err != nil {
+		return total, err
 	}
 	return total, nil
 }

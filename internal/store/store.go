@@ -154,6 +154,9 @@ type Store interface {
 	// OrderLister lists orders for the seller, from indexes (orderlist.go).
 	OrderLister
 
+	// SessionRevocations records console sign-outs (session.go).
+	SessionRevocations
+
 	// Close releases the store's resources. The store is unusable afterwards.
 	Close() error
 }

@@ -58,6 +58,7 @@ func runAll(t *testing.T, h Harness) {
 	runEvidence(t, h)
 	runRetention(t, h)
 	runOrderList(t, h)
+	runSessions(t, h)
 	if h.Dump != nil {
 		runErasure(t, h)
 	}

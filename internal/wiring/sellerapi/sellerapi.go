@@ -45,7 +45,7 @@ func Config(cfg wiring.APIConfig, st store.Store, signer *unsubscribe.Signer, sh
 		Orders: orders, Preferences: st, Unsubscribe: signer, Unfiled: st,
 		Evidence: packs, Messages: packs, OrderList: st, UnshippedAfter: unshipped,
 		Console: console.New(console.Config{Orders: orders, List: st, Messages: packs, Unfiled: st, Buyers: st, Evidence: packs,
-			Tokens: cfg.Tokens, TimeZone: cfg.SellerTimeZone, UnshippedAfter: unshipped, Logger: logger}),
+			Sessions: st, Tokens: cfg.Tokens, TimeZone: cfg.SellerTimeZone, UnshippedAfter: unshipped, Logger: logger}),
 		BuyerData: httpapi.BuyerDataConfig{Store: st, DisputeWindow: cfg.DisputeWindow},
 		Tokens:    cfg.Tokens, Logger: logger,
 	}

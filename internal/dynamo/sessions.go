@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/orderwire/orderwire/internal/order"
@@ -28,7 +27,7 @@ func (s *Store) RevokeSession(ctx context.Context, id string, until time.Time) e
 	if err := store.CheckSessionID(op, id); err != nil {
 		return err
 	}
-	item, err := attributevalue.MarshalMap(sessionItem{keyed{store.SessionPK(id), store.RevokedSK, "session_revoked"},
+	item, err := marshalMap(sessionItem{keyed{store.SessionPK(id), store.RevokedSK, "session_revoked"},
 		store.SessionRevokedRecord{ExpiresAt: until.Unix()}})
 	if err != nil {
 		return order.Internal(op, err)
@@ -54,7 +53,7 @@ func (s *Store) SessionRevoked(ctx context.Context, id string, now time.Time) (b
 		return false, nil
 	}
 	var rec store.SessionRevokedRecord
-	if err := attributevalue.UnmarshalMap(out.Item, &rec); err != nil {
+	if err := unmarshalMap(out.Item, &rec); err != nil {
 		return false, order.Internal(op, err)
 	}
 	return rec.Revoked(now), nil

@@ -21,7 +21,7 @@ func SessionPK(id string) string { return "SESSION#" + id }
 
 // SessionRevokedRecord is a session's revocation: until ExpiresAt (unix seconds).
 type SessionRevokedRecord struct {
-	ExpiresAt int64 `json:"expires_at" dynamodbav:"expires_at"`
+	ExpiresAt int64 `json:"expires_at"`
 }
 
 // Revoked reports whether the revocation still holds at now.

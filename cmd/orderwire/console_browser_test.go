@@ -388,7 +388,8 @@ func consoleSignOut(t *testing.T, b *browsertest.Browser, w *consoleWorld) {
 }
 
 // TestConsoleAcceptLanguage: with no ow_lang cookie the console speaks the browser's
-// language, here Simplified Chinese, on the sign-in page (axe-checked like every page).
+// language, here Simplified Chinese, on the sign-in page (axe-checked like every page);
+// the sign-in page's own language switch, used without a session, turns it to English.
 func TestConsoleAcceptLanguage(t *testing.T) {
 	b := browsertest.Start(t, browsertest.Options{AcceptLanguage: "zh-CN,zh;q=0.9,en;q=0.5"})
 	base, _, stop := startServe(t, map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": "tok-lang"})
@@ -400,4 +401,18 @@ func TestConsoleAcceptLanguage(t *testing.T) {
 		t.Errorf("Accept-Language zh-CN: lang %q, h1 %q; want zh-CN and Chinese", lang, h1)
 	}
 	visit(t, b, "signin-zh-CN")
+	if code := b.Load("switch sign-in to English", chromedp.Click(chromedp.CSS("a#lang-en"))); code != 200 ||
+		!strings.HasSuffix(b.Location(), "/console/signin") {
+		t.Fatalf("switch on sign-in: %d at %s, want back on /console/signin", code, b.Location())
+	}
+	if lang, h1 := b.Attr("html", "lang"), b.Text("h1"); lang != "en" || hasHan(h1) {
+		t.Errorf("after the switch on sign-in: lang %q, h1 %q; want en", lang, h1)
+	}
+	if c := b.Cookie(base+"/console/", "ow_lang"); c == nil || c.Value != "en" {
+		t.Errorf("ow_lang cookie %+v, want en", c)
+	}
+	if b.Attr("a#lang-zh-CN", "href") == "" {
+		t.Error("no way back to Chinese on the English sign-in page")
+	}
+	visit(t, b, "signin-en")
 }

@@ -149,9 +149,17 @@ func localPath(back string) bool {
 }
 
 // switchLang sets the language cookie and sends the seller back (GET /console/lang?to=&back=).
+// With a session, back may be any console path. Without one, the switch serves the sign-in
+// page only: back must be exactly /console/signin, else the request is sent to the sign-in
+// page (303) with no cookie set, like every other page without a session. The switch reads
+// no data either way.
 func (c *console) switchLang(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	to, back := q.Get("to"), q.Get("back")
+	if _, ok := c.cookieSession(r); !ok && back != signinPath {
+		http.Redirect(w, r, signinPath, http.StatusSeeOther)
+		return
+	}
 	if back == "" {
 		back = "/console/today"
 	}

@@ -122,6 +122,9 @@ func (k keyring) verify(value string, now time.Time) (session, bool) {
 	return session{id: body[8:], key: found}, true
 }
 
+// signinPath is the sign-in page, where a request without a session is sent.
+const signinPath = "/console/signin"
+
 type sessionKey struct{}
 
 // sessionOf returns the request's verified session (set by (*console).session).
@@ -130,20 +133,25 @@ func sessionOf(r *http.Request) (session, bool) {
 	return s, ok
 }
 
+// cookieSession verifies the request's session cookie, if any.
+func (c *console) cookieSession(r *http.Request) (session, bool) {
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return session{}, false
+	}
+	return c.keys.verify(ck.Value, c.now())
+}
+
 // session admits a request only with a valid session cookie: without one a GET (or HEAD)
 // is sent to the sign-in page (303) and anything else is 403. A POST must also carry the
 // session's csrf form value.
 func (c *console) session(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var s session
-		ok := false
-		if ck, err := r.Cookie(SessionCookie); err == nil {
-			s, ok = c.keys.verify(ck.Value, c.now())
-		}
+		s, ok := c.cookieSession(r)
 		safe := r.Method == http.MethodGet || r.Method == http.MethodHead
 		if !ok {
 			if safe {
-				http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+				http.Redirect(w, r, signinPath, http.StatusSeeOther)
 				return
 			}
 			c.renderStatus(w, r, http.StatusForbidden, c.locale(r).T("error.no_session"))
@@ -200,6 +208,8 @@ func (c *console) signinPage(w http.ResponseWriter, r *http.Request) {
 
 func (c *console) renderSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	v := c.view(r, "signin.title")
+	// Without a session the language switch may only come back here (switchLang).
+	v.Lang, v.Back = true, signinPath
 	v.CSRF, v.Error = c.signinCSRF(c.now()), msg
 	c.render(w, status, "signin", v)
 }
@@ -233,5 +243,5 @@ func (c *console) signin(w http.ResponseWriter, r *http.Request) {
 
 func (c *console) signout(w http.ResponseWriter, r *http.Request) {
 	c.setSession(w, r, "", time.Time{})
-	http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+	http.Redirect(w, r, signinPath, http.StatusSeeOther)
 }

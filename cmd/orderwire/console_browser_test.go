@@ -51,7 +51,8 @@ func TestConsoleWalk(t *testing.T) {
 }
 
 // visit checks the page the browser is on: exactly one h1, a main, a lang attribute, no
-// buyer contact detail in clear, no serious or critical axe-core violation; then saves it.
+// buyer contact detail in clear, no horizontal overflow, no serious or critical axe-core
+// violation; then saves it.
 func visit(t *testing.T, b *browsertest.Browser, name string) {
 	t.Helper()
 	if n := b.Count("h1"); n != 1 {
@@ -68,6 +69,11 @@ func visit(t *testing.T, b *browsertest.Browser, name string) {
 		if strings.Contains(html, clear) {
 			t.Errorf("%s: a buyer contact detail is shown in clear (cwContacts[%d])", name, i)
 		}
+	}
+	// The browser is 1280 px wide: nothing (a long id in a table, say) may widen the page.
+	if over := browsertest.Get(b, "page overflow", chromedp.Evaluate[int](
+		`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); over > 0 {
+		t.Errorf("%s: the page is %d px wider than the window", name, over)
 	}
 	b.CheckAccessible(name)
 	b.Screenshot(name)

@@ -52,7 +52,8 @@ func TestConsoleWalk(t *testing.T) {
 }
 
 // visit checks the page the browser is on: exactly one h1, a main, a lang attribute, no
-// buyer contact detail in clear, no serious or critical axe-core violation; then saves it.
+// buyer contact detail in clear, no horizontal overflow, no serious or critical axe-core
+// violation; then saves it.
 func visit(t *testing.T, b *browsertest.Browser, name string) {
 	t.Helper()
 	if n := b.Count("h1"); n != 1 {
@@ -69,6 +70,11 @@ func visit(t *testing.T, b *browsertest.Browser, name string) {
 		if strings.Contains(html, clear) {
 			t.Errorf("%s: a buyer contact detail is shown in clear (cwContacts[%d])", name, i)
 		}
+	}
+	// The browser is 1280 px wide: nothing (a long id in a table, say) may widen the page.
+	if over := browsertest.Get(b, "page overflow", chromedp.Evaluate[int](
+		`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); over > 0 {
+		t.Errorf("%s: the page is %d px wider than the window", name, over)
 	}
 	b.CheckAccessible(name)
 	b.Screenshot(name)
@@ -429,7 +435,8 @@ func replaySession(t *testing.T, base, method, path, session, form string) (int,
 }
 
 // TestConsoleAcceptLanguage: with no ow_lang cookie the console speaks the browser's
-// language, here Simplified Chinese, on the sign-in page (axe-checked like every page).
+// language, here Simplified Chinese, on the sign-in page (axe-checked like every page);
+// the sign-in page's own language switch, used without a session, turns it to English.
 func TestConsoleAcceptLanguage(t *testing.T) {
 	b := browsertest.Start(t, browsertest.Options{AcceptLanguage: "zh-CN,zh;q=0.9,en;q=0.5"})
 	base, _, stop := startServe(t, map[string]string{"ORDERWIRE_DATA_DIR": privateDir(t), "ORDERWIRE_API_TOKEN": "tok-lang"})
@@ -441,4 +448,18 @@ func TestConsoleAcceptLanguage(t *testing.T) {
 		t.Errorf("Accept-Language zh-CN: lang %q, h1 %q; want zh-CN and Chinese", lang, h1)
 	}
 	visit(t, b, "signin-zh-CN")
+	if code := b.Load("switch sign-in to English", chromedp.Click(chromedp.CSS("a#lang-en"))); code != 200 ||
+		!strings.HasSuffix(b.Location(), "/console/signin") {
+		t.Fatalf("switch on sign-in: %d at %s, want back on /console/signin", code, b.Location())
+	}
+	if lang, h1 := b.Attr("html", "lang"), b.Text("h1"); lang != "en" || hasHan(h1) {
+		t.Errorf("after the switch on sign-in: lang %q, h1 %q; want en", lang, h1)
+	}
+	if c := b.Cookie(base+"/console/", "ow_lang"); c == nil || c.Value != "en" {
+		t.Errorf("ow_lang cookie %+v, want en", c)
+	}
+	if b.Attr("a#lang-zh-CN", "href") == "" {
+		t.Error("no way back to Chinese on the English sign-in page")
+	}
+	visit(t, b, "signin-en")
 }

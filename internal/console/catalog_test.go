@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/orderwire/orderwire/internal/order"
 	"github.com/orderwire/orderwire/internal/reminder"
@@ -77,6 +79,9 @@ func TestCatalogsAreComplete(t *testing.T) {
 	for _, v := range channelChoices {
 		add("channel.", v)
 	}
+	for _, v := range reminder.ReasonCodes {
+		add("reason.", v)
+	}
 	for _, prefix := range slices.Sorted(maps.Keys(labelled)) {
 		for _, v := range labelled[prefix] {
 			if v == "" {
@@ -105,9 +110,47 @@ func toString(v any) string {
 		return string(v)
 	case order.ChannelChoice:
 		return string(v)
+	case reminder.ReasonCode:
+		return string(v)
 	}
 	panic("toString: a type it does not know")
 }
+
+// ratingCases reach every reason code of reminder.Rate.
+var ratingCases = []order.BuyerStats{{}, {PaidBeforeReminder: 3}, {PaidBeforeReminder: 3, NeverPaid: 1},
+	{PaidBeforeReminder: 9, DisputesLost: 2}, {NeverPaid: 2, PaidAfterReminders: 5}, {NeverPaid: 1},
+	{PaidBeforeReminder: 1, PaidAfterReminders: 4}}
+
+// TestRatingReasons: the English catalog says each reason exactly as reminder.Rate does;
+// the Chinese one says it in Chinese with the same numbers; a rating without a code shows
+// its Reason as it is.
+func TestRatingReasons(t *testing.T) {
+	en, zh := locales()[LangEN], locales()[LangZH]
+	seen := map[reminder.ReasonCode]bool{}
+	digits := regexp.MustCompile(`\d+`)
+	for _, s := range ratingCases {
+		r := reminder.Rate(s)
+		seen[r.Code] = true
+		if got := en.Rating(r); got != r.Reason {
+			t.Errorf("en %s: %q, want %q", r.Code, got, r.Reason)
+		}
+		got := zh.Rating(r)
+		if strings.ContainsAny(got, "%!") || strings.Contains(got, r.Reason) || !strings.ContainsFunc(got, isHan) {
+			t.Errorf("zh-CN %s: %q (English %q)", r.Code, got, r.Reason)
+		}
+		if a, b := digits.FindAllString(got, -1), digits.FindAllString(r.Reason, -1); !slices.Equal(a, b) {
+			t.Errorf("zh-CN %s: numbers %v, English %v", r.Code, a, b)
+		}
+	}
+	if len(seen) != len(reminder.ReasonCodes) {
+		t.Errorf("the cases reach %d of %d reason codes", len(seen), len(reminder.ReasonCodes))
+	}
+	if got := zh.Rating(reminder.Rating{Reason: "as it is"}); got != "as it is" {
+		t.Errorf("no code: %q", got)
+	}
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 func TestLocaleFallsBack(t *testing.T) {
 	zh := locales()[LangZH]

@@ -119,12 +119,13 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("GET /console/static/console.css", serveCSS)
 	mux.HandleFunc("GET /console/signin", c.signinPage)
 	mux.HandleFunc("POST /console/signin", c.signin)
+	// The language switch checks the session itself: without one it serves the sign-in page only.
+	mux.HandleFunc("GET /console/lang", c.switchLang)
 
 	mux.Handle("GET /console/{$}", c.session(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/console/today", http.StatusSeeOther)
 	}))
 	mux.Handle("POST /console/signout", c.session(c.signout))
-	mux.Handle("GET /console/lang", c.session(c.switchLang))
 	mux.Handle("GET /console/today", c.session(c.today))
 	mux.Handle("GET /console/orders", c.session(c.orders))
 	mux.Handle("GET /console/orders/{id}", c.session(c.orderPage))

@@ -4,9 +4,11 @@
 // and the seller-api Lambda serve it alike.
 //
 // Deviations from the console contract (prompts/console-contract.md):
-//   - GET /console/lang requires a session like every other page (the contract lists only
-//     signin and static as open), so the sign-in page has no language switch: it follows the
-//     ow_lang cookie, else Accept-Language.
+//   - GET /console/lang is open without a session for the sign-in page only (the contract
+//     lists only signin and static as open): it sets the ow_lang cookie and redirects, and
+//     without a session only back=/console/signin is honoured (anything else is 303 to the
+//     sign-in page, no cookie set). It reads no data. So the sign-in page shows the
+//     language switch; before a choice it follows the ow_lang cookie, else Accept-Language.
 //   - The sign-in form's csrf value is not bound to a session (there is none yet): it is a
 //     signed expiry (one hour) MACed with a key derived from every configured token. A POST
 //     /console/signin without a valid one is 403. (Login CSRF gains an attacker nothing here:

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/orderwire/orderwire/internal/reminder"
 	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 )
@@ -64,6 +65,25 @@ func (l *locale) Tf(prefix string, value any) string {
 		return m
 	}
 	return s
+}
+
+// Rating is the reason for a buyer's rating in this language: the catalog's message
+// "reason.<code>" with the rating's Counts filled in (%[n]d is the n-th). A rating without
+// a code, or with a code no catalog knows, shows its English Reason as it is.
+func (l *locale) Rating(r reminder.Rating) string {
+	id := "reason." + string(r.Code)
+	m, ok := l.msgs[id]
+	if !ok {
+		m, ok = locales()[LangEN].msgs[id]
+	}
+	if r.Code == "" || !ok {
+		return r.Reason
+	}
+	args := make([]any, len(r.Counts))
+	for i, n := range r.Counts {
+		args[i] = n
+	}
+	return fmt.Sprintf(m, args...)
 }
 
 var locales = sync.OnceValue(func() map[string]*locale {
@@ -149,9 +169,22 @@ func localPath(back string) bool {
 }
 
 // switchLang sets the language cookie and sends the seller back (GET /console/lang?to=&back=).
+// With a session, back may be any console path. Without one, the switch serves the sign-in
+// page only: back must be exactly /console/signin, else the request is sent to the sign-in
+// page (303) with no cookie set, like every other page without a session. The switch reads
+// no data either way.
 func (c *console) switchLang(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	to, back := q.Get("to"), q.Get("back")
+	_, ok, err := c.liveSession(r)
+	if err != nil {
+		c.refuseUnavailable(w, r, err)
+		return
+	}
+	if !ok && back != signinPath {
+		http.Redirect(w, r, signinPath, http.StatusSeeOther)
+		return
+	}
 	if back == "" {
 		back = "/console/today"
 	}

@@ -168,3 +168,18 @@ func TestTimesInTheSellersZoneAndTheUnshippedSetting(t *testing.T) {
 		t.Errorf("the listing was asked with %+v", lister.last)
 	}
 }
+
+// TestRatingReasonInChinese: the Buyer page says the rating's reason in the page's language
+// (buyer-1 has paid one order, before any reminder, and left one unpaid but still open).
+func TestRatingReasonInChinese(t *testing.T) {
+	c := newEnv(t).signedIn()
+	for lang, want := range map[string]string{
+		"en":    `<dd id="rating-reason">1 paid (0 after reminders), 0 never paid</dd>`,
+		"zh-CN": `<dd id="rating-reason">已付款 1 笔（其中提醒后付款 0 笔），从未付款 0 笔</dd>`} {
+		c.header.Set("Accept-Language", lang)
+		rec := c.do("GET", "/console/buyers/buyer-1", nil)
+		if body := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, no %s", lang, rec.Code, want)
+		}
+	}
+}

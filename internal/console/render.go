@@ -31,6 +31,7 @@ type view struct {
 	L       *locale
 	Title   string // already translated
 	Session bool
+	Lang    bool // show the language switch: on every signed-in page and on sign-in
 	CSRF    string
 	Back    string // this page's path and query, for the language switch
 	Nav     string // which header link is the current page
@@ -87,6 +88,7 @@ func (c *console) view(r *http.Request, titleID string) view {
 	if s, ok := sessionOf(r); ok {
 		v.Session, v.CSRF = true, s.csrf()
 	}
+	v.Lang = v.Session
 	return v
 }
 

@@ -286,6 +286,45 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 }
 
+// TestLanguageSwitchOnSignIn: without a session the switch serves the sign-in page only —
+// it sets the cookie and comes back to /console/signin, and any other back is sent to the
+// sign-in page with no cookie set.
+func TestLanguageSwitchOnSignIn(t *testing.T) {
+	c := newEnv(t).client()
+	c.header.Set("Accept-Language", "en")
+	body := c.do("GET", "/console/signin", nil).Body.String()
+	for _, want := range []string{`<a id="lang-en"`, `<a id="lang-zh-CN"`,
+		`href="/console/lang?to=zh-CN&amp;back=%2fconsole%2fsignin"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sign-in page: no %s", want)
+		}
+	}
+	if strings.Contains(body, `id="signout"`) {
+		t.Error("sign-in page without a session shows the sign-out form")
+	}
+	for _, back := range []string{"/console/today", "/console/orders/AE-1001", "/console/signin?x=1", ""} {
+		rec := c.do("GET", "/console/lang?to=zh-CN&back="+url.QueryEscape(back), nil)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/console/signin" || c.cookies[console.LangCookie] != nil {
+			t.Errorf("no session, back=%q: %d %q cookie %v; want 303 to sign-in, no cookie", back, rec.Code,
+				rec.Header().Get("Location"), c.cookies[console.LangCookie])
+		}
+	}
+	if rec := c.do("GET", "/console/lang?to=fr&back=/console/signin", nil); rec.Code != http.StatusBadRequest || c.cookies[console.LangCookie] != nil {
+		t.Errorf("no session, to=fr: %d", rec.Code)
+	}
+	rec := c.do("GET", "/console/lang?to=zh-CN&back=/console/signin", nil)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/console/signin" {
+		t.Fatalf("no session, back=/console/signin: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if ck := c.cookies[console.LangCookie]; ck == nil || ck.Value != "zh-CN" {
+		t.Fatalf("ow_lang cookie %+v, want zh-CN", ck)
+	}
+	body = c.do("GET", "/console/signin", nil).Body.String()
+	if !strings.Contains(body, `<html lang="zh-CN">`) || !strings.Contains(body, `<a id="lang-zh-CN" lang="zh-CN" hreflang="zh-CN" href="/console/lang?to=zh-CN&amp;back=%2fconsole%2fsignin" aria-current="true">`) {
+		t.Error("after the switch the sign-in page is not in Chinese with zh-CN current")
+	}
+}
+
 func TestSignInFailuresAreThrottled(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()

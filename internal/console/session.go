@@ -128,6 +128,9 @@ func (k keyring) verify(value string, now time.Time) (session, bool) {
 	return session{id: body[8:], key: found, exp: exp}, true
 }
 
+// signinPath is the sign-in page, where a request without a session is sent.
+const signinPath = "/console/signin"
+
 type sessionKey struct{}
 
 // sessionOf returns the request's verified session (set by (*console).session).
@@ -136,30 +139,46 @@ func sessionOf(r *http.Request) (session, bool) {
 	return s, ok
 }
 
-// session admits a request only with a valid session cookie that has not been signed out
-// (one read of Config.Sessions): without one a GET (or HEAD) is sent to the sign-in page
-// (303) and anything else is 403. When that read fails the request is refused with 503
-// (fail closed). A POST must also carry the session's csrf form value.
+// liveSession is the request's session: a cookie with a good MAC, not expired, and not
+// signed out (one read of Config.Sessions, when set). err is that read's failure.
+func (c *console) liveSession(r *http.Request) (session, bool, error) {
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return session{}, false, nil
+	}
+	s, ok := c.keys.verify(ck.Value, c.now())
+	if !ok || c.cfg.Sessions == nil {
+		return s, ok, nil
+	}
+	revoked, err := c.cfg.Sessions.SessionRevoked(r.Context(), s.storeID(), c.now())
+	if err != nil {
+		return session{}, false, err
+	}
+	return s, !revoked, nil
+}
+
+// refuseUnavailable answers 503 when the session check could not be made (fail closed),
+// logging the failure once, without the cookie.
+func (c *console) refuseUnavailable(w http.ResponseWriter, r *http.Request, err error) {
+	c.log.Error("console session check failed", "error", err)
+	c.renderStatus(w, r, http.StatusServiceUnavailable, c.locale(r).T("error.unavailable"))
+}
+
+// session admits a request only with a live session (liveSession): without one a GET (or
+// HEAD) is sent to the sign-in page (303) and anything else is 403; when the check fails the
+// request is refused with 503 (fail closed). A POST must also carry the session's csrf form
+// value.
 func (c *console) session(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var s session
-		ok := false
-		if ck, err := r.Cookie(SessionCookie); err == nil {
-			s, ok = c.keys.verify(ck.Value, c.now())
-		}
-		if ok && c.cfg.Sessions != nil {
-			revoked, err := c.cfg.Sessions.SessionRevoked(r.Context(), s.storeID(), c.now())
-			if err != nil {
-				c.log.Error("console session check failed", "error", err)
-				c.renderStatus(w, r, http.StatusServiceUnavailable, c.locale(r).T("error.unavailable"))
-				return
-			}
-			ok = !revoked
+		s, ok, err := c.liveSession(r)
+		if err != nil {
+			c.refuseUnavailable(w, r, err)
+			return
 		}
 		safe := r.Method == http.MethodGet || r.Method == http.MethodHead
 		if !ok {
 			if safe {
-				http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+				http.Redirect(w, r, signinPath, http.StatusSeeOther)
 				return
 			}
 			c.renderStatus(w, r, http.StatusForbidden, c.locale(r).T("error.no_session"))
@@ -216,6 +235,8 @@ func (c *console) signinPage(w http.ResponseWriter, r *http.Request) {
 
 func (c *console) renderSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	v := c.view(r, "signin.title")
+	// Without a session the language switch may only come back here (switchLang).
+	v.Lang, v.Back = true, signinPath
 	v.CSRF, v.Error = c.signinCSRF(c.now()), msg
 	c.render(w, status, "signin", v)
 }
@@ -262,5 +283,5 @@ func (c *console) signout(w http.ResponseWriter, r *http.Request) {
 	}
 	c.log.Info("console sign-out")
 	c.setSession(w, r, "", time.Time{})
-	http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+	http.Redirect(w, r, signinPath, http.StatusSeeOther)
 }

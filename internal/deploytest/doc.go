@@ -40,8 +40,8 @@
 //     store calls derived like the others', MarkDelivered in the outbox states);
 //   - the table's keys, indexes, stream and TTL are those dynamo.CreateTable creates;
 //   - each function's environment (the settings its code reads, as wiring.Settings says the
-//     template treats each; optional ones set only with
-//     their parameter), secrets and HTTP routes (or schedule, or stream) match what it
+//     template treats each; optional ones set only with their parameter, defaulted ones
+//     from a parameter whose default is the setting's), secrets and HTTP routes (or schedule, or stream) match what it
 //     reads and serves.
 //
 // The package has no code of its own; it exists for its tests.

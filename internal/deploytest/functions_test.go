@@ -2,6 +2,7 @@ package deploytest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -139,7 +140,8 @@ var secretReaders = [][]string{
 // as wiring.Settings says the template treats each: a Set one always (the table, each
 // secret it reads: ORDERWIRE_SECRETS_ARN, ORDERWIRE_UNSUBSCRIBE_SECRET_ARN, and the
 // notifier's), a Parameter one as !If [<condition>, !Ref <parameter>, !Ref AWS::NoValue],
-// set only when the parameter (empty by default) is, a Never one never (Setting.Doc says
+// set only when the parameter (empty by default) is, a Defaulted one always as !Ref of a
+// parameter whose default is the setting's own, a Never one never (Setting.Doc says
 // why), an Unset one and secret keys not at all. ORDERWIRE_POLICY_FILE must be passed to
 // every function that reads it (the sweep and the seller API apply one policy). A function
 // that reads no secret is given none. A secret is read by one function, or by exactly one
@@ -167,6 +169,9 @@ func TestFunctionEnvironments(t *testing.T) {
 				} else if name == wiring.EnvPolicyFile {
 					t.Errorf("%s reads %s but the template does not pass it: it would apply the default policy while the sweep applies the file", id, name)
 				}
+			case wiring.Defaulted:
+				want = append(want, name)
+				checkDefaultedSetting(t, tm, id, row, vars[name])
 			case wiring.Never:
 				if vars[name] != nil {
 					t.Errorf("%s: %s is set, but must not be on AWS: %s", id, name, row.Doc)
@@ -257,6 +262,18 @@ func checkOptionalSetting(t *testing.T, tm template, id, name string, v any) {
 	if get(tm, "Parameters", param, "Default") != "" || !reflect.DeepEqual(get(tm, "Conditions", cond), wantCond) {
 		t.Errorf("%s: %s reads parameter %q (default %v) under condition %q = %v; want a parameter defaulting to \"\" and the condition that it is set",
 			id, name, param, get(tm, "Parameters", param, "Default"), cond, get(tm, "Conditions", cond))
+	}
+}
+
+// checkDefaultedSetting: a Defaulted setting (wiring.Settings) is !Ref <parameter>, where
+// the parameter's default is the setting's Default, so a stack deployed without it behaves
+// as `orderwire serve` does without the variable.
+func checkDefaultedSetting(t *testing.T, tm template, id string, row wiring.Setting, v any) {
+	t.Helper()
+	param := refTo(v)
+	def := get(tm, "Parameters", param, "Default")
+	if param == "" || def == nil || fmt.Sprint(def) != row.Default {
+		t.Errorf("%s: %s = %v, want !Ref of a parameter defaulting to %q (its default: %v)", id, row.Name, v, row.Default, def)
 	}
 }
 

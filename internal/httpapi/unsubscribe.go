@@ -249,6 +249,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}button{font:inherit;padding:.5rem 1.5rem}</style>
 </head>
 <body>
+<main>
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
 {{- if .Token}}
@@ -257,12 +258,13 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <button type="submit" name="confirm" value="unsubscribe">Unsubscribe</button>
 </form>
 {{- end}}
+</main>
 </body>
 </html>
 `))
 
 // page is what writePage shows: a title, a sentence, and with Token the confirmation form
-// (posted back to the page's own URL).
+// (posted back to the page's own URL), all inside the page's one <main> landmark.
 type page struct{ Title, Message, Token string }
 
 // writePage answers a self-contained HTML page: no script, no outside resource (the
@@ -273,7 +275,7 @@ func writePage(w http.ResponseWriter, status int, p page) {
 	if err := pageTemplate.Execute(&buf, p); err != nil {
 		status = http.StatusInternalServerError
 		buf.Reset()
-		buf.WriteString("<!DOCTYPE html><title>Error</title><p>Something went wrong.</p>\n")
+		buf.WriteString("<!DOCTYPE html><html lang=\"en\"><title>Error</title><main><p>Something went wrong.</p></main></html>\n")
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")

@@ -47,21 +47,28 @@ func TestLoadPolicy(t *testing.T) {
 
 func TestRate(t *testing.T) {
 	cases := []struct {
-		stats order.BuyerStats
-		tier  Tier
+		stats  order.BuyerStats
+		tier   Tier
+		code   ReasonCode
+		reason string
 	}{
-		{order.BuyerStats{}, TierStandard},
-		{order.BuyerStats{PaidBeforeReminder: 3}, TierTrusted},
-		{order.BuyerStats{PaidBeforeReminder: 3, NeverPaid: 1}, TierStandard},
-		{order.BuyerStats{PaidBeforeReminder: 9, DisputesLost: 1}, TierWatch},
-		{order.BuyerStats{NeverPaid: 2, PaidAfterReminders: 5}, TierWatch},
-		{order.BuyerStats{NeverPaid: 1}, TierWatch},
-		{order.BuyerStats{PaidAfterReminders: 4}, TierStandard},
+		{order.BuyerStats{}, TierStandard, ReasonNewBuyer, "new buyer"},
+		{order.BuyerStats{PaidBeforeReminder: 3}, TierTrusted, ReasonPaidEarly, "3 orders paid before any reminder"},
+		{order.BuyerStats{PaidBeforeReminder: 3, NeverPaid: 1}, TierStandard, ReasonPaymentRecord, "3 paid (0 after reminders), 1 never paid"},
+		{order.BuyerStats{PaidBeforeReminder: 9, DisputesLost: 1}, TierWatch, ReasonDisputesLost, "1 dispute(s) lost"},
+		{order.BuyerStats{NeverPaid: 2, PaidAfterReminders: 5}, TierWatch, ReasonNeverPaid, "2 orders never paid"},
+		{order.BuyerStats{NeverPaid: 1}, TierWatch, ReasonMoreUnpaid, "1 orders never paid, 0 paid"},
+		{order.BuyerStats{PaidAfterReminders: 4}, TierStandard, ReasonPaymentRecord, "4 paid (4 after reminders), 0 never paid"},
 	}
+	seen := map[ReasonCode]bool{}
 	for _, c := range cases {
-		if r := Rate(c.stats); r.Tier != c.tier || r.Reason == "" {
-			t.Errorf("Rate(%+v) = %+v, want %s with a reason", c.stats, r, c.tier)
+		if r := Rate(c.stats); r.Tier != c.tier || r.Code != c.code || r.Reason != c.reason {
+			t.Errorf("Rate(%+v) = %+v, want %s, %s, %q", c.stats, r, c.tier, c.code, c.reason)
 		}
+		seen[c.code] = true
+	}
+	if len(seen) != len(ReasonCodes) {
+		t.Errorf("the cases cover %d of %d reason codes", len(seen), len(ReasonCodes))
 	}
 }
 

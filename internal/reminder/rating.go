@@ -21,10 +21,42 @@ var Tiers = []Tier{TierTrusted, TierStandard, TierWatch}
 
 func (t Tier) valid() bool { return t == TierTrusted || t == TierStandard || t == TierWatch }
 
-// Rating is a buyer's tier with the reason for it, so that a seller can explain it.
+// ReasonCode names the rule of Rate that decided a rating, so that a reader can say the
+// reason in its own language: the code with Rating.Counts carries everything the English
+// Reason says.
+type ReasonCode string
+
+// The reason codes; each comment lists what Rating.Counts holds, in the order the English
+// Reason shows the numbers.
+const (
+	ReasonDisputesLost  ReasonCode = "disputes_lost"         // disputes lost
+	ReasonNeverPaid     ReasonCode = "never_paid"            // orders never paid
+	ReasonMoreUnpaid    ReasonCode = "more_unpaid_than_paid" // orders never paid, orders paid
+	ReasonPaidEarly     ReasonCode = "paid_before_reminder"  // orders paid before any reminder
+	ReasonNewBuyer      ReasonCode = "new_buyer"             // nothing
+	ReasonPaymentRecord ReasonCode = "payment_record"        // paid, paid after reminders, never paid
+)
+
+// ReasonCodes lists every reason code.
+var ReasonCodes = []ReasonCode{ReasonDisputesLost, ReasonNeverPaid, ReasonMoreUnpaid, ReasonPaidEarly,
+	ReasonNewBuyer, ReasonPaymentRecord}
+
+// Rating is a buyer's tier with the reason for it, so that a seller can explain it: Reason
+// in English, and the same as Code with its Counts (see ReasonCode) for translation.
 type Rating struct {
 	Tier   Tier
 	Reason string
+	Code   ReasonCode
+	Counts []int
+}
+
+// rating builds a Rating whose English Reason is format applied to counts.
+func rating(t Tier, code ReasonCode, format string, counts ...int) Rating {
+	args := make([]any, len(counts))
+	for i, n := range counts {
+		args[i] = n
+	}
+	return Rating{Tier: t, Reason: fmt.Sprintf(format, args...), Code: code, Counts: counts}
 }
 
 // Rate derives the rating from a buyer's payment history:
@@ -36,16 +68,17 @@ func Rate(s order.BuyerStats) Rating {
 	paid := s.PaidBeforeReminder + s.PaidAfterReminders
 	switch {
 	case s.DisputesLost > 0:
-		return Rating{TierWatch, fmt.Sprintf("%d dispute(s) lost", s.DisputesLost)}
+		return rating(TierWatch, ReasonDisputesLost, "%d dispute(s) lost", s.DisputesLost)
 	case s.NeverPaid >= 2:
-		return Rating{TierWatch, fmt.Sprintf("%d orders never paid", s.NeverPaid)}
+		return rating(TierWatch, ReasonNeverPaid, "%d orders never paid", s.NeverPaid)
 	case s.NeverPaid > paid:
-		return Rating{TierWatch, fmt.Sprintf("%d orders never paid, %d paid", s.NeverPaid, paid)}
+		return rating(TierWatch, ReasonMoreUnpaid, "%d orders never paid, %d paid", s.NeverPaid, paid)
 	case s.PaidBeforeReminder >= 3 && s.NeverPaid == 0 && s.FullRefunds <= s.PaidBeforeReminder/3:
-		return Rating{TierTrusted, fmt.Sprintf("%d orders paid before any reminder", s.PaidBeforeReminder)}
+		return rating(TierTrusted, ReasonPaidEarly, "%d orders paid before any reminder", s.PaidBeforeReminder)
 	case paid == 0 && s.NeverPaid == 0:
-		return Rating{TierStandard, "new buyer"}
+		return rating(TierStandard, ReasonNewBuyer, "new buyer")
 	default:
-		return Rating{TierStandard, fmt.Sprintf("%d paid (%d after reminders), %d never paid", paid, s.PaidAfterReminders, s.NeverPaid)}
+		return rating(TierStandard, ReasonPaymentRecord, "%d paid (%d after reminders), %d never paid",
+			paid, s.PaidAfterReminders, s.NeverPaid)
 	}
 }

@@ -63,6 +63,7 @@ const (
 	NotOnAWS  OnAWS = iota // not a function's setting
 	Set                    // the template sets it on every function that reads it
 	Parameter              // optional: set from a template parameter when that is not empty
+	Defaulted              // set from a template parameter whose default is Setting.Default
 	Unset                  // the template leaves it unset (the default); an operator may add it
 	Never                  // must never be set on AWS (Setting.Doc says why)
 	InSecret               // a key of the secret Setting.Secret names, not an environment variable
@@ -158,8 +159,8 @@ var table = []Setting{
 	{Name: EnvAlertsTopic, Component: "notifier", Where: Both, OnAWS: Set, Doc: "SNS topic ARN seller alerts are published to"},
 	{Name: httpapi.EnvDisputeWindowDays, Component: "api", Where: Both, OnAWS: Unset, Default: "180",
 		Doc: "how long after an order's last payment event an erased buyer's evidence is kept"},
-	{Name: EnvUnshippedDays, Component: "api", Where: Both, OnAWS: Unset, Default: "3",
-		Doc: "a paid order not shipped after this many days needs attention (seller console)"},
-	{Name: EnvSellerTimeZone, Component: "api", Where: Both, OnAWS: Unset, Default: "UTC",
-		Doc: "IANA time zone the seller console shows times in"},
+	{Name: EnvUnshippedDays, Component: "api", Where: Both, OnAWS: Defaulted, Default: "3",
+		Doc: "a paid order not shipped after this many days needs attention (seller console); on AWS parameter UnshippedDays"},
+	{Name: EnvSellerTimeZone, Component: "api", Where: Both, OnAWS: Defaulted, Default: "UTC",
+		Doc: "IANA time zone the seller console shows times in; on AWS parameter SellerTimeZone"},
 }

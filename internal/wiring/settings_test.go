@@ -16,7 +16,8 @@ func markdownTable() string {
 	for _, s := range Settings() {
 		where := map[Where]string{Local: "serve", Lambda: "functions", Both: "serve, functions"}[s.Where]
 		onAWS := map[OnAWS]string{NotOnAWS: "—", Set: "set by template.yaml", Parameter: "template parameter, optional",
-			Unset: "unset (add it to override)", Never: "never", InSecret: "key of the secret in `" + s.Secret + "`"}[s.OnAWS]
+			Defaulted: "template parameter",
+			Unset:     "unset (add it to override)", Never: "never", InSecret: "key of the secret in `" + s.Secret + "`"}[s.OnAWS]
 		def := s.Default
 		if def == "" {
 			def = "—"

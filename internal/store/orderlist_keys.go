@@ -94,7 +94,8 @@ func decodeCursor(cursor, plan string) (string, error) {
 	fe.Add("cursor", "is not a cursor this list returned")
 	bad := fe.Err("store.ListOrders")
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(cursor)
-	if err != nil {
+	// The decoder skips \r and \n: re-encoding is what makes a cursor have one spelling.
+	if err != nil || base64.RawURLEncoding.EncodeToString(raw) != cursor {
 		return "", bad
 	}
 	rest, ok := strings.CutPrefix(string(raw), cursorVersion+plan+"|")

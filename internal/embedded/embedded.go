@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,6 +35,7 @@ var _ store.Store = (*Store)(nil)
 type Store struct {
 	db        KV
 	file      *bolt.DB        // the bbolt file under db; nil for a KV given to OpenKV
+	readers   *sync.RWMutex   // held by the file's readers (boltKV.readers)
 	retention store.Retention // with defaults filled in
 }
 
@@ -63,7 +65,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, order.Internal(op, fmt.Errorf("open %s: %w", path, err))
 	}
-	kv := boltKV{db: db}
+	kv := boltKV{db: db, readers: &sync.RWMutex{}}
 	if opts.MaxBatchDelay > 0 {
 		db.MaxBatchDelay = opts.MaxBatchDelay
 	} else {
@@ -81,7 +83,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.file = db
+	s.file, s.readers = db, kv.readers
 	return s, nil
 }
 

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	bolt "go.etcd.io/bbolt"
+	"sync"
 )
 
 // KV is an ordered key/value space with transactions. The adapter's logic runs over KV so that
@@ -52,6 +53,10 @@ type KVCursor interface {
 type boltKV struct {
 	db    *bolt.DB
 	group *groupCommit
+	// readers is held (read-locked) by every View, so that ScrubFreePages can know for sure
+	// that no read transaction is open: bbolt's own OpenTxN statistic is updated after its
+	// lock is released, so it can read 0 while a reader is open.
+	readers *sync.RWMutex
 }
 
 type boltTx struct{ tx *bolt.Tx }
@@ -63,6 +68,8 @@ func (b boltBucket) Cursor() KVCursor { return b.Bucket.Cursor() }
 func (t boltTx) Table() KVBucket { return boltBucket{t.tx.Bucket(tableBucket)} }
 
 func (k boltKV) View(fn func(KVTx) error) error {
+	k.readers.RLock()
+	defer k.readers.RUnlock()
 	return k.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 

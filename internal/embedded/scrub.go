@@ -17,8 +17,10 @@ import (
 // occupied until bbolt reuses that page.
 //
 // It must not zero a page that a read transaction still sees: it works inside a write
-// transaction (no other writer can allocate a page meanwhile) and only when no read
-// transaction is open (those started later see only the live tree). When readers stay open
+// transaction (no other writer can allocate a page meanwhile) and only while it holds the
+// readers' lock exclusively: no read transaction is open, and none starts until it is done
+// (bbolt's OpenTxN statistic is not enough: it is updated after bbolt's lock is released, so
+// it can read 0 while a reader still sees pages its last commits freed). When readers stay open
 // for the few tries it makes, it returns false and leaves the pages; the next call (the
 // next erasure run, or the hourly purge) scrubs them. A store opened with OpenKV has no file: it returns true at once.
 func (s *Store) ScrubFreePages(ctx context.Context) (bool, error) {
@@ -31,13 +33,14 @@ func (s *Store) ScrubFreePages(ctx context.Context) (bool, error) {
 			return false, order.Internal(op, err)
 		}
 		done := false
-		err := s.file.Update(func(tx *bolt.Tx) error {
-			if tx.DB().Stats().OpenTxN != 0 {
-				return nil
-			}
-			done = true
-			return zeroFreePages(tx)
-		})
+		var err error
+		if s.readers.TryLock() { // no View is open, and none starts until Unlock
+			err = s.file.Update(func(tx *bolt.Tx) error {
+				done = true
+				return zeroFreePages(tx)
+			})
+			s.readers.Unlock()
+		}
 		if err != nil {
 			return false, order.Internal(op, err)
 		}

@@ -98,6 +98,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
+	if cfg.Dev {
+		if getenv, err = withDevWebhookSecrets(getenv, cfg.Store.DataDir, stdout); err != nil {
+			return err
+		}
+	}
 	hooks, err := loadWebhooks(getenv, logger)
 	if err != nil {
 		return err

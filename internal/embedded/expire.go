@@ -62,22 +62,35 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 
 // purgeMarkers deletes the expired dedupe markers of filed events.
 func (s *Store) purgeMarkers(ctx context.Context, now time.Time) (int, error) {
+	return s.purgePrefix(ctx, dedupePrefix, func(v []byte) (bool, error) {
+		var rec store.DedupeRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return false, err
+		}
+		return rec.Unfiled == nil && rec.ExpiresAt <= now.Unix(), nil // an unfiled event's: purgeUnfiled
+	})
+}
+
+// purgePrefix deletes the items under prefix that expired says are expired, purgeBatch at a
+// time (one read, then one write per batch), and returns how many it deleted (part of
+// PurgeExpired). An error from expired stops it.
+func (s *Store) purgePrefix(ctx context.Context, prefix []byte, expired func(v []byte) (bool, error)) (int, error) {
 	const op = "embedded.PurgeExpired"
 	total := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, order.Internal(op, err)
 		}
-		var expired [][]byte
+		var keys [][]byte
 		err := s.db.View(func(tx KVTx) error {
 			c := tx.Table().Cursor()
-			for k, v := c.Seek(dedupePrefix); k != nil && bytes.HasPrefix(k, dedupePrefix) && len(expired) < purgeBatch; k, v = c.Next() {
-				var rec store.DedupeRecord
-				if err := json.Unmarshal(v, &rec); err != nil {
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(keys) < purgeBatch; k, v = c.Next() {
+				gone, err := expired(v)
+				if err != nil {
 					return err
 				}
-				if rec.Unfiled == nil && rec.ExpiresAt <= now.Unix() { // an unfiled event's: purgeUnfiled
-					expired = append(expired, append([]byte(nil), k...))
+				if gone {
+					keys = append(keys, bytes.Clone(k))
 				}
 			}
 			return nil
@@ -85,12 +98,12 @@ func (s *Store) purgeMarkers(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return total, order.Internal(op, err)
 		}
-		if len(expired) == 0 {
+		if len(keys) == 0 {
 			return total, nil
 		}
 		err = s.db.Update(func(tx KVTx) error {
 			b := tx.Table()
-			for _, k := range expired {
+			for _, k := range keys {
 				if err := b.Delete(k); err != nil {
 					return err
 				}
@@ -100,8 +113,8 @@ func (s *Store) purgeMarkers(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return total, order.Internal(op, err)
 		}
-		total += len(expired)
-		if len(expired) < purgeBatch {
+		total += len(keys)
+		if len(keys) < purgeBatch {
 			return total, nil
 		}
 	}

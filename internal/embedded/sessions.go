@@ -1,7 +1,6 @@
 package embedded
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,46 +71,10 @@ func (s *Store) SessionRevoked(ctx context.Context, id string, now time.Time) (b
 }
 
 // purgeSessions deletes the session revocations whose until is at or before now (part of
-// PurgeExpired): those sessions' cookies have expired.
+// PurgeExpired): those sessions' cookies have expired. An unreadable one goes too.
 func (s *Store) purgeSessions(ctx context.Context, now time.Time) (int, error) {
-	const op = "embedded.PurgeExpired"
-	total := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return total, order.Internal(op, err)
-		}
-		var expired [][]byte
-		err := s.db.View(func(tx KVTx) error {
-			c := tx.Table().Cursor()
-			for k, v := c.Seek(sessionPrefix); k != nil && bytes.HasPrefix(k, sessionPrefix) && len(expired) < purgeBatch; k, v = c.Next() {
-				var rec store.SessionRevokedRecord
-				if json.Unmarshal(v, &rec) != nil || !rec.Revoked(now) {
-					expired = append(expired, bytes.Clone(k))
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return total, order.Internal(op, err)
-		}
-		if len(expired) == 0 {
-			return total, nil
-		}
-		err = s.db.Update(func(tx KVTx) error {
-			b := tx.Table()
-			for _, k := range expired {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return total, order.Internal(op, err)
-		}
-		total += len(expired)
-		if len(expired) < purgeBatch {
-			return total, nil
-		}
-	}
+	return s.purgePrefix(ctx, sessionPrefix, func(v []byte) (bool, error) {
+		var rec store.SessionRevokedRecord
+		return json.Unmarshal(v, &rec) != nil || !rec.Revoked(now), nil
+	})
 }

@@ -61,7 +61,7 @@ func TestCatalogsAreComplete(t *testing.T) {
 	for _, v := range order.Statuses {
 		add("status.", v)
 	}
-	for _, v := range paymentStatuses {
+	for _, v := range order.PaymentStatuses {
 		add("payment.", v)
 	}
 	for _, v := range order.ShipmentStatuses {

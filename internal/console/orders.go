@@ -13,10 +13,6 @@ import (
 // ordersPage is how many orders the Orders page lists at a time.
 const ordersPage = store.DefaultOrderPage
 
-// paymentStatuses lists every payment status, for the filter.
-var paymentStatuses = []order.PaymentStatus{order.PaymentUnpaid, order.PaymentProcessing, order.PaymentFailed,
-	order.PaymentCanceled, order.PaymentPaid, order.PaymentPartiallyRefunded, order.PaymentRefunded}
-
 // attentionFilters are the attention filter's values: any kind, then each kind.
 var attentionFilters = append([]string{"any"}, order.AttentionKinds...)
 
@@ -38,7 +34,7 @@ func (c *console) orders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := ordersData{NoList: c.cfg.List == nil, Status: q.Get("status"), PaymentStatus: q.Get("payment_status"),
 		Attention: q.Get("attention"), Q: strings.TrimSpace(q.Get("q")), Statuses: order.Statuses,
-		PaymentStatuses: paymentStatuses, Attentions: attentionFilters}
+		PaymentStatuses: order.PaymentStatuses, Attentions: attentionFilters}
 	d.Searched = d.Q != ""
 	v := c.view(r, "orders.title")
 	v.Nav, v.Data = "orders", &d
@@ -96,7 +92,7 @@ func (d *ordersData) badFilters(l *locale) []string {
 	if d.Status != "" && !order.Status(d.Status).Valid() {
 		bad = append(bad, l.T("orders.status"))
 	}
-	if d.PaymentStatus != "" && !slices.Contains(paymentStatuses, order.PaymentStatus(d.PaymentStatus)) {
+	if d.PaymentStatus != "" && !order.PaymentStatus(d.PaymentStatus).Valid() {
 		bad = append(bad, l.T("orders.payment_status"))
 	}
 	if d.Attention != "" && !slices.Contains(attentionFilters, d.Attention) {

@@ -23,10 +23,6 @@ type OrderLister interface {
 // three days ago with no parcel needs attention.
 const DefaultUnshippedAfter = order.DefaultUnshippedAfter
 
-// paymentStatuses are the values of the payment_status filter.
-var paymentStatuses = []order.PaymentStatus{order.PaymentUnpaid, order.PaymentProcessing, order.PaymentFailed,
-	order.PaymentCanceled, order.PaymentPaid, order.PaymentPartiallyRefunded, order.PaymentRefunded}
-
 // listParams are the query parameters of GET /v1/orders; any other is refused.
 var listParams = []string{"status", "payment_status", "attention", "buyer_id", "updated_since", "limit", "cursor"}
 
@@ -143,8 +139,8 @@ func listFilters(q *store.OrderQuery, values listValues, fe *order.FieldErrors) 
 	}
 	if v, ok := values.get("payment_status"); ok {
 		q.PaymentStatus = order.PaymentStatus(v)
-		if !slices.Contains(paymentStatuses, q.PaymentStatus) {
-			fe.Add("payment_status", "must be one of "+joinValues(paymentStatuses))
+		if !q.PaymentStatus.Valid() {
+			fe.Add("payment_status", "must be one of "+joinValues(order.PaymentStatuses))
 		}
 	}
 	if v, ok := values.get("attention"); ok {

@@ -1,6 +1,7 @@
 package order
 
 import (
+	"slices"
 	"time"
 )
 
@@ -17,6 +18,14 @@ const (
 	PaymentPartiallyRefunded PaymentStatus = "partially_refunded"
 	PaymentRefunded          PaymentStatus = "refunded"
 )
+
+// PaymentStatuses lists every payment status, in the order above (the filters of the order
+// list offer them in this order).
+var PaymentStatuses = []PaymentStatus{PaymentUnpaid, PaymentProcessing, PaymentFailed,
+	PaymentCanceled, PaymentPaid, PaymentPartiallyRefunded, PaymentRefunded}
+
+// Valid reports whether s is one of PaymentStatuses.
+func (s PaymentStatus) Valid() bool { return slices.Contains(PaymentStatuses, s) }
 
 // NotificationKind names a message to the buyer that a change implies; the notifier renders
 // and sends it.

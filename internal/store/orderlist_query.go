@@ -32,17 +32,13 @@ type ListEntry struct {
 	Order order.Order
 }
 
-var paymentStatuses = map[order.PaymentStatus]bool{order.PaymentUnpaid: true, order.PaymentProcessing: true,
-	order.PaymentFailed: true, order.PaymentCanceled: true, order.PaymentPaid: true,
-	order.PaymentPartiallyRefunded: true, order.PaymentRefunded: true}
-
 // Validate reports every invalid field of q (CodeInvalid, snake_case names as in the API).
 func (q OrderQuery) Validate() error {
 	var fe order.FieldErrors
 	if q.Status != "" && !q.Status.Valid() {
 		fe.Add("status", "is not an order status")
 	}
-	if q.PaymentStatus != "" && !paymentStatuses[q.PaymentStatus] {
+	if q.PaymentStatus != "" && !q.PaymentStatus.Valid() {
 		fe.Add("payment_status", "is not a payment status")
 	}
 	if q.BuyerID != "" && !order.ValidID(q.BuyerID) {

@@ -27,10 +27,12 @@ type Lister interface {
 }
 
 // Messages returns what the buyer of an order was sent: each buyer outbox row with its
-// re-rendered texts, seller alerts left out; an unknown order is CodeNotFound
-// (evidencepack.Packer.BuyerMessages, over internal/sentmessage).
+// re-rendered texts (MessagesOf, for an order and buyer already read; b zero when unknown),
+// or only the rows (BuyerRows); seller alerts left out (evidencepack.Packer, over
+// internal/sentmessage).
 type Messages interface {
-	BuyerMessages(ctx context.Context, orderID string) ([]sentmessage.Message, error)
+	MessagesOf(ctx context.Context, o order.Order, b order.Buyer) ([]sentmessage.Message, error)
+	BuyerRows(ctx context.Context, orderID string) ([]order.Notification, error)
 }
 
 // Unfiled lists the unfiled events and files one on an order (the stores).

@@ -82,15 +82,15 @@ func (c *console) inbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, o := range page.Orders {
-			msgs, err := c.cfg.Messages.BuyerMessages(ctx, o.ID)
+			rows, err := c.cfg.Messages.BuyerRows(ctx, o.ID)
 			if err != nil {
 				c.fail(w, r, err)
 				return
 			}
-			for _, m := range msgs {
-				if s := m.Row.Status; s == order.NotificationFailed || s == order.NotificationUnknown {
-					d.Problems = append(d.Problems, messageProblem{OrderID: o.ID, Kind: string(m.Row.Kind),
-						Status: s, Reason: m.Row.Reason, CreatedAt: m.Row.CreatedAt})
+			for _, row := range rows {
+				if s := row.Status; s == order.NotificationFailed || s == order.NotificationUnknown {
+					d.Problems = append(d.Problems, messageProblem{OrderID: o.ID, Kind: string(row.Kind),
+						Status: s, Reason: row.Reason, CreatedAt: row.CreatedAt})
 				}
 			}
 		}

@@ -85,12 +85,13 @@ func (c *console) loadOrder(ctx context.Context, id string) (*orderData, error) 
 	d := &orderData{O: o, Deadline: responseDeadline(o), Timeline: timeline, Services: services,
 		Evidence: c.cfg.Evidence != nil}
 	d.Buyer.ID = o.BuyerID
-	if b, err := c.cfg.Buyers.GetBuyer(ctx, o.BuyerID); err == nil {
+	b, err := c.cfg.Buyers.GetBuyer(ctx, o.BuyerID)
+	if err == nil {
 		d.Buyer = summarize(b)
 	} else if order.ErrorCode(err) != order.CodeNotFound { // an erased buyer is shown by id
 		return nil, err
 	}
-	if d.Messages, err = c.cfg.Messages.BuyerMessages(ctx, id); err != nil {
+	if d.Messages, err = c.cfg.Messages.MessagesOf(ctx, o, b); err != nil {
 		return nil, err
 	}
 	for _, sh := range o.Shipments {

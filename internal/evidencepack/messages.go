@@ -2,6 +2,7 @@ package evidencepack
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -94,9 +95,25 @@ func (p *Packer) BuyerMessages(ctx context.Context, orderID string) ([]sentmessa
 	if err != nil && order.ErrorCode(err) != order.CodeNotFound {
 		return nil, err
 	}
-	rows, err := p.Source.Notifications(ctx, orderID)
+	return p.MessagesOf(ctx, o, b)
+}
+
+// MessagesOf is BuyerMessages for an order and buyer the caller has read already (b zero
+// when the buyer is unknown or erased): it reads only the order's outbox rows.
+func (p *Packer) MessagesOf(ctx context.Context, o order.Order, b order.Buyer) ([]sentmessage.Message, error) {
+	rows, err := p.Source.Notifications(ctx, o.ID)
 	if err != nil {
 		return nil, err
 	}
 	return sentmessage.Render(o, b, rows, sentmessage.Seller{Name: p.SellerName, Address: p.SellerAddress}), nil
+}
+
+// BuyerRows is order orderID's buyer outbox rows, seller alerts left out, without
+// rendering their texts (the console's Inbox reads only their states).
+func (p *Packer) BuyerRows(ctx context.Context, orderID string) ([]order.Notification, error) {
+	rows, err := p.Source.Notifications(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(rows, func(r order.Notification) bool { return r.Kind.ForSeller() }), nil
 }

@@ -47,14 +47,10 @@ func (c *console) buyerPage(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	prof, err := c.cfg.Orders.BuyerProfile(r.Context(), id)
-	if err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	d := buyerData{Buyer: summarize(b), Rating: prof.Rating, Final: days(time.Duration(prof.Cadence.FinalNoticeBeforeDue)),
-		Max: prof.Cadence.MaxReminders, Prefs: b.Preferences, Choices: channelChoices, Stats: b.Stats}
-	for _, at := range prof.Cadence.AfterCreated {
+	rating, cadence := c.cfg.Orders.RatingOf(b)
+	d := buyerData{Buyer: summarize(b), Rating: rating, Final: days(time.Duration(cadence.FinalNoticeBeforeDue)),
+		Max: cadence.MaxReminders, Prefs: b.Preferences, Choices: channelChoices, Stats: b.Stats}
+	for _, at := range cadence.AfterCreated {
 		d.Cadence = append(d.Cadence, days(time.Duration(at)))
 	}
 	for _, k := range order.NotificationKinds {

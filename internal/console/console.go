@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/orderwire/orderwire/internal/order"
+	"github.com/orderwire/orderwire/internal/reminder"
 	"github.com/orderwire/orderwire/internal/seller"
 	"github.com/orderwire/orderwire/internal/sentmessage"
 	"github.com/orderwire/orderwire/internal/store"
@@ -18,7 +19,7 @@ import (
 type Orders interface {
 	GetOrder(ctx context.Context, id string) (order.Order, []order.TimelineEntry, error)
 	AddShipment(ctx context.Context, id string, in seller.ShipmentInput) (order.Order, bool, error)
-	BuyerProfile(ctx context.Context, id string) (seller.BuyerProfile, error)
+	RatingOf(b order.Buyer) (reminder.Rating, reminder.Cadence)
 }
 
 // Lister lists orders from an index (store.OrderLister; the stores implement it).

@@ -27,9 +27,16 @@ func (s *Service) BuyerProfile(ctx context.Context, id string) (BuyerProfile, er
 	if err != nil {
 		return BuyerProfile{}, err
 	}
-	rating := reminder.Rate(b.Stats)
+	rating, cadence := s.RatingOf(b)
 	b.Name, b.Email, b.Phone = maskName(b.Name), maskEmail(b.Email), maskPhone(b.Phone)
-	return BuyerProfile{Buyer: b, Rating: rating, Cadence: s.policy().Tiers[rating.Tier]}, nil
+	return BuyerProfile{Buyer: b, Rating: rating, Cadence: cadence}, nil
+}
+
+// RatingOf is buyer b's payment rating and the reminder cadence it selects, for a buyer
+// the caller has read already (BuyerProfile without the read).
+func (s *Service) RatingOf(b order.Buyer) (reminder.Rating, reminder.Cadence) {
+	rating := reminder.Rate(b.Stats)
+	return rating, s.policy().Tiers[rating.Tier]
 }
 
 // maskEmail keeps the first letter of the local part and the domain: a***@example.com.
